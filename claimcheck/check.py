@@ -1,0 +1,302 @@
+"""The verdict rules: pure functions from what was seen to a verdict. No I/O happens here.
+
+A fetch is first classified into an outcome (`classify`); failures become `gone` only when confirmed over
+several checks spread in time (`FailureStreak`), as InternetArchiveBot does; content is judged for evidence,
+moves, dates and drift against the source's accepted baseline (`judge`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from rapidfuzz import fuzz
+
+from .claims import Source
+from .dates import FuzzyDate
+from .match import DEFAULT_THRESHOLD, find_evidence, normalize
+from .verdicts import Verdict
+
+
+@dataclass(frozen=True)
+class Policy:
+    evidence_threshold: float = DEFAULT_THRESHOLD
+    change_threshold: float = 0.99  # main-text similarity under which a source has changed
+    min_paragraph: int = 40  # an added or removed paragraph this long is a change whatever the similarity
+    confirm_checks: int = 3
+    confirm_days: float = 3.0
+
+
+# Outcomes of one fetch, as stored in captures.outcome.
+OK = "ok"
+ROT = "rot"  # 404/410, dead DNS, soft-404, redirect to a home or section page, redirect loop
+TRANSIENT = "transient"  # timeout, reset, 5xx, unreadable body: rot if it persists
+THROTTLED = "throttled"  # 429: never rot by itself
+BLOCKED = "blocked"  # 401/403/451, bot challenge, refused private address
+NETWORK = "network"  # the run's network was down: counts for nothing
+
+_BLOCKED_STATUSES = {401, 402, 403, 407, 451}
+_ROT_STATUSES = {404, 410}
+_LOCALE_SEGMENT = re.compile(r"^(?:[a-z]{2}(?:[-_][a-z]{2,4})?|intl|global|home|index(?:\.\w+)?)$", re.I)
+
+
+@dataclass(frozen=True)
+class Classified:
+    outcome: str
+    reason: str
+
+
+def _path_segments(url: str) -> list[str]:
+    return [s for s in urlsplit(url).path.split("/") if s]
+
+
+def is_home_or_section(original: str, final: str) -> bool:
+    """Whether a redirect landed on a home page or on an index above the original page."""
+    before, after = _path_segments(original), _path_segments(final)
+    meaningful = [s for s in after if not _LOCALE_SEGMENT.match(s)]
+    if not meaningful:
+        return bool([s for s in before if not _LOCALE_SEGMENT.match(s)])
+    same_host = urlsplit(original).hostname == urlsplit(final).hostname
+    return same_host and len(after) < len(before) and before[: len(after)] == after
+
+
+def same_resource(a: str, b: str) -> bool:
+    """URLs equal but for scheme upgrade, default port, trailing slash, 'www.' and fragment."""
+    def key(url: str) -> tuple[str, int | None, str, str]:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().removeprefix("www.")
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        if port in (80, 443):
+            port = None
+        return host, port, parts.path.rstrip("/") or "/", parts.query
+    return key(a) == key(b)
+
+
+def classify(*, url: str, status: int | None, error_kind: str | None, error: str | None, final_url: str,
+             redirected: bool, headers: dict[str, str], page_kind: str | None,
+             signals: dict[str, Any]) -> Classified:
+    """What one fetch says about a source, before any history is considered."""
+    if error_kind:
+        if error_kind == "dns":
+            return Classified(ROT, f"the host does not resolve: {error}")
+        if error_kind == "refused-private":
+            return Classified(BLOCKED, f"refused: {error}")
+        if error_kind in ("redirect-loop", "bad-url"):
+            return Classified(ROT, str(error))
+        return Classified(TRANSIENT, str(error))
+    assert status is not None
+    if status in _BLOCKED_STATUSES:
+        return Classified(BLOCKED, f"HTTP {status}: the server refuses automated access")
+    if headers.get("cf-mitigated", "").lower() == "challenge" or signals.get("challenge"):
+        return Classified(BLOCKED, f"a bot challenge page ({signals.get('challenge') or 'cf-mitigated'})")
+    if status in _ROT_STATUSES:
+        return Classified(ROT, f"HTTP {status}")
+    if status == 429:
+        return Classified(THROTTLED, "HTTP 429: rate limited")
+    if status >= 500:
+        return Classified(TRANSIENT, f"HTTP {status}")
+    if status >= 400:
+        return Classified(TRANSIENT, f"HTTP {status}")
+    if status == 304:
+        return Classified(OK, "not modified")
+    if 300 <= status < 400:
+        return Classified(ROT, f"HTTP {status} without a usable Location")
+    if redirected and is_home_or_section(url, final_url):
+        return Classified(ROT, f"redirected to a home or section page: {final_url}")
+    if signals.get("not_found_heading"):
+        return Classified(ROT, f"soft-404: the page says {signals['not_found_heading']!r}")
+    if signals.get("soft404_like_random"):
+        return Classified(ROT, "soft-404: the page matches what the site answers for a made-up URL")
+    if page_kind in ("empty", "binary") or signals.get("reason"):
+        return Classified(TRANSIENT, f"unreadable body: {signals.get('reason') or page_kind}")
+    return Classified(OK, f"HTTP {status}")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One past check of a source, for confirmation over time."""
+
+    at: datetime
+    outcome: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FailureStreak:
+    """The failures since the last success, newest last."""
+
+    failures: tuple[Attempt, ...] = ()
+
+    @classmethod
+    def from_history(cls, attempts: Iterable[Attempt]) -> FailureStreak:
+        """`attempts` oldest first; blocked, throttled and network-down checks neither count nor reset."""
+        streak: list[Attempt] = []
+        for attempt in attempts:
+            if attempt.outcome == OK:
+                streak = []
+            elif attempt.outcome in (ROT, TRANSIENT):
+                streak.append(attempt)
+        return cls(tuple(streak))
+
+    @property
+    def count(self) -> int:
+        return len(self.failures)
+
+    @property
+    def span_days(self) -> float:
+        if len(self.failures) < 2:
+            return 0.0
+        return (self.failures[-1].at - self.failures[0].at).total_seconds() / 86400
+
+    def confirmed(self, policy: Policy) -> bool:
+        return self.count >= policy.confirm_checks and self.span_days >= policy.confirm_days
+
+
+@dataclass(frozen=True)
+class Page:
+    """The content side of a capture, as `judge` needs it."""
+
+    text: str
+    full_text: str
+    title: str | None
+    published: FuzzyDate | None
+    canonical: str | None
+    final_url: str
+    permanent_redirect: bool
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: Verdict
+    detail: str
+    evidence_score: float | None = None
+    evidence_text: str | None = None
+    page_date: FuzzyDate | None = None
+    suggested_url: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def judge_failure(classified: Classified, streak: FailureStreak, policy: Policy) -> Judgement:
+    """Verdict for a fetch that brought no usable content."""
+    if classified.outcome == BLOCKED:
+        return Judgement(Verdict.BLOCKED, f"{classified.reason}; cannot be verified from here")
+    if classified.outcome == THROTTLED:
+        return Judgement(Verdict.UNREACHABLE, f"{classified.reason}; will retry on the next check")
+    if streak.confirmed(policy):
+        return Judgement(Verdict.GONE, f"{classified.reason}; confirmed on {streak.count} checks over "
+                                       f"{streak.span_days:.1f} days")
+    return Judgement(Verdict.UNREACHABLE, f"{classified.reason}; seen on {streak.count} of "
+                                          f"{policy.confirm_checks} checks needed over {policy.confirm_days:g} "
+                                          "days to confirm")
+
+
+@dataclass(frozen=True)
+class TextChange:
+    similarity: float
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    def significant(self, policy: Policy) -> bool:
+        return bool(self.added or self.removed) or self.similarity < policy.change_threshold
+
+
+def compare_texts(old: str, new: str, policy: Policy) -> TextChange:
+    """How the main text moved: overall similarity and the substantial paragraphs added or removed."""
+    old_lines = [normalize(line) for line in old.splitlines() if line.strip()]
+    new_lines = [normalize(line) for line in new.splitlines() if line.strip()]
+    if old_lines == new_lines:
+        return TextChange(1.0, (), ())
+    similarity = fuzz.ratio("\n".join(old_lines), "\n".join(new_lines)) / 100
+    added: list[str] = []
+    removed: list[str] = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        gone = [line for line in old_lines[i1:i2] if len(line) >= policy.min_paragraph]
+        new = [line for line in new_lines[j1:j2] if len(line) >= policy.min_paragraph]
+        # A paragraph edited in place (high similarity to a counterpart) is an edit, not an addition.
+        for line in list(gone):
+            twin = max(new, key=lambda n: fuzz.ratio(line, n), default=None)
+            if twin is not None and fuzz.ratio(line, twin) >= 90:
+                gone.remove(line)
+                new.remove(twin)
+        removed.extend(gone)
+        added.extend(new)
+    return TextChange(round(similarity, 4), tuple(added), tuple(removed))
+
+
+def judge_content(source: Source, evidence: str | None, page: Page, baseline: Page | None,
+                  policy: Policy) -> Judgement:
+    """Verdict for a source whose content was read (now or from the archive)."""
+    notes: list[str] = []
+    score = None
+    found_text = None
+    missing = False
+    if evidence:
+        best = find_evidence(evidence, page.text)
+        if best.score < policy.evidence_threshold and page.full_text:
+            wider = find_evidence(evidence, page.full_text)
+            if wider.score > best.score:
+                best = wider
+                if wider.score >= policy.evidence_threshold:
+                    notes.append("the evidence is outside the main text")
+        score, found_text = round(best.score, 3), best.passage
+        missing = best.score < policy.evidence_threshold
+
+    moved_to = None
+    if page.permanent_redirect and source.url and not same_resource(source.url, page.final_url):
+        moved_to = page.final_url
+    elif (baseline and page.canonical and baseline.canonical
+          and not same_resource(page.canonical, baseline.canonical)):
+        moved_to = page.canonical
+    if moved_to:
+        notes.append(f"moved permanently to {moved_to}")
+
+    drift = None
+    if page.published and source.cited_date and not page.published.agrees_with(source.cited_date):
+        drift = f"the page is dated {page.published.iso()}, the article cites {source.cited_date.iso()}"
+    elif baseline and baseline.published and page.published and baseline.published != page.published:
+        drift = f"the page's date changed from {baseline.published.iso()} to {page.published.iso()}"
+    if drift:
+        notes.append(drift)
+
+    change = compare_texts(baseline.text, page.text, policy) if baseline else None
+    if change and change.significant(policy):
+        notes.append(f"the main text changed since the baseline (similarity {change.similarity:.3f}, "
+                     f"{len(change.added)} paragraphs added, {len(change.removed)} removed)")
+
+    if source.title and page.title and fuzz.token_set_ratio(normalize(source.title), normalize(page.title)) < 60:
+        notes.append(f"the page's title {page.title!r} differs from the cited title")
+
+    common = dict(evidence_score=score, evidence_text=found_text, page_date=page.published,
+                  suggested_url=moved_to, notes=tuple(notes))
+    if missing:
+        return Judgement(Verdict.EVIDENCE_MISSING,
+                         _join(f"the evidence passage is not in the source (best match {score:.2f} < "
+                               f"{policy.evidence_threshold:.2f})", notes), **common)
+    if moved_to:
+        return Judgement(Verdict.MOVED, _join("", notes), **common)
+    if drift:
+        return Judgement(Verdict.DATE_DRIFT, _join("", notes), **common)
+    if change and change.significant(policy):
+        return Judgement(Verdict.CHANGED, _join("the evidence is still there" if evidence else "", notes), **common)
+    if not evidence:
+        return Judgement(Verdict.UNCHECKED,
+                         _join("reachable, but no evidence passage is recorded for this claim: run "
+                               "`claimcheck suggest CLAIM` and accept one", notes), **common)
+    return Judgement(Verdict.VERIFIED, _join("evidence found" + (" exactly" if score == 1.0 else
+                                                                f" (score {score:.2f})"), notes), **common)
+
+
+def _join(head: str, notes: list[str]) -> str:
+    parts = [head] if head else []
+    parts.extend(n for n in notes if n not in parts)
+    return "; ".join(parts)

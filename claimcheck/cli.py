@@ -1,0 +1,234 @@
+"""The command line: parses options, calls the library, prints. Errors become exit codes here and only here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .check import Policy
+from .claims import ClaimsFile, load_claims
+from .errors import ClaimcheckError, ClaimsFileError
+from .fetch import FetchOptions
+from .match import DEFAULT_THRESHOLD
+from .pipeline import RunSettings, check_claims, run_fetch_only
+from .report import FORMATS, build_report, renderers
+from .report.text import render as render_text
+from .store import Store
+from .verdicts import FAIL_ON_CHOICES, ExitCode, exit_code_for, Verdict
+
+_DEFAULTS = FetchOptions()
+
+
+class _Group(click.Group):
+    """Turns claimcheck's own errors into one clear line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClaimsFileError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            ctx.exit(ExitCode.BAD_INPUT)
+        except ClaimcheckError as exc:
+            click.echo(f"claimcheck: {exc}", err=True)
+            ctx.exit(ExitCode.BAD_INPUT)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="claimcheck")
+@click.option("--claims", "claims_path", default="claims.yaml", show_default=True,
+              type=click.Path(dir_okay=False), help="The claims file.")
+@click.option("--store", "store_path", default="cache", show_default=True, type=click.Path(file_okay=False),
+              help="The store: SQLite index and WARC files.")
+@click.pass_context
+def cli(ctx: click.Context, claims_path: str, store_path: str) -> None:
+    """Keep an article honest about its sources: fetch, archive and check every cited claim."""
+    ctx.obj = {"claims": claims_path, "store": store_path}
+
+
+def _claims(ctx: click.Context) -> ClaimsFile:
+    return load_claims(ctx.obj["claims"])
+
+
+def _store(ctx: click.Context, *, create: bool = True) -> Store:
+    return Store(ctx.obj["store"], create=create)
+
+
+def fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options shared by `fetch` and `check` (names follow lychee's)."""
+    options = [
+        click.option("--max-concurrency", type=click.IntRange(1, 1024), default=_DEFAULTS.max_concurrency,
+                     show_default=True, help="Requests in flight at once, over all hosts."),
+        click.option("--host-concurrency", type=click.IntRange(1, 256), default=_DEFAULTS.host_concurrency,
+                     show_default=True, help="Requests in flight at once to one host."),
+        click.option("--host-request-interval", type=click.FloatRange(0, 3600),
+                     default=_DEFAULTS.host_request_interval, show_default=True,
+                     help="Seconds between request starts to one host."),
+        click.option("--timeout", type=click.FloatRange(0.1, 3600), default=_DEFAULTS.total_timeout,
+                     show_default=True, help="Seconds a whole request (body included) may take."),
+        click.option("--max-body", type=click.IntRange(1024), default=_DEFAULTS.max_body, show_default=True,
+                     help="Largest body accepted, raw or decompressed, in bytes."),
+        click.option("--allow-private", is_flag=True, envvar="CLAIMCHECK_ALLOW_PRIVATE",
+                     help="Allow loopback and private addresses (refused by default). "
+                          "Also CLAIMCHECK_ALLOW_PRIVATE=1."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress display."),
+        click.option("--wait", "lock_wait", type=click.FloatRange(0, 86400), default=0.0, show_default=True,
+                     help="Seconds to wait for another run's lock on the store before giving up."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+class _Progress:
+    """A progress bar on a terminal's stderr; nothing at all otherwise."""
+
+    def __init__(self, label: str, quiet: bool) -> None:
+        self.label = label
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _settings(kwargs: dict[str, Any], progress: _Progress, **extra: Any) -> RunSettings:
+    fetch = FetchOptions(
+        max_concurrency=kwargs["max_concurrency"], host_concurrency=kwargs["host_concurrency"],
+        host_request_interval=kwargs["host_request_interval"], total_timeout=kwargs["timeout"],
+        max_body=kwargs["max_body"], allow_private=bool(kwargs["allow_private"]))
+    return RunSettings(fetch=fetch, progress=progress, lock_wait=kwargs["lock_wait"], **extra)
+
+
+def _write(text: str, output: str | None) -> None:
+    if not output or output == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target)
+
+
+def _render(store: Store, run_id: int, fmt: str, output: str | None) -> None:
+    data = build_report(store, run_id, with_diffs=fmt in ("html", "markdown"))
+    if fmt == "text":
+        colour = not output and sys.stdout.isatty()
+        _write(render_text(data, colour=colour), output)
+    else:
+        _write(renderers()[fmt](data), output)
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                             help="Report format.")
+output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+                             help="Write the report to FILE (default: stdout).")
+fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="error", show_default=True,
+                              help="Exit 1 when any finding is at or above this level.")
+
+
+@cli.command()
+@click.pass_context
+def lint(ctx: click.Context) -> None:
+    """Validate the claims file; every problem names the file, line and field."""
+    claims = _claims(ctx)
+    without_url = [s.id for s in claims.sources.values() if not s.url]
+    without_evidence = sum(1 for c in claims.claims for cite in c.cites if not cite.evidence)
+    click.echo(f"{claims.path}: {len(claims.claims)} claims, {len(claims.sources)} sources: OK")
+    if without_url:
+        click.echo(f"  sources without a URL (reported as unchecked): {', '.join(without_url)}")
+    if without_evidence:
+        click.echo(f"  {without_evidence} citations have no evidence passage yet (see `claimcheck suggest`)")
+
+
+@cli.command()
+@fetch_options
+@click.pass_context
+def fetch(ctx: click.Context, **kwargs: Any) -> None:
+    """Fetch and archive every source (WARC + SQLite index), without judging."""
+    claims = _claims(ctx)
+    progress = _Progress("fetching", kwargs["quiet"])
+    with _store(ctx) as store:
+        try:
+            outcome = run_fetch_only(claims, store, _settings(kwargs, progress))
+        finally:
+            progress.close()
+    if outcome.network_down:
+        click.echo("claimcheck: the network is unreachable: every source failed to connect; nothing was archived "
+                   "as a failure", err=True)
+        ctx.exit(ExitCode.NETWORK_DOWN)
+    if not kwargs["quiet"]:
+        click.echo(f"fetched {outcome.fetched} URLs into {ctx.obj['store']} (run {outcome.run_id})", err=True)
+
+
+@cli.command()
+@click.option("--offline", is_flag=True, help="Check against the archive only; fetch nothing.")
+@format_option
+@output_option
+@fail_on_option
+@click.option("--confirm-checks", type=click.IntRange(1, 1000), default=Policy.confirm_checks, show_default=True,
+              help="Failing checks needed before a source is gone.")
+@click.option("--confirm-days", type=click.FloatRange(0, 3650), default=Policy.confirm_days, show_default=True,
+              help="Days those failing checks must span.")
+@click.option("--evidence-threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
+              help="Score (0-1) under which an evidence passage counts as missing.")
+@fetch_options
+@click.pass_context
+def check(ctx: click.Context, offline: bool, fmt: str, output: str | None, fail_on: str, confirm_checks: int,
+          confirm_days: float, evidence_threshold: float, **kwargs: Any) -> None:
+    """Fetch (unless --offline) and give every claim's sources a verdict; report it."""
+    claims = _claims(ctx)
+    policy = Policy(evidence_threshold=evidence_threshold, confirm_checks=confirm_checks,
+                    confirm_days=confirm_days)
+    progress = _Progress("checking", kwargs["quiet"])
+    with _store(ctx) as store:
+        try:
+            outcome = check_claims(claims, store, _settings(kwargs, progress, policy=policy, offline=offline))
+        finally:
+            progress.close()
+        if outcome.network_down:
+            click.echo("claimcheck: the network is unreachable: every source failed to connect. Nothing is flagged; "
+                       "verdicts come from the archive.", err=True)
+        _render(store, outcome.run_id, fmt, output)
+    ctx.exit(exit_code_for(outcome.verdicts, fail_on, outcome.network_down))
+
+
+@cli.command()
+@format_option
+@output_option
+@fail_on_option
+@click.option("--run", "run_id", type=int, default=None, help="Which run (default: the last check).")
+@click.pass_context
+def report(ctx: click.Context, fmt: str, output: str | None, fail_on: str, run_id: int | None) -> None:
+    """Render a past check again, from the store, without fetching."""
+    with _store(ctx, create=False) as store:
+        if run_id is None:
+            last = store.last_check_run()
+            if last is None:
+                raise ClaimcheckError(f"no check has run with the store {ctx.obj['store']} yet: run `claimcheck check`")
+            run_id = int(last["id"])
+        run = store.run(run_id)
+        _render(store, run_id, fmt, output)
+        verdicts = [Verdict(f["verdict"]) for f in store.findings(run_id)]
+    ctx.exit(exit_code_for(verdicts, fail_on, run["network"] == "down"))
+
+
+def main() -> None:  # pragma: no cover - the console script
+    cli()
+
+
+from . import cli_review  # noqa: E402,F401  registers diff, history, accept, suggest, export

@@ -1,0 +1,353 @@
+"""Fetch sources politely and record every hop, raw, for the archive.
+
+Redirects are followed here, not by httpx, so that each hop is recorded and re-vetted (scheme, loops,
+limits); bodies are read raw and capped while streaming, and decompressed by `decode_content` under a cap
+of its own, so a gzip bomb costs almost nothing. A failure is data (`FetchResult.error`), never an exception
+that stops the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Callable, Iterable, Sequence
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+
+from . import clock
+from .claims import valid_http_url
+from .errors import BodyTooLarge, FetchError, TooManyRedirects, UnsupportedURL
+from .netguard import GuardedBackend, Resolver, system_resolver
+
+USER_AGENT = "claimcheck/0.1 (+source verification; polite link checker)"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How hard and how politely to fetch; names follow lychee's options."""
+
+    max_concurrency: int = 32
+    host_concurrency: int = 2
+    host_request_interval: float = 0.25  # seconds between request starts on one host
+    connect_timeout: float = 10.0
+    total_timeout: float = 30.0  # a whole request, body included: a drip-feeding server cannot hold a run
+    max_body: int = 32 * 1024 * 1024
+    max_redirects: int = 10
+    max_retry_after: float = 30.0  # longer Retry-After waits are reported, not slept through
+    allow_private: bool = False
+    user_agent: str = USER_AGENT
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional request sends: the last capture's ETag and Last-Modified."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class Hop:
+    """One request and its response, as they crossed the wire (body raw, before content decoding)."""
+
+    url: str
+    status: int
+    reason: str
+    http_version: str
+    headers: list[tuple[str, str]]
+    request_headers: list[tuple[str, str]]
+    body: bytes
+    peer: str | None
+    started_at: datetime
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
+
+
+@dataclass
+class FetchResult:
+    url: str
+    started_at: datetime
+    hops: list[Hop] = field(default_factory=list)
+    error: FetchError | None = None
+    elapsed: float = 0.0
+
+    @property
+    def final(self) -> Hop | None:
+        return self.hops[-1] if self.hops else None
+
+    @property
+    def final_url(self) -> str:
+        return self.final.url if self.final else self.url
+
+    @property
+    def status(self) -> int | None:
+        return self.final.status if self.final else None
+
+    @property
+    def error_kind(self) -> str | None:
+        return self.error.kind if self.error else None
+
+    @property
+    def permanent_redirect(self) -> bool:
+        """Every redirect in the chain was permanent: the resource itself says it moved."""
+        redirects = [h for h in self.hops[:-1] if h.status in REDIRECT_STATUSES]
+        return bool(redirects) and all(h.status in PERMANENT_REDIRECTS for h in redirects)
+
+
+class ConnectionFailed(FetchError):
+    """The connection failed: refused, reset, TLS or protocol error."""
+
+    kind = "connect"
+
+
+class Timeout(FetchError):
+    """The request took longer than its limit."""
+
+    kind = "timeout"
+
+
+def decode_content(body: bytes, content_encoding: str | None, limit: int) -> bytes:
+    """Undo gzip/deflate content coding without ever holding more than `limit` decompressed bytes."""
+    codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
+    for coding in reversed(codings):
+        if coding in ("identity", ""):
+            continue
+        if coding in ("gzip", "x-gzip"):
+            body = _inflate(body, zlib.MAX_WBITS | 16, limit)
+        elif coding == "deflate":
+            try:
+                body = _inflate(body, zlib.MAX_WBITS, limit)
+            except zlib.error:  # servers often send raw deflate without the zlib header
+                body = _inflate(body, -zlib.MAX_WBITS, limit)
+        else:
+            raise FetchError(f"unsupported content encoding {coding!r}")
+    return body
+
+
+def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
+    inflater = zlib.decompressobj(wbits)
+    out = inflater.decompress(data, limit + 1)
+    if len(out) > limit:
+        raise BodyTooLarge(f"the body decompresses to more than {limit:,} bytes")
+    try:
+        out += inflater.flush()
+    except zlib.error:
+        pass  # a truncated stream: keep what decoded
+    if len(out) > limit:
+        raise BodyTooLarge(f"the body decompresses to more than {limit:,} bytes")
+    return out
+
+
+class _HostGate:
+    """Per-host politeness: at most `concurrency` at once and `interval` seconds between starts."""
+
+    def __init__(self, concurrency: int, interval: float) -> None:
+        self.slots = asyncio.Semaphore(max(1, concurrency))
+        self.interval = interval
+        self.next_start = 0.0
+        self.lock = asyncio.Lock()
+
+    async def wait_turn(self) -> None:
+        async with self.lock:
+            delay = self.next_start - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self.next_start = time.monotonic() + self.interval
+
+    def hold_off(self, seconds: float) -> None:
+        """A Retry-After from this host: nobody starts before it."""
+        self.next_start = max(self.next_start, time.monotonic() + seconds)
+
+
+def build_client(options: FetchOptions, resolver: Resolver = system_resolver,
+                 transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """An httpx client whose every connection goes through the address guard."""
+    if transport is None:
+        guarded = httpx.AsyncHTTPTransport(
+            trust_env=False,  # an environment proxy would connect for us, past the guard
+            limits=httpx.Limits(max_connections=options.max_concurrency,
+                                max_keepalive_connections=options.max_concurrency),
+        )
+        # httpx does not expose httpcore's network backend; the pool is rebuilt with it, same settings.
+        old = guarded._pool
+        guarded._pool = httpcore.AsyncConnectionPool(
+            ssl_context=old._ssl_context,
+            max_connections=options.max_concurrency,
+            max_keepalive_connections=options.max_concurrency,
+            keepalive_expiry=5.0,
+            network_backend=GuardedBackend(resolver, allow_private=options.allow_private),
+        )
+        transport = guarded
+    timeout = httpx.Timeout(options.total_timeout, connect=options.connect_timeout)
+    return httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False, trust_env=False,
+                             headers={"User-Agent": options.user_agent,
+                                      "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8",
+                                      "Accept-Encoding": "gzip, deflate"})
+
+
+class Fetcher:
+    """Fetches many URLs concurrently, one `FetchResult` each, interleaving hosts."""
+
+    def __init__(self, options: FetchOptions = FetchOptions(), *, resolver: Resolver = system_resolver,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.options = options
+        self._resolver = resolver
+        self._transport = transport
+        self._gates: dict[str, _HostGate] = {}
+
+    def _gate(self, url: str) -> _HostGate:
+        host = (urlsplit(url).hostname or "").lower()
+        gate = self._gates.get(host)
+        if gate is None:
+            gate = self._gates[host] = _HostGate(self.options.host_concurrency, self.options.host_request_interval)
+        return gate
+
+    async def fetch_all(self, urls: Sequence[str], validators: dict[str, Validators] | None = None,
+                        on_done: Callable[[FetchResult], None] | None = None) -> dict[str, FetchResult]:
+        validators = validators or {}
+        slots = asyncio.Semaphore(self.options.max_concurrency)
+        results: dict[str, FetchResult] = {}
+        async with build_client(self.options, self._resolver, self._transport) as client:
+            async def one(url: str) -> None:
+                result = await self._fetch_politely(client, slots, url, validators)
+                results[url] = result
+                if on_done:
+                    on_done(result)
+
+            await asyncio.gather(*(one(url) for url in dict.fromkeys(urls)))
+        return results
+
+    async def _fetch_politely(self, client: httpx.AsyncClient, slots: asyncio.Semaphore, url: str,
+                              validators: dict[str, Validators]) -> FetchResult:
+        gate = self._gate(url)
+        attempts = 0
+        while True:
+            attempts += 1
+            # The host slot is taken before the global one, so that a busy host's queue never holds global
+            # slots that other hosts could use: hosts interleave by construction.
+            async with gate.slots:
+                await gate.wait_turn()
+                async with slots:
+                    result = await self.fetch_one(client, url, validators)
+            wait = _retry_after(result)
+            if wait is None or attempts > 1 or wait > self.options.max_retry_after:
+                return result
+            gate.hold_off(wait)
+
+    async def fetch_one(self, client: httpx.AsyncClient, url: str,
+                        validators: dict[str, Validators] | None = None) -> FetchResult:
+        started = clock.now()
+        result = FetchResult(url=url, started_at=started)
+        began = time.monotonic()
+        try:
+            await asyncio.wait_for(self._follow(client, url, result, validators or {}),
+                                   timeout=self.options.total_timeout)
+        except asyncio.TimeoutError:
+            result.error = Timeout(f"no complete answer within {self.options.total_timeout:g} s", url)
+        except FetchError as exc:
+            exc.url = exc.url or url
+            result.error = exc
+        except httpx.TimeoutException as exc:
+            result.error = Timeout(f"timed out ({type(exc).__name__})", url)
+        except httpx.TransportError as exc:
+            result.error = ConnectionFailed(f"{type(exc).__name__}: {exc or 'connection failed'}", url)
+        except httpx.InvalidURL as exc:
+            result.error = UnsupportedURL(str(exc), url)
+        result.elapsed = time.monotonic() - began
+        return result
+
+    async def _follow(self, client: httpx.AsyncClient, url: str, result: FetchResult,
+                      validators: dict[str, Validators]) -> None:
+        seen: set[str] = set()
+        current = url
+        while True:
+            why = valid_http_url(current)
+            if why:
+                raise UnsupportedURL(f"{current}: {why}", current)
+            if current in seen:
+                raise TooManyRedirects(f"redirect loop back to {current}", current)
+            seen.add(current)
+            hop = await self._request(client, current, validators.get(current))
+            result.hops.append(hop)
+            location = hop.header("location")
+            if hop.status not in REDIRECT_STATUSES or not location:
+                return
+            if len(result.hops) > self.options.max_redirects:
+                raise TooManyRedirects(f"more than {self.options.max_redirects} redirects", current)
+            current = urljoin(current, location.strip())
+
+    async def _request(self, client: httpx.AsyncClient, url: str, validators: Validators | None) -> Hop:
+        headers: dict[str, str] = {}
+        if validators and validators.etag:
+            headers["If-None-Match"] = validators.etag
+        if validators and validators.last_modified:
+            headers["If-Modified-Since"] = validators.last_modified
+        request = client.build_request("GET", url, headers=headers)
+        started = clock.now()
+        response = await client.send(request, stream=True)
+        try:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.options.max_body:
+                raise BodyTooLarge(f"the body is {int(declared):,} bytes, over the {self.options.max_body:,} cap", url)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_raw():
+                size += len(chunk)
+                if size > self.options.max_body:
+                    raise BodyTooLarge(f"the body is over the {self.options.max_body:,} byte cap", url)
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        stream = response.extensions.get("network_stream")
+        peer = None
+        if stream is not None:
+            address = stream.get_extra_info("server_addr")
+            peer = str(address[0]) if address else None
+        return Hop(
+            url=url,
+            status=response.status_code,
+            reason=response.reason_phrase,
+            http_version=response.http_version,
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
+            request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
+            body=b"".join(chunks),
+            peer=peer,
+            started_at=started,
+        )
+
+
+def _retry_after(result: FetchResult) -> float | None:
+    """Seconds a 429/503 asks us to wait, if it says."""
+    final = result.final
+    if final is None or final.status not in (429, 503):
+        return None
+    value = final.header("retry-after")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - clock.now()).total_seconds())
+
+
+def run_fetch(urls: Iterable[str], options: FetchOptions = FetchOptions(), *,
+              validators: dict[str, Validators] | None = None, resolver: Resolver = system_resolver,
+              transport: httpx.AsyncBaseTransport | None = None,
+              on_done: Callable[[FetchResult], None] | None = None) -> dict[str, FetchResult]:
+    """Fetch every URL once (synchronous entry point)."""
+    fetcher = Fetcher(options, resolver=resolver, transport=transport)
+    return asyncio.run(fetcher.fetch_all(list(urls), validators, on_done))

@@ -1,0 +1,377 @@
+"""The library API: fetch and archive sources, then check every claim. The CLI is a thin layer over this.
+
+    claims.yaml ─▶ fetch ─▶ archive (WARC) ─▶ extract ─▶ classify ─▶ index (SQLite) ─▶ judge ─▶ findings
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import httpx
+
+from . import clock
+from .archive import KnownPayload, WarcFile, payload_digest, read_payload
+from .check import (NETWORK, OK, Attempt, Classified, FailureStreak, Judgement, Page, Policy, classify,
+                    judge_content, judge_failure)
+from .claims import ClaimsFile, Source
+from .dates import FuzzyDate, Precision
+from .extract import EXTRACTOR_VERSION, Extracted, extract_page
+from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
+from .netguard import Resolver, system_resolver
+from .store import Store
+from .verdicts import Verdict, worst
+
+# Failures that say nothing about a source when every source shows them: the network itself is down.
+NETWORK_ERROR_KINDS = frozenset({"dns", "connect", "timeout"})
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RunSettings:
+    """Everything a fetch or check run needs besides the claims and the store; side effects passed in."""
+
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    policy: Policy = field(default_factory=Policy)
+    offline: bool = False
+    resolver: Resolver = system_resolver
+    transport: httpx.AsyncBaseTransport | None = None
+    progress: Progress | None = None
+    lock_wait: float = 0.0
+
+
+@dataclass
+class FetchOutcome:
+    run_id: int
+    network_down: bool
+    captures: dict[str, int]  # source id -> capture id
+    fetched: int
+
+
+@dataclass
+class CheckOutcome:
+    run_id: int
+    network_down: bool
+    offline: bool
+    findings: list[dict[str, Any]]
+
+    @property
+    def verdicts(self) -> list[Verdict]:
+        return [Verdict(f["verdict"]) for f in self.findings]
+
+
+def _warc_name(run_id: int, store: Store) -> Path:
+    stamp = clock.now().strftime("%Y%m%d%H%M%S")
+    return store.paths.warc / f"claimcheck-{stamp}-run{run_id:06d}.warc.gz"
+
+
+def _header_map(headers: list[tuple[str, str]]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers}
+
+
+class _Recorder:
+    """Writes each fetch result to the WARC as it arrives; rows are indexed once the file is complete."""
+
+    def __init__(self, store: Store, warc: WarcFile, validators: dict[str, tuple[str | None, str | None, str]]):
+        self.store = store
+        self.warc = warc
+        self.validators = validators
+        self.known: dict[str, KnownPayload] = {}
+        self.pending: list[tuple[FetchResult, dict[str, Any]]] = []
+        self.new_payloads: dict[str, dict[str, Any]] = {}
+
+    def _known(self, digest: str) -> None:
+        if digest in self.known:
+            return
+        row = self.store.payload(digest)
+        if row:
+            self.known[digest] = KnownPayload(row["uri"], row["date"])
+
+    def record(self, result: FetchResult) -> None:
+        row: dict[str, Any] = {
+            "url": result.url, "final_url": result.final_url, "fetched_at": clock.isoformat(result.started_at),
+            "elapsed": round(result.elapsed, 4), "http_status": result.status, "error_kind": result.error_kind,
+            "error": str(result.error) if result.error else None,
+            "redirects": json.dumps([[h.url, h.status] for h in result.hops]),
+            "permanent_redirect": int(result.permanent_redirect), "not_modified": 0,
+        }
+        for hop in result.hops:
+            self._known(payload_digest(hop.body))
+            ref, digest = self.warc.write_hop(hop, self.known)
+            if hop is result.final:
+                headers = _header_map(hop.headers)
+                row.update(warc_file=ref.file, warc_offset=ref.offset, warc_length=ref.length,
+                           record_type=ref.record_type, peer=hop.peer, headers=json.dumps(hop.headers),
+                           etag=headers.get("etag"), last_modified=headers.get("last-modified"),
+                           content_type=headers.get("content-type"), payload_length=len(hop.body))
+                if hop.status == 304 and hop.url in self.validators:
+                    row.update(payload_digest=self.validators[hop.url][2], not_modified=1)
+                elif hop.status != 304:
+                    row["payload_digest"] = digest
+                    if ref.record_type == "response" and hop.body and digest not in self.new_payloads:
+                        self.new_payloads[digest] = {
+                            "digest": digest, "uri": hop.url, "date": clock.isoformat(hop.started_at),
+                            "length": len(hop.body), "content_type": headers.get("content-type"),
+                            "warc_file": ref.file, "warc_offset": ref.offset, "warc_length": ref.length}
+        meta = self.warc.write_metadata(
+            result.url, result.started_at,
+            {"url": result.url, "final_url": result.final_url, "error_kind": result.error_kind,
+             "error": row["error"], "redirects": [[h.url, h.status] for h in result.hops],
+             "elapsed": row["elapsed"]})
+        if not result.hops:
+            row.update(warc_file=meta.file, warc_offset=meta.offset, warc_length=meta.length,
+                       record_type="metadata")
+        self.pending.append((result, row))
+
+
+def _payload_location(store: Store, digest: str, fresh: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    return fresh.get(digest) or store.payload(digest)
+
+
+def ensure_extraction(store: Store, digest: str, url: str,
+                      fresh: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """The stored extraction of a payload, computed from the archived record if missing or outdated."""
+    existing = store.extraction(digest)
+    if existing and existing["extractor"] == EXTRACTOR_VERSION:
+        return existing
+    where = _payload_location(store, digest, fresh or {})
+    if where is None:
+        return None
+    raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
+    header_map = _header_map(headers)
+    signals: dict[str, Any]
+    try:
+        body = decode_content(raw, header_map.get("content-encoding"), 64 * 1024 * 1024)
+        page = extract_page(body, url, header_map.get("content-type", ""))
+        signals = dict(page.signals)
+    except Exception as exc:  # noqa: BLE001 - a hostile payload must end as a verdict, not a crash
+        page = Extracted(kind="binary")
+        signals = {"reason": f"cannot decode or extract: {type(exc).__name__}: {exc}"[:300]}
+    texts = {}
+    text_digest = full_digest = None
+    if page.text:
+        text_digest = _text_digest(page.text)
+        texts[text_digest] = page.text
+    if page.full_text:
+        full_digest = _text_digest(page.full_text)
+        texts[full_digest] = page.full_text
+    published = page.published_date.iso() if page.published_date else None
+    row = {"payload_digest": digest, "extractor": EXTRACTOR_VERSION, "kind": page.kind, "title": page.title,
+           "published": published, "modified": page.modified.isoformat() if page.modified else None,
+           "canonical": page.canonical, "text_digest": text_digest, "full_text_digest": full_digest,
+           "signals": json.dumps({**signals, "published_from": page.published_from})}
+    store.add_extraction(row, texts)
+    return row
+
+
+def _text_digest(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None) -> Classified:
+    signals = json.loads(extraction["signals"]) if extraction else {}
+    hops = json.loads(row.get("redirects") or "[]")
+    return classify(url=row["url"], status=row.get("http_status"), error_kind=row.get("error_kind"),
+                    error=row.get("error"), final_url=row["final_url"], redirected=len(hops) > 1,
+                    headers=_header_map(json.loads(row.get("headers") or "[]")),
+                    page_kind=extraction["kind"] if extraction else None, signals=signals)
+
+
+def fetch_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, run_id: int) -> FetchOutcome:
+    """Fetch every source with a URL, archive each capture and index it (inside the caller's lock)."""
+    store.sync_sources(claims)
+    by_url: dict[str, list[Source]] = {}
+    for source in claims.sources.values():
+        if source.url:
+            by_url.setdefault(source.url, []).append(source)
+    if not by_url:
+        return FetchOutcome(run_id, False, {}, 0)
+    stored_validators = store.validators()
+    validators = {url: Validators(etag, last_modified) for url, (etag, last_modified, _) in stored_validators.items()}
+    warc = WarcFile(_warc_name(run_id, store))
+    recorder = _Recorder(store, warc, stored_validators)
+    done = 0
+
+    def on_done(result: FetchResult) -> None:
+        nonlocal done
+        recorder.record(result)
+        done += 1
+        if settings.progress:
+            settings.progress(done, len(by_url))
+
+    try:
+        run_fetch(list(by_url), settings.fetch, validators=validators, resolver=settings.resolver,
+                  transport=settings.transport, on_done=on_done)
+        warc.close()
+    except BaseException:
+        warc.abandon()
+        raise
+    results = [result for result, _ in recorder.pending]
+    network_down = bool(results) and all(r.error_kind in NETWORK_ERROR_KINDS for r in results)
+
+    rows: list[dict[str, Any]] = []
+    for result, row in recorder.pending:
+        extraction = None
+        if row.get("payload_digest"):
+            extraction = ensure_extraction(store, row["payload_digest"], row["final_url"], recorder.new_payloads)
+        classified = Classified(NETWORK, "the network was down") if network_down else _classify_row(row, extraction)
+        for source in by_url[result.url]:
+            rows.append({**row, "run_id": run_id, "source_id": source.id, "outcome": classified.outcome,
+                         "reason": classified.reason})
+    ids = store.add_captures(rows, list(recorder.new_payloads.values()))
+    return FetchOutcome(run_id, network_down, {row["source_id"]: i for row, i in zip(rows, ids)}, len(results))
+
+
+def _page(capture: dict[str, Any], extraction: dict[str, Any], store: Store) -> Page:
+    published = FuzzyDate.from_iso(extraction["published"]) if extraction.get("published") else None
+    return Page(text=store.text(extraction["text_digest"]) or "",
+                full_text=store.text(extraction["full_text_digest"]) or "",
+                title=extraction["title"], published=published, canonical=extraction["canonical"],
+                final_url=capture["final_url"], permanent_redirect=bool(capture["permanent_redirect"]))
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """Everything judged about one source in this run."""
+
+    source: Source
+    capture: dict[str, Any] | None
+    failure: Judgement | None
+    page: Page | None
+    baseline: Page | None
+    unchecked_reason: str | None = None
+
+
+def _source_state(store: Store, source: Source, settings: RunSettings, network_down: bool) -> SourceState:
+    if not source.url:
+        return SourceState(source, None, None, None, None, "no URL is known for this source yet")
+    history = [c for c in store.captures_of(source.id) if c["url"] == source.url]
+    usable = [c for c in history if c["outcome"] != NETWORK]
+    if not usable:
+        if settings.offline:
+            reason = "offline, and nothing is archived for this source"
+        elif network_down:
+            reason = "the network is down, and nothing is archived for this source"
+        else:
+            reason = "not captured yet"
+        return SourceState(source, None, None, None, None, reason)
+    latest = usable[-1]
+    if latest["outcome"] != OK:
+        streak = FailureStreak.from_history(
+            Attempt(clock.parse_instant(c["fetched_at"]), c["outcome"], c["reason"] or "") for c in usable)
+        classified = Classified(latest["outcome"], latest["reason"] or f"HTTP {latest['http_status']}")
+        return SourceState(source, latest, judge_failure(classified, streak, settings.policy), None, None)
+    extraction = ensure_extraction(store, latest["payload_digest"], latest["final_url"])
+    if extraction is None:
+        return SourceState(source, latest, None, None, None, "the archived capture cannot be read")
+    page = _page(latest, extraction, store)
+    baseline_row = store.baseline(source.id)
+    if baseline_row is None:
+        first_ok = next(c for c in usable if c["outcome"] == OK)
+        store.set_baseline(source.id, first_ok["id"], by="claimcheck", note="first successful capture",
+                           kind="initial")
+        baseline_row = store.baseline(source.id)
+    assert baseline_row is not None
+    baseline_page = None
+    if baseline_row["capture_id"] != latest["id"]:
+        base_capture = store.capture(baseline_row["capture_id"])
+        if base_capture["payload_digest"] == latest["payload_digest"]:
+            baseline_page = page
+        else:
+            base_extraction = ensure_extraction(store, base_capture["payload_digest"], base_capture["final_url"])
+            if base_extraction:
+                baseline_page = _page(base_capture, base_extraction, store)
+    else:
+        baseline_page = page
+    return SourceState(source, latest, None, page, baseline_page)
+
+
+def _finding(claim_id: str, claim_text: str, state: SourceState, judgement: Judgement) -> dict[str, Any]:
+    capture = state.capture or {}
+    source = state.source
+    return {
+        "claim_id": claim_id, "claim_text": claim_text, "source_id": source.id, "verdict": judgement.verdict.value,
+        "level": judgement.verdict.level.value, "detail": judgement.detail, "url": source.url,
+        "final_url": capture.get("final_url"), "http_status": capture.get("http_status"),
+        "capture_id": capture.get("id"), "captured_at": capture.get("fetched_at"),
+        "evidence_score": judgement.evidence_score, "evidence_text": judgement.evidence_text,
+        "page_date": judgement.page_date.iso() if judgement.page_date else None,
+        "cited_date": source.cited_date.iso() if source.cited_date else None,
+        "suggested_url": judgement.suggested_url,
+    }
+
+
+def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *, network_down: bool) -> list[dict[str, Any]]:
+    accepted = store.accepted_evidence()
+    states = {sid: _source_state(store, source, settings, network_down) for sid, source in claims.sources.items()}
+    findings = []
+    for claim in claims.claims:
+        for cite in claim.cites:
+            state = states[cite.source]
+            if state.unchecked_reason:
+                judgement = Judgement(Verdict.UNCHECKED, state.unchecked_reason)
+            elif state.failure:
+                judgement = state.failure
+            else:
+                assert state.page is not None
+                evidence = accepted.get((claim.id, cite.source)) or cite.evidence
+                judgement = judge_content(state.source, evidence, state.page, state.baseline, settings.policy)
+            findings.append(_finding(claim.id, claim.text, state, judgement))
+    return findings
+
+
+def _summary(findings: list[dict[str, Any]]) -> dict[str, int]:
+    counts = {v.value: 0 for v in Verdict}
+    for finding in findings:
+        counts[finding["verdict"]] += 1
+    return counts
+
+
+def _settings_record(settings: RunSettings) -> dict[str, Any]:
+    return {"offline": settings.offline, "fetch": asdict(settings.fetch), "policy": asdict(settings.policy)}
+
+
+def run_fetch_only(claims: ClaimsFile, store: Store, settings: RunSettings) -> FetchOutcome:
+    """`claimcheck fetch`: capture every source, judge nothing."""
+    with store.locked(settings.lock_wait):
+        run_id = store.start_run("fetch", str(claims.path), _settings_record(settings))
+        outcome = fetch_sources(claims, store, settings, run_id=run_id)
+        store.finish_run(run_id, "network-down" if outcome.network_down else "complete",
+                         "down" if outcome.network_down else "ok", {"fetched": outcome.fetched})
+        return outcome
+
+
+def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None = None) -> CheckOutcome:
+    """`claimcheck check`: fetch (unless offline), then give every (claim, source) pair a verdict."""
+    settings = settings or RunSettings()
+    with store.locked(settings.lock_wait):
+        run_id = store.start_run("check", str(claims.path), _settings_record(settings))
+        store.sync_sources(claims)
+        network_down = False
+        if not settings.offline:
+            network_down = fetch_sources(claims, store, settings, run_id=run_id).network_down
+        findings = judge_claims(claims, store, settings, network_down=network_down)
+        store.add_findings(run_id, findings)
+        network = "offline" if settings.offline else "down" if network_down else "ok"
+        store.finish_run(run_id, "network-down" if network_down else "complete", network, _summary(findings))
+        return CheckOutcome(run_id, network_down, settings.offline, store.findings(run_id))
+
+
+def claim_statuses(findings: list[dict[str, Any]]) -> dict[str, Verdict]:
+    by_claim: dict[str, list[Verdict]] = {}
+    for finding in findings:
+        by_claim.setdefault(finding["claim_id"], []).append(Verdict(finding["verdict"]))
+    return {claim: worst(verdicts) for claim, verdicts in by_claim.items()}
+
+
+def today() -> date:
+    return clock.now().date()
+
+
+__all__ = ["RunSettings", "CheckOutcome", "FetchOutcome", "check_claims", "fetch_sources", "run_fetch_only",
+           "judge_claims", "claim_statuses", "ensure_extraction", "Precision"]

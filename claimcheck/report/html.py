@@ -1,0 +1,133 @@
+"""`--format html`: one self-contained file (no network requests), safe against hostile page content.
+
+Every piece of page-derived text goes through `html.escape`; the page carries a Content-Security-Policy that
+forbids any script but its own inline filter (by hash) and any request at all, so even an escaping bug could
+not run a page's script or call home.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+from itertools import zip_longest
+
+from . import ReportData, clean
+from ..verdicts import Level, Verdict
+
+_SCRIPT = """
+document.querySelectorAll('input[name=verdict]').forEach(function (box) {
+  box.addEventListener('change', function () {
+    var shown = {};
+    document.querySelectorAll('input[name=verdict]').forEach(function (b) { shown[b.value] = b.checked; });
+    document.querySelectorAll('.claim').forEach(function (row) {
+      var any = false;
+      row.getAttribute('data-verdicts').split(' ').forEach(function (v) { if (shown[v]) { any = true; } });
+      row.hidden = !any;
+    });
+  });
+});
+""".strip()
+_SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
+
+_STYLE = """
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:72rem;color:#1b1f24;padding:0 1rem}
+h1{font-size:1.5rem;margin:0 0 .25rem} .meta{color:#57606a;margin-bottom:1rem}
+.summary{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}
+.summary label{border:1px solid #d0d7de;border-radius:2rem;padding:.2rem .7rem;cursor:pointer;user-select:none}
+.claim{border:1px solid #d0d7de;border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0}
+.claim h2{font-size:1rem;margin:0;display:flex;gap:.5rem;align-items:center}
+.text{margin:.4rem 0 .6rem;color:#24292f}
+table{border-collapse:collapse;width:100%} td,th{border-top:1px solid #eaeef2;padding:.35rem .4rem;text-align:left;vertical-align:top}
+.badge{display:inline-block;border-radius:.3rem;padding:0 .45rem;font-size:.85rem;font-weight:600;color:#fff}
+.ok{background:#1a7f37}.notice{background:#0969da}.warning{background:#9a6700}.error{background:#cf222e}
+.detail{color:#57606a;font-size:.9rem} .url{word-break:break-all;font-size:.85rem}
+.diff{display:grid;grid-template-columns:1fr 1fr;gap:0;font:12px/1.4 ui-monospace,monospace;margin:.5rem 0;border:1px solid #d0d7de}
+.diff div{padding:.1rem .4rem;white-space:pre-wrap;word-break:break-word;border-bottom:1px solid #f0f2f4}
+.del{background:#ffebe9}.add{background:#e6ffec}.same{color:#57606a}
+.banner{background:#fff8c5;border:1px solid #d4a72c;padding:.6rem 1rem;border-radius:.4rem}
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(clean(value), quote=True)
+
+
+def _badge(verdict: Verdict) -> str:
+    return f'<span class="badge {verdict.level.value}">{_e(verdict.value)}</span>'
+
+
+def _diff(rows: list[tuple[str, str]]) -> str:
+    """Side by side: removed lines left, added lines right, context across both."""
+    cells: list[str] = []
+    pending_old: list[str] = []
+    pending_new: list[str] = []
+
+    def flush() -> None:
+        for old, new in zip_longest(pending_old, pending_new):
+            cells.append(f'<div class="del">{_e(old)}</div>' if old is not None else "<div></div>")
+            cells.append(f'<div class="add">{_e(new)}</div>' if new is not None else "<div></div>")
+        pending_old.clear()
+        pending_new.clear()
+
+    for op, line in rows:
+        if op == "-":
+            pending_old.append(line)
+        elif op == "+":
+            pending_new.append(line)
+        else:
+            flush()
+            cells.append(f'<div class="same">{_e(line)}</div><div class="same">{_e(line)}</div>')
+    flush()
+    return ('<div class="diff" role="table" aria-label="baseline and latest main text">'
+            '<div><b>accepted baseline</b></div><div><b>latest capture</b></div>' + "".join(cells) + "</div>")
+
+
+def render(data: ReportData) -> str:
+    run = data.run
+    csp = (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{_SCRIPT_HASH}'; img-src data:; "
+           "base-uri 'none'; form-action 'none'")
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>claimcheck report, run {_e(run['id'])}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>claimcheck: {len(data.claims)} claims</h1>",
+        f'<div class="meta">Run {_e(run["id"])} at {_e(run["started_at"])} · network: {_e(run["network"])} · '
+        f'{_e(run["claims_file"])}</div>',
+    ]
+    if data.network_down:
+        parts.append('<p class="banner">The network was down: nothing was fetched and no source is flagged.</p>')
+    parts.append('<form class="summary" aria-label="filter by verdict">')
+    for verdict in Verdict:
+        count = data.summary.get(verdict.value, 0)
+        parts.append(f'<label><input type="checkbox" name="verdict" value="{verdict.value}" checked> '
+                     f'{_badge(verdict)} {count}</label>')
+    parts.append("</form>")
+    for claim in data.claims:
+        verdicts = " ".join(sorted({s["verdict"] for s in claim.sources}))
+        parts.append(f'<section class="claim" id="claim-{_e(claim.id)}" data-status="{claim.status.value}" '
+                     f'data-verdicts="{_e(verdicts)}">')
+        parts.append(f"<h2>{_badge(claim.status)} <code>{_e(claim.id)}</code></h2>")
+        parts.append(f'<p class="text">{_e(claim.text)}</p><table><tr><th>source</th><th>verdict</th>'
+                     "<th>dates (page / cited)</th><th>evidence</th><th>detail</th></tr>")
+        for source in claim.sources:
+            verdict = Verdict(source["verdict"])
+            score = "" if source["evidence_score"] is None else f"{source['evidence_score']:.2f}"
+            suggested = (f'<div class="url">suggested: {_e(source["suggested_url"])}</div>'
+                         if source["suggested_url"] else "")
+            parts.append(
+                f'<tr><td>{_e(source["source_id"])}<div class="url">{_e(source["url"] or "no URL")}</div></td>'
+                f"<td>{_badge(verdict)}</td><td>{_e(source['page_date'] or '—')} / {_e(source['cited_date'] or '—')}"
+                f'</td><td>{score}</td><td class="detail">{_e(source["detail"])}{suggested}</td></tr>')
+        parts.append("</table>")
+        for source_id in dict.fromkeys(s["source_id"] for s in claim.sources):
+            if source_id in data.diffs:
+                parts.append(f"<details><summary>What changed in {_e(source_id)}</summary>"
+                             f"{_diff(data.diffs[source_id])}</details>")
+        parts.append("</section>")
+    parts.append(f"<script>{_SCRIPT}</script></body></html>")
+    return "\n".join(parts) + "\n"
+
+
+__all__ = ["render", "Level"]

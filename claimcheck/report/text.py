@@ -1,0 +1,44 @@
+"""`--format text`: for a person at a terminal (colour only when the output is one)."""
+
+from __future__ import annotations
+
+from . import ReportData, clean
+from ..verdicts import Level, Verdict
+
+SYMBOLS = {Level.OK: "✓", Level.NOTICE: "·", Level.WARNING: "!", Level.ERROR: "✗"}
+COLOURS = {Level.OK: "green", Level.NOTICE: "blue", Level.WARNING: "yellow", Level.ERROR: "red"}
+
+
+def render(data: ReportData, *, colour: bool = False) -> str:
+    import click
+
+    def style(text: str, level: Level, bold: bool = False) -> str:
+        return click.style(text, fg=COLOURS[level], bold=bold) if colour else text
+
+    run = data.run
+    lines = [f"claimcheck run {run['id']} at {run['started_at']} ({_network(run['network'])})", ""]
+    if data.network_down:
+        lines += ["The network is down: nothing was fetched and no source is flagged. "
+                  "Verdicts below come from the archive.", ""]
+    for claim in data.claims:
+        level = claim.status.level
+        lines.append(style(f"{SYMBOLS[level]} {claim.status.value:<16} {claim.id}", level, bold=True))
+        lines.append(f"    {clean(claim.text)}")
+        for source in claim.sources:
+            verdict = Verdict(source["verdict"])
+            lines.append("    " + style(f"{verdict.value:<16}", verdict.level) + f" {source['source_id']}"
+                         + (f"  {clean(source['url'])}" if source["url"] else ""))
+            if source["detail"]:
+                lines.append(f"        {clean(source['detail'])}")
+            if source["suggested_url"]:
+                lines.append(f"        suggested URL: {clean(source['suggested_url'])}")
+        lines.append("")
+    counts = ", ".join(f"{count} {verdict}" for verdict, count in data.summary.items() if count)
+    lines.append(f"Summary: {counts or 'no claims'} ({sum(data.summary.values())} claim-source pairs, "
+                 f"{len(data.claims)} claims)")
+    return "\n".join(lines) + "\n"
+
+
+def _network(network: str | None) -> str:
+    return {"ok": "online", "down": "network down", "offline": "offline, from the archive"}.get(network or "",
+                                                                                               network or "?")

@@ -1,0 +1,335 @@
+"""The store: `cache/claimcheck.db` (SQLite via sqlite-utils) beside `cache/warc/`.
+
+Runs, sources, captures, extracted texts, findings, baselines and an append-only audit log. Writes happen in
+transactions under an exclusive file lock, in WAL mode, so an interrupted run leaves the last committed state
+and a second run cannot write at the same time. Browse it with `datasette cache/claimcheck.db`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from . import clock
+from .claims import ClaimsFile
+from .errors import NotFound, StoreError, StoreLocked
+
+DB_NAME = "claimcheck.db"
+LOCK_NAME = "claimcheck.lock"
+
+migrations = Migrations("claimcheck")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["runs"].create({
+        "id": int, "started_at": str, "finished_at": str, "command": str, "claims_file": str,
+        "status": str, "network": str, "options": str, "summary": str,
+    }, pk="id")
+    db["sources"].create({
+        "id": str, "url": str, "publisher": str, "title": str, "cited_date": str, "updated_at": str,
+    }, pk="id")
+    db["captures"].create({
+        "id": int, "run_id": int, "source_id": str, "url": str, "final_url": str, "fetched_at": str,
+        "elapsed": float, "http_status": int, "outcome": str, "reason": str, "error_kind": str, "error": str,
+        "redirects": str, "permanent_redirect": int, "headers": str, "etag": str, "last_modified": str,
+        "content_type": str, "payload_digest": str, "payload_length": int, "not_modified": int,
+        "warc_file": str, "warc_offset": int, "warc_length": int, "record_type": str, "peer": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["captures"].create_index(["source_id", "fetched_at"])
+    db["captures"].create_index(["payload_digest"])
+    db["payloads"].create({
+        "digest": str, "uri": str, "date": str, "length": int, "content_type": str,
+        "warc_file": str, "warc_offset": int, "warc_length": int,
+    }, pk="digest")
+    db["extractions"].create({
+        "payload_digest": str, "extractor": str, "kind": str, "title": str, "published": str,
+        "modified": str, "canonical": str, "text_digest": str, "full_text_digest": str, "signals": str,
+    }, pk="payload_digest")
+    db["texts"].create({"digest": str, "text": str}, pk="digest")
+    db["findings"].create({
+        "id": int, "run_id": int, "claim_id": str, "source_id": str, "verdict": str, "level": str,
+        "detail": str, "url": str, "final_url": str, "http_status": int, "capture_id": int,
+        "captured_at": str, "evidence_score": float, "evidence_text": str, "page_date": str, "cited_date": str,
+        "suggested_url": str, "claim_text": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["findings"].create_index(["run_id"])
+    db["findings"].create_index(["source_id"])
+    db["baselines"].create({
+        "id": int, "source_id": str, "capture_id": int, "accepted_at": str, "accepted_by": str, "note": str,
+        "kind": str,
+    }, pk="id", foreign_keys=[("capture_id", "captures", "id")])
+    db["baselines"].create_index(["source_id"])
+    db["evidence"].create({
+        "id": int, "claim_id": str, "source_id": str, "text": str, "accepted_at": str, "accepted_by": str,
+        "note": str,
+    }, pk="id")
+    db["audit"].create({
+        "id": int, "at": str, "actor": str, "action": str, "target": str, "note": str, "data": str,
+    }, pk="id")
+    # The audit log is append-only by construction, not by convention.
+    db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+               "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+    db.execute("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+               "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+
+    @property
+    def db(self) -> Path:
+        return self.root / DB_NAME
+
+    @property
+    def warc(self) -> Path:
+        return self.root / "warc"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / LOCK_NAME
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+class Store:
+    """The SQLite index and the WARC directory, opened together."""
+
+    def __init__(self, root: str | Path = "cache", *, create: bool = True) -> None:
+        self.paths = Paths(Path(root))
+        if not self.paths.db.exists() and not create:
+            raise NotFound(f"no store at {self.paths.root} (run `claimcheck check` or `claimcheck fetch` first)")
+        try:
+            self.paths.warc.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite_utils.Database(self.paths.db)
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            self.db.enable_wal()
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            migrations.apply(self.db)
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.paths.root}: {exc.strerror or exc}") from None
+        self._lock_fd: int | None = None
+
+    # -- locking ---------------------------------------------------------------------------------------
+    @contextmanager
+    def locked(self, wait: float = 0.0) -> Iterator[None]:
+        """Hold the store's exclusive lock; wait up to `wait` seconds for another run to finish."""
+        fd = os.open(self.paths.lock, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise StoreLocked(
+                        f"another claimcheck run is writing to {self.paths.root} (lock {self.paths.lock}); "
+                        "wait for it to finish or pass --wait SECONDS") from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._lock_fd = fd
+        try:
+            yield
+        finally:
+            self._lock_fd = None
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- runs ------------------------------------------------------------------------------------------
+    def start_run(self, command: str, claims_file: str, options: dict[str, Any]) -> int:
+        with self.db.atomic():
+            return int(self.db["runs"].insert({
+                "started_at": clock.isoformat(clock.now()), "command": command, "claims_file": claims_file,
+                "status": "running", "network": None, "options": _json(options),
+            }).last_pk)
+
+    def finish_run(self, run_id: int, status: str, network: str, summary: dict[str, Any]) -> None:
+        with self.db.atomic():
+            self.db["runs"].update(run_id, {"finished_at": clock.isoformat(clock.now()), "status": status,
+                                            "network": network, "summary": _json(summary)})
+
+    def run(self, run_id: int) -> dict[str, Any]:
+        try:
+            return dict(self.db["runs"].get(run_id))
+        except sqlite_utils.db.NotFoundError:
+            raise NotFound(f"no run {run_id}") from None
+
+    def last_check_run(self) -> dict[str, Any] | None:
+        rows = list(self.db.query(
+            "select * from runs where command = 'check' and status != 'running' order by id desc limit 1"))
+        return rows[0] if rows else None
+
+    # -- sources ---------------------------------------------------------------------------------------
+    def sync_sources(self, claims: ClaimsFile) -> None:
+        now = clock.isoformat(clock.now())
+        with self.db.atomic():
+            self.db["sources"].upsert_all(
+                ({"id": s.id, "url": s.url, "publisher": s.publisher, "title": s.title,
+                  "cited_date": s.cited_date.iso() if s.cited_date else None, "updated_at": now}
+                 for s in claims.sources.values()), pk="id")
+
+    # -- captures --------------------------------------------------------------------------------------
+    def add_captures(self, rows: list[dict[str, Any]], payloads: list[dict[str, Any]]) -> list[int]:
+        """Index captures (and first-seen payloads) in one transaction; return the new capture ids."""
+        with self.db.atomic():
+            if payloads:
+                self.db["payloads"].insert_all(payloads, pk="digest", ignore=True)
+            ids = []
+            table = self.db["captures"]
+            for row in rows:
+                ids.append(int(table.insert(row).last_pk))
+        return ids
+
+    def capture(self, capture_id: int) -> dict[str, Any]:
+        try:
+            return dict(self.db["captures"].get(capture_id))
+        except sqlite_utils.db.NotFoundError:
+            raise NotFound(f"no capture {capture_id}") from None
+
+    def latest_capture(self, source_id: str) -> dict[str, Any] | None:
+        rows = list(self.db.query(
+            "select * from captures where source_id = ? order by fetched_at desc, id desc limit 1", [source_id]))
+        return rows[0] if rows else None
+
+    def latest_captures(self) -> dict[str, dict[str, Any]]:
+        """The newest capture of every source, in one query."""
+        rows = self.db.query(
+            "select c.* from captures c join (select source_id, max(id) as id from captures group by source_id) "
+            "m on c.id = m.id")
+        return {row["source_id"]: row for row in rows}
+
+    def latest_good_captures(self) -> dict[str, dict[str, Any]]:
+        """The newest capture with content (200 or 304) of every source."""
+        rows = self.db.query(
+            "select c.* from captures c join (select source_id, max(id) as id from captures "
+            "where payload_digest is not null group by source_id) m on c.id = m.id")
+        return {row["source_id"]: row for row in rows}
+
+    def captures_of(self, source_id: str) -> list[dict[str, Any]]:
+        return list(self.db.query("select * from captures where source_id = ? order by fetched_at, id",
+                                  [source_id]))
+
+    def validators(self) -> dict[str, tuple[str | None, str | None, str]]:
+        """url -> (etag, last_modified, payload digest) of the newest 200 capture of each URL."""
+        rows = self.db.query(
+            "select c.final_url, c.etag, c.last_modified, c.payload_digest from captures c join "
+            "(select final_url, max(id) as id from captures where http_status = 200 and payload_digest is not null "
+            "and (etag is not null or last_modified is not null) group by final_url) m on c.id = m.id")
+        return {r["final_url"]: (r["etag"], r["last_modified"], r["payload_digest"]) for r in rows}
+
+    def known_payloads(self, digests: list[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(digests), 500):
+            chunk = digests[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.query(f"select * from payloads where digest in ({marks})", chunk):
+                found[row["digest"]] = row
+        return found
+
+    def payload(self, digest: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from payloads where digest = ?", [digest]))
+        return rows[0] if rows else None
+
+    # -- extractions and texts -------------------------------------------------------------------------
+    def extraction(self, payload_digest: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from extractions where payload_digest = ?", [payload_digest]))
+        return rows[0] if rows else None
+
+    def add_extraction(self, row: dict[str, Any], texts: dict[str, str]) -> None:
+        with self.db.atomic():
+            self.db["texts"].insert_all(({"digest": d, "text": t} for d, t in texts.items()), pk="digest",
+                                        ignore=True)
+            self.db["extractions"].insert(row, pk="payload_digest", replace=True)
+
+    def text(self, digest: str | None) -> str | None:
+        if not digest:
+            return None
+        rows = list(self.db.query("select text from texts where digest = ?", [digest]))
+        return rows[0]["text"] if rows else None
+
+    # -- baselines -------------------------------------------------------------------------------------
+    def baseline(self, source_id: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from baselines where source_id = ? order by id desc limit 1",
+                                  [source_id]))
+        return rows[0] if rows else None
+
+    def set_baseline(self, source_id: str, capture_id: int, *, by: str, note: str, kind: str) -> None:
+        with self.db.atomic():
+            self.db["baselines"].insert({"source_id": source_id, "capture_id": capture_id,
+                                         "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
+                                         "note": note, "kind": kind})
+            self.audit(by, f"baseline-{kind}", source_id, note, {"capture_id": capture_id}, commit=False)
+
+    def baselines_of(self, source_id: str) -> list[dict[str, Any]]:
+        return list(self.db.query("select * from baselines where source_id = ? order by id", [source_id]))
+
+    # -- evidence accepted from suggestions --------------------------------------------------------------
+    def accepted_evidence(self) -> dict[tuple[str, str], str]:
+        rows = self.db.query("select claim_id, source_id, text from evidence order by id")
+        return {(r["claim_id"], r["source_id"]): r["text"] for r in rows}
+
+    def accept_evidence(self, claim_id: str, source_id: str, text: str, *, by: str, note: str) -> None:
+        with self.db.atomic():
+            self.db["evidence"].insert({"claim_id": claim_id, "source_id": source_id, "text": text,
+                                        "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
+                                        "note": note})
+            self.audit(by, "evidence-accepted", f"{claim_id}/{source_id}", note, {"text": text}, commit=False)
+
+    # -- findings --------------------------------------------------------------------------------------
+    def add_findings(self, run_id: int, rows: list[dict[str, Any]]) -> None:
+        with self.db.atomic():
+            self.db["findings"].insert_all(({"run_id": run_id, **row} for row in rows))
+
+    def findings(self, run_id: int) -> list[dict[str, Any]]:
+        return list(self.db.query("select * from findings where run_id = ? order by id", [run_id]))
+
+    def findings_of(self, source_id: str) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "select f.*, r.started_at from findings f join runs r on r.id = f.run_id where f.source_id = ? "
+            "order by f.run_id, f.id", [source_id]))
+
+    # -- audit -----------------------------------------------------------------------------------------
+    def audit(self, actor: str, action: str, target: str, note: str, data: dict[str, Any] | None = None,
+              *, commit: bool = True) -> None:
+        row = {"at": clock.isoformat(clock.now()), "actor": actor, "action": action, "target": target,
+               "note": note, "data": _json(data or {})}
+        if commit:
+            with self.db.atomic():
+                self.db["audit"].insert(row)
+        else:
+            self.db["audit"].insert(row)
+
+    def audit_log(self, target_prefix: str | None = None) -> list[dict[str, Any]]:
+        if target_prefix:
+            return list(self.db.query("select * from audit where target = ? or target like ? order by id",
+                                      [target_prefix, target_prefix + "/%"]))
+        return list(self.db.query("select * from audit order by id"))
+
+
+def parse_time(value: str) -> datetime:
+    return clock.parse_instant(value)
+

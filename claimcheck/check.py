@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from .claims import Source
 from .dates import FuzzyDate
-from .match import DEFAULT_THRESHOLD, find_evidence, normalize
+from .match import DEFAULT_THRESHOLD, Match, find_evidence, normalize, word_changes
 from .verdicts import Verdict
 
 
@@ -240,16 +240,19 @@ def judge_content(source: Source, evidence: str | None, page: Page, baseline: Pa
     score = None
     found_text = None
     missing = False
+    reworded = None
     if evidence:
-        best = find_evidence(evidence, page.text)
-        if best.score < policy.evidence_threshold and page.full_text:
-            wider = find_evidence(evidence, page.full_text)
-            if wider.score > best.score:
-                best = wider
-                if wider.score >= policy.evidence_threshold:
-                    notes.append("the evidence is outside the main text")
+        best, in_main_text = locate_evidence(evidence, page)
+        if not in_main_text and best.score >= policy.evidence_threshold:
+            notes.append("the evidence is outside the main text")
         score, found_text = round(best.score, 3), best.passage
         missing = best.score < policy.evidence_threshold
+        if not missing and not best.exact:
+            # An approximate match is fine only if the source read the same way when it was accepted.
+            before = locate_evidence(evidence, baseline)[0] if baseline else None
+            if before is None or before.passage != best.passage:
+                reworded = word_changes(before.passage if before else normalize(evidence), best.passage)
+                notes.append(f"the evidence passage was reworded (score {best.score:.2f}): {reworded}")
 
     moved_to = None
     if page.permanent_redirect and source.url and not same_resource(source.url, page.final_url):
@@ -286,14 +289,27 @@ def judge_content(source: Source, evidence: str | None, page: Page, baseline: Pa
         return Judgement(Verdict.MOVED, _join("", notes), **common)
     if drift:
         return Judgement(Verdict.DATE_DRIFT, _join("", notes), **common)
-    if change and change.significant(policy):
-        return Judgement(Verdict.CHANGED, _join("the evidence is still there" if evidence else "", notes), **common)
+    if reworded or (change and change.significant(policy)):
+        return Judgement(Verdict.CHANGED, _join("the evidence is still there" if evidence and not reworded else "",
+                                                notes), **common)
     if not evidence:
-        return Judgement(Verdict.UNCHECKED,
-                         _join("reachable, but no evidence passage is recorded for this claim: run "
-                               "`claimcheck suggest CLAIM` and accept one", notes), **common)
+        # DESIGN's `unchecked` is for sources never read; this one was read and is dated as cited.
+        return Judgement(Verdict.VERIFIED,
+                         _join("reachable and dated as cited; no evidence passage is recorded for this claim yet "
+                               "(run `claimcheck suggest CLAIM` and accept one)", notes), **common)
     return Judgement(Verdict.VERIFIED, _join("evidence found" + (" exactly" if score == 1.0 else
                                                                 f" (score {score:.2f})"), notes), **common)
+
+
+def locate_evidence(evidence: str, page: Page) -> tuple[Match, bool]:
+    """The best match, and whether it is in the main text (else in the whole page: the main-text guess
+    can be too narrow, and a passage in a deck or caption is still on the page)."""
+    best = find_evidence(evidence, page.text)
+    if not best.exact and page.full_text:
+        wider = find_evidence(evidence, page.full_text)
+        if wider.score > best.score:
+            return wider, False
+    return best, True
 
 
 def _join(head: str, notes: list[str]) -> str:

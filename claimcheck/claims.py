@@ -189,8 +189,13 @@ def _compose(path: Path) -> yaml.Node:
         line = mark.line + 1 if mark else 1
         reason = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         raise ClaimsFileError([Problem(str(path), line, "yaml", f"invalid YAML: {reason}")]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ClaimsFileError([Problem(str(path), line, "yaml",
+                                       f"invalid YAML: character {exc.character!r} is not allowed")]) from None
     except yaml.YAMLError as exc:
-        raise ClaimsFileError([Problem(str(path), 1, "yaml", f"invalid YAML: {exc}")]) from None
+        reason = " ".join(str(exc).split())
+        raise ClaimsFileError([Problem(str(path), 1, "yaml", f"invalid YAML: {reason}")]) from None
     if node is None:
         raise ClaimsFileError([Problem(str(path), 1, "file", "is empty: expected article, sources and claims")])
     return node

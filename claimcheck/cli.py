@@ -15,7 +15,7 @@ from .claims import ClaimsFile, load_claims
 from .errors import ClaimcheckError, ClaimsFileError
 from .fetch import FetchOptions
 from .match import DEFAULT_THRESHOLD
-from .pipeline import RunSettings, check_claims, run_fetch_only
+from .pipeline import RunSettings, check_claims, fetch_sources
 from .report import FORMATS, build_report, renderers
 from .report.text import render as render_text
 from .store import Store
@@ -164,7 +164,7 @@ def fetch(ctx: click.Context, **kwargs: Any) -> None:
     progress = _Progress("fetching", kwargs["quiet"])
     with _store(ctx) as store:
         try:
-            outcome = run_fetch_only(claims, store, _settings(kwargs, progress))
+            outcome = fetch_sources(claims, store, _settings(kwargs, progress))
         finally:
             progress.close()
     if outcome.network_down:

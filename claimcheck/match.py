@@ -7,6 +7,7 @@ order, and the score is the weakest fragment's.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -54,8 +55,27 @@ def _best(fragment: str, text: str, offset: int) -> Match:
     found = fuzz.partial_ratio_alignment(fragment, window, score_cutoff=0)
     if found is None:
         return Match(0.0, offset, offset, "", False)
-    start, end = offset + found.dest_start, offset + found.dest_end
-    return Match(found.score / 100, start, end, text[start:end], False)
+    start, end = _snap_to_words(fragment, text, offset + found.dest_start, offset + found.dest_end, offset)
+    passage = text[start:end]
+    return Match(fuzz.ratio(fragment, passage) / 100, start, end, passage, False)
+
+
+def _snap_to_words(fragment: str, text: str, start: int, end: int, floor: int) -> tuple[int, int]:
+    """Widen a character alignment by a margin, then keep the words that align with the fragment's words,
+    so a passage never starts or ends mid-word and a reworded passage reads as whole words."""
+    margin = max(20, len(fragment) // 5)
+    lo = max(floor, start - margin)
+    hi = min(len(text), end + margin)
+    spans = [(m.start() + lo, m.end() + lo) for m in re.finditer(r"\S+", text[lo:hi])]
+    if not spans:
+        return start, end
+    words = [text[a:b] for a, b in spans]
+    blocks = [b for b in difflib.SequenceMatcher(None, fragment.split(), words, autojunk=False).get_matching_blocks()
+              if b.size]
+    if not blocks:
+        return start, end
+    first, last = blocks[0].b, blocks[-1].b + blocks[-1].size - 1
+    return spans[first][0], spans[last][1]
 
 
 def find_evidence(evidence: str, text: str) -> Match:
@@ -119,3 +139,18 @@ def suggest(claim: str, text: str, limit: int = 5) -> list[Suggestion]:
         if len(unique) == limit:
             break
     return unique
+
+
+def word_changes(before: str, after: str, limit: int = 6) -> str:
+    """A compact word diff ('-emib +glass substrates') of two normalised passages."""
+    old, new = before.split(), after.split()
+    parts: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag in ("delete", "replace"):
+            parts.append("-" + " ".join(old[i1:i2]))
+        if tag in ("insert", "replace"):
+            parts.append("+" + " ".join(new[j1:j2]))
+        if len(parts) >= limit:
+            parts.append("…")
+            break
+    return " ".join(parts)

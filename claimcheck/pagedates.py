@@ -206,31 +206,30 @@ def time_element_dates(doc: lxml_html.HtmlElement, latest: date) -> tuple[FuzzyD
     return published, modified
 
 
-def _candidates_near_title(doc: lxml_html.HtmlElement) -> Iterable[str]:
-    """Short text blocks just after the first H1, where a dateline sits ('Nov 11, 2025')."""
+_NEAR_TEXT = ("[normalize-space()][not(ancestor::script)][not(ancestor::style)][not(ancestor::noscript)]"
+              "[not(ancestor::footer)][not(ancestor::nav)][not(ancestor::aside)]")
+# Stamps that carry a date which is not the publication date.
+_STAMP = re.compile(r"updat|modif|revis|copyright|©|\(c\)|aktualisiert|mis à jour|actualizado", re.I)
+
+
+def _candidates_near_title(doc: lxml_html.HtmlElement) -> list[str]:
+    """Short text runs right after the first H1 (where 'Nov 11, 2025' sits), then the few just before it
+    (a press room's '2024 / 03 / 20' above the title), nearest first."""
     heading = next(doc.iter("h1"), None)
     if heading is None:
         return []
-    texts: list[str] = []
-    budget = 12
-    for element in heading.itersiblings():
-        for node in element.iter():
-            if node.tag in ("script", "style") or not isinstance(node.tag, str):
-                continue
-            own = " ".join((node.text or "").split())
-            if own:
-                texts.append(own)
-                budget -= 1
-        if budget <= 0:
-            break
-    # A dateline may also sit above the title ("2024 / 03 / 20" in a press room).
-    previous = heading.getprevious()
-    if previous is not None:
-        texts.insert(0, " ".join(previous.text_content().split()))
-    parent = heading.getparent()
-    if parent is not None and not texts:
-        texts.append(" ".join(parent.text_content().split())[:300])
-    return texts
+    after: list[str] = []
+    long_runs = 0
+    for node in heading.xpath(f"following::text(){_NEAR_TEXT}")[:20]:
+        text = " ".join(str(node).split())
+        if len(text) > 100:
+            long_runs += 1
+            if long_runs >= 2:  # the body has begun: a date further down is not the dateline
+                break
+        if not _STAMP.search(text):
+            after.append(text)
+    before = [" ".join(str(t).split()) for t in heading.xpath(f"preceding::text(){_NEAR_TEXT}")[-3:]]
+    return after + [t for t in before[::-1] if not _STAMP.search(t)]
 
 
 def visible_dateline(doc: lxml_html.HtmlElement, latest: date) -> FuzzyDate | None:

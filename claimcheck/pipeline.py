@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
@@ -182,7 +181,7 @@ def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None) -> Cla
                     page_kind=extraction["kind"] if extraction else None, signals=signals)
 
 
-def fetch_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, run_id: int) -> FetchOutcome:
+def _fetch_into_run(claims: ClaimsFile, store: Store, settings: RunSettings, *, run_id: int) -> FetchOutcome:
     """Fetch every source with a URL, archive each capture and index it (inside the caller's lock)."""
     store.sync_sources(claims)
     by_url: dict[str, list[Source]] = {}
@@ -336,11 +335,12 @@ def _settings_record(settings: RunSettings) -> dict[str, Any]:
     return {"offline": settings.offline, "fetch": asdict(settings.fetch), "policy": asdict(settings.policy)}
 
 
-def run_fetch_only(claims: ClaimsFile, store: Store, settings: RunSettings) -> FetchOutcome:
-    """`claimcheck fetch`: capture every source, judge nothing."""
+def fetch_sources(claims: ClaimsFile, store: Store, settings: RunSettings | None = None) -> FetchOutcome:
+    """`claimcheck fetch`: capture and archive every source, judge nothing."""
+    settings = settings or RunSettings()
     with store.locked(settings.lock_wait):
         run_id = store.start_run("fetch", str(claims.path), _settings_record(settings))
-        outcome = fetch_sources(claims, store, settings, run_id=run_id)
+        outcome = _fetch_into_run(claims, store, settings, run_id=run_id)
         store.finish_run(run_id, "network-down" if outcome.network_down else "complete",
                          "down" if outcome.network_down else "ok", {"fetched": outcome.fetched})
         return outcome
@@ -354,7 +354,7 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
         store.sync_sources(claims)
         network_down = False
         if not settings.offline:
-            network_down = fetch_sources(claims, store, settings, run_id=run_id).network_down
+            network_down = _fetch_into_run(claims, store, settings, run_id=run_id).network_down
         findings = judge_claims(claims, store, settings, network_down=network_down)
         store.add_findings(run_id, findings)
         network = "offline" if settings.offline else "down" if network_down else "ok"
@@ -368,10 +368,3 @@ def claim_statuses(findings: list[dict[str, Any]]) -> dict[str, Verdict]:
         by_claim.setdefault(finding["claim_id"], []).append(Verdict(finding["verdict"]))
     return {claim: worst(verdicts) for claim, verdicts in by_claim.items()}
 
-
-def today() -> date:
-    return clock.now().date()
-
-
-__all__ = ["RunSettings", "CheckOutcome", "FetchOutcome", "check_claims", "fetch_sources", "run_fetch_only",
-           "judge_claims", "claim_statuses", "ensure_extraction", "Precision"]

@@ -1,0 +1,98 @@
+"""WARC output: valid (warcio check), one payload stored once, revisits for unchanged ones, nothing overwritten."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from claimcheck.archive import read_payload
+from conftest import WORLD_PATHS, Runner
+from world import Site
+
+
+def warc_files(store: Path) -> list[Path]:
+    return sorted((store / "warc").glob("*.warc.gz"))
+
+
+def records(path: Path) -> list[tuple[str, str]]:
+    with open(path, "rb") as stream:
+        return [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI") or "") for r in ArchiveIterator(stream)]
+
+
+def test_warc_files_pass_warcio_check(run: Runner) -> None:
+    run("check")
+    run("check", now="2026-11-26T12:00:00Z")
+    files = warc_files(run.store)
+    assert len(files) == 2
+    result = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", *map(str, files)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "digest pass" in result.stdout
+
+
+def test_first_capture_writes_request_response_and_metadata(run: Runner) -> None:
+    run("check")
+    kinds = [kind for kind, _ in records(warc_files(run.store)[0])]
+    assert kinds[0] == "warcinfo"
+    assert kinds.count("response") == 5  # five sources with a URL, all distinct
+    assert kinds.count("request") == 5
+    assert kinds.count("metadata") == 5
+
+
+def test_unchanged_payload_is_stored_once(run: Runner, world: Site) -> None:
+    run("check")
+    # No validators this time: the server answers 200 with the same bytes, so the archive writes revisits.
+    for route in world.routes.values():
+        route.etag = False
+    run("check", now="2026-11-26T12:00:00Z")
+    second = [kind for kind, _ in records(warc_files(run.store)[1])]
+    assert second.count("revisit") == 5 and second.count("response") == 0
+    db = sqlite3.connect(run.store / "claimcheck.db")
+    assert db.execute("select count(*) from payloads").fetchone()[0] == 5
+    assert db.execute("select count(distinct payload_digest) from captures").fetchone()[0] == 5
+
+
+def test_conditional_requests_get_304_and_reuse_the_payload(run: Runner, world: Site) -> None:
+    run("check")
+    before = len(world.requests)
+    code, _ = run.json(now="2026-11-26T12:00:00Z")
+    assert code == 0
+    conditional = [headers for _, headers in world.requests[before:] if "if-none-match" in headers]
+    assert len(conditional) == 5
+    db = sqlite3.connect(run.store / "claimcheck.db")
+    rows = db.execute("select not_modified, http_status from captures where run_id = 2").fetchall()
+    assert rows and all(row == (1, 304) for row in rows)
+    assert db.execute("select count(*) from payloads").fetchone()[0] == 5
+    assert db.execute("select count(*) from extractions").fetchone()[0] == 5
+
+
+def test_a_capture_reads_back_from_file_and_offset(run: Runner) -> None:
+    run("check")
+    db = sqlite3.connect(run.store / "claimcheck.db")
+    file, offset = db.execute("select warc_file, warc_offset from payloads where uri like '%.pdf'").fetchone()
+    body, headers = read_payload(run.store / "warc" / file, offset)
+    assert body.startswith(b"%PDF-")
+    assert ("Content-Type", "application/pdf") in headers
+
+
+def test_nothing_is_overwritten(run: Runner) -> None:
+    run("check")
+    first = {p: p.read_bytes() for p in warc_files(run.store)}
+    run("check", now="2026-11-26T12:00:00Z")
+    run("check", now="2026-11-26T12:00:00Z")  # same second: still a new file, never the old one reused
+    for path, data in first.items():
+        assert path.read_bytes() == data
+    assert len(warc_files(run.store)) == 3
+
+
+def test_redirect_hops_are_archived(run: Runner, world: Site) -> None:
+    path = WORLD_PATHS["intel-2023-packaging"][0]
+    world.fixture("/new", "intel-packaging.html")
+    world.redirect(path, world.url("/new"))
+    run("check")
+    uris = [uri for kind, uri in records(warc_files(run.store)[0]) if kind == "response"]
+    assert world.url(path) in uris and world.url("/new") in uris

@@ -1,0 +1,157 @@
+"""The claims loader: the real file loads, and every kind of bad input names its file, line and field."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from claimcheck.claims import load_claims
+from claimcheck.cli import cli
+from claimcheck.dates import Precision
+from claimcheck.errors import ClaimsFileError
+from conftest import ARTICLE, REPO
+
+GOOD = f"""\
+article:
+  title: T
+  path: {ARTICLE}
+sources:
+  s1:
+    publisher: P
+    title: A title
+    url: https://example.com/a
+    cited_date: November 2025
+claims:
+  - id: c1
+    text: TSMC's CoWoS family is one of the best-known examples.
+    cites:
+      - source: s1
+        evidence: some words
+"""
+
+
+def problems(tmp_path: Path, text: str | bytes) -> list[str]:
+    path = tmp_path / "claims.yaml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(ClaimsFileError) as raised:
+        load_claims(path)
+    return [str(p) for p in raised.value.problems]
+
+
+def test_the_repository_claims_file_loads() -> None:
+    claims = load_claims(REPO / "claims.yaml")
+    assert len(claims.sources) == 6
+    assert len(claims.claims) >= 8
+    assert claims.sources["ase-2024-vipack"].url is None
+    assert claims.sources["amd-2025-engineering-ai"].cited_date.precision is Precision.MONTH
+    assert claims.sources["intel-2023-packaging"].cited_date.iso() == "2023-09-06"
+    named = {"Intel", "Synopsys", "TSMC", "AMD", "ASE"}
+    for claim in claims.claims:
+        assert claim.cites
+    mentioned = {name for claim in claims.claims for name in named if name in claim.text}
+    assert mentioned == named
+
+
+def test_the_readme_example_parses(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text()
+    example = re.search(r"<!-- claims-example -->\n```yaml\n(.*?)```", readme, re.S)
+    assert example, "README.md must carry the claims.yaml example"
+    (tmp_path / "article.txt").write_text("Intel describes EMIB and Foveros as packaging technologies that "
+                                          "allow multiple chips in one package to be connected side by side "
+                                          "or stacked in 3D.")
+    (tmp_path / "claims.yaml").write_text(example.group(1))
+    claims = load_claims(tmp_path / "claims.yaml")
+    assert claims.claims[0].cites[0].evidence
+
+
+def test_good_file(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(GOOD)
+    claims = load_claims(path)
+    assert claims.sources["s1"].cited_date.iso() == "2025-11"
+    assert claims.claims[0].cites[0].evidence == "some words"
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("    cited_date: November 2025\n", "    cited_date: sometime soon\n"),
+     r":9: sources\.s1\.cited_date: cannot parse 'sometime soon' as a date"),
+    (("    url: https://example.com/a\n", "    url: ftp://example.com/a\n"),
+     r":8: sources\.s1\.url: only http and https URLs can be checked, not 'ftp'"),
+    (("    url: https://example.com/a\n", "    url: not a url\n"),
+     r":8: sources\.s1\.url: only http and https URLs can be checked"),
+    (("      - source: s1\n", "      - source: s2\n"), r":14: claims\.c1\.cites\[0\]\.source: unknown source id 's2'"),
+    (("    text: TSMC's CoWoS family", "    text: Nvidia's CoWoS family"),
+     r":12: claims\.c1\.text: is not found verbatim in the article"),
+    (("    title: A title\n", ""), r":6: sources\.s1\.title: is required"),
+    (("    title: A title\n", "    title: A title\n    colour: red\n"), r":8: sources\.s1\.colour: unknown field"),
+])
+def test_each_problem_names_file_line_and_field(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+    found = problems(tmp_path, GOOD.replace(*change))
+    assert len(found) == 1, found
+    assert re.search(expected, found[0]), found[0]
+    assert found[0].startswith(str(tmp_path / "claims.yaml") + ":")
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    text = GOOD + "  - id: c1\n    text: TSMC's CoWoS family is one of the best-known examples.\n    cites: [s1]\n"
+    text = text.replace("claims:\n", "  s1:\n    publisher: Q\n    title: Again\nclaims:\n")
+    found = problems(tmp_path, text)
+    assert any(re.search(r":10: sources\.s1: duplicate source id", p) for p in found), found
+    assert any(re.search(r":19: claims\.c1\.id: duplicate claim id", p) for p in found), found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", r":1: file: is empty"),
+    (b"\x00\x01\x02binary", r":1: file: is binary"),
+    ("sources: [\n  broken", r":\d+: yaml: invalid YAML"),
+    ("article:\n  title: x\nsources:\n  a: {publisher: p, title: t}\nclaims:\n  - id: c\n    text: [1]\n    cites: [a]\n",
+     r":7: claims\.c\.text: must be a string"),
+    (b"\xff\xfeclaims: []", r":1: file: is not valid UTF-8"),
+])
+def test_unreadable_files(tmp_path: Path, text: str | bytes, expected: str) -> None:
+    found = problems(tmp_path, text)
+    assert re.search(expected, found[0]), found
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert re.search(r"nope\.yaml:1: file: no such file", problems_of_path(tmp_path / "nope.yaml"))
+
+
+def problems_of_path(path: Path) -> str:
+    with pytest.raises(ClaimsFileError) as raised:
+        load_claims(path)
+    return str(raised.value)
+
+
+def test_lint_cli_exit_codes(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(GOOD)
+    ok = CliRunner().invoke(cli, ["--claims", str(path), "lint"])
+    assert ok.exit_code == 0, ok.output
+    assert "1 claims, 1 sources: OK" in ok.output
+    path.write_text(GOOD.replace("November 2025", "soonish 20xx"))
+    bad = CliRunner().invoke(cli, ["--claims", str(path), "lint"])
+    assert bad.exit_code == 2
+    lines = bad.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{path}:9: sources.s1.cited_date:")
+    assert "Traceback" not in bad.output
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=300), st.binary(max_size=300),
+                 st.builds(lambda a, b: GOOD[:a] + b + GOOD[a:], st.integers(0, len(GOOD)), st.text(max_size=20))))
+def test_fuzzed_input_never_crashes(tmp_path: Path, data: str | bytes) -> None:
+    path = tmp_path / "fuzz.yaml"
+    path.write_bytes(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
+    try:
+        load_claims(path)
+    except ClaimsFileError as exc:
+        for problem in exc.problems:
+            assert problem.line >= 1
+            assert "\n" not in str(problem)

@@ -1,0 +1,129 @@
+"""The contracts scripts rely on: JSON fields, formats, exit codes, options, and documented commands."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from claimcheck.cli import cli
+from conftest import REPO, WORLD_PATHS, Runner
+from world import PAGES, Site
+
+VERDICTS = ["verified", "changed", "moved", "date-drift", "evidence-missing", "gone", "unreachable", "blocked",
+            "unchecked"]
+SOURCE_FIELDS = {"source", "url", "final_url", "verdict", "http_status", "captured_at", "evidence_score",
+                 "page_date", "cited_date", "detail"}
+
+
+def test_json_document_shape(run: Runner) -> None:
+    code, doc = run.json()
+    assert code == 0
+    assert doc["schema"] == 1
+    assert set(doc) == {"schema", "run", "summary", "claims"}
+    assert {"id", "started_at", "finished_at"} <= set(doc["run"])
+    assert list(doc["summary"]) == VERDICTS
+    for claim in doc["claims"]:
+        assert {"id", "status", "text", "sources"} <= set(claim)
+        assert claim["status"] in VERDICTS
+        for source in claim["sources"]:
+            assert SOURCE_FIELDS <= set(source)
+            assert source["verdict"] in VERDICTS
+
+
+def test_output_file_and_report_renders_the_same_check(run: Runner, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = run("check", "--format", "json", "--output", str(out))
+    assert result.exit_code == 0 and result.stdout == ""
+    again = run("report", "--format", "json")
+    assert json.loads(again.stdout) == json.loads(out.read_text())
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "junit"])
+def test_every_format_renders(run: Runner, fmt: str) -> None:
+    run("check")
+    result = run("report", "--format", fmt)
+    assert result.exit_code == 0
+    assert "intel-emib-foveros" in result.stdout
+
+
+def test_junit_has_one_testcase_per_claim(run: Runner, world: Site) -> None:
+    world.status(WORLD_PATHS["intel-2023-packaging"][0], 403)
+    run("check")
+    suite = ET.fromstring(run("report", "--format", "junit").stdout)
+    cases = suite.findall("testcase")
+    assert len(cases) == 8
+    skipped = [c.get("name") for c in cases if c.find("skipped") is not None]
+    assert "intel-emib-foveros" in skipped and "ase-interconnect-chiplets" in skipped
+
+
+def test_markdown_escapes_page_content(run: Runner, world: Site) -> None:
+    hostile = (PAGES / "amd-engineering-ai.html").read_text().replace("Nov 11, 2025", "Oct 1, 2025").replace(
+        "<h1 class=\"cmp-title__text\">Engineering", "<h1 class=\"cmp-title__text\">| <img src=x onerror=alert(1)> Engineering")
+    world.page(WORLD_PATHS["amd-2025-engineering-ai"][0], hostile)
+    run("check")
+    text = run("report", "--format", "markdown").stdout
+    assert "<img" not in text
+    assert "date-drift" in text
+
+
+def test_fail_on_levels(run: Runner, world: Site) -> None:
+    world.status(WORLD_PATHS["intel-2023-packaging"][0], 403)  # blocked: a notice
+    assert run("check").exit_code == 0
+    assert run("report", "--fail-on", "notice").exit_code == 1
+    assert run("report", "--fail-on", "never").exit_code == 0
+
+
+def test_report_before_any_check(tmp_path: Path, site: Site) -> None:
+    from conftest import write_claims
+    runner = Runner(write_claims(tmp_path, site), tmp_path / "store")
+    result = runner("report")
+    assert result.exit_code == 2
+    assert "no store" in result.stderr or "no check" in result.stderr
+
+
+def test_bad_clock_is_bad_input(run: Runner) -> None:
+    result = run("check", now="yesterday-ish")
+    assert result.exit_code == 2
+    assert "CLAIMCHECK_NOW" in result.stderr
+
+
+def test_usage_error_exits_2(run: Runner) -> None:
+    assert run("check", "--format", "pdf").exit_code == 2
+    assert run("check", "--max-concurrency", "0").exit_code == 2
+
+
+def test_bad_claims_file_exits_2_with_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text("sources:\n  a:\n    publisher: p\n    title: t\n    url: gopher://x\nclaims: []\n")
+    result = CliRunner().invoke(cli, ["--claims", str(path), "--store", str(tmp_path / "s"), "check"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{path}:5: sources.a.url: only http and https URLs can be checked, not 'gopher'"
+
+
+def test_every_command_is_documented() -> None:
+    readme = (REPO / "README.md").read_text()
+    for name, command in cli.commands.items():
+        assert command.help, name
+        assert f"claimcheck {name}" in readme or f"`{name}`" in readme, f"README does not document {name}"
+
+
+def test_readme_commands_match_ci() -> None:
+    readme = (REPO / "README.md").read_text()
+    ci = (REPO / ".ci" / "run").read_text()
+    test_command = re.search(r"<!-- test-command -->\n```sh\n(.+?)\n```", readme, re.S)
+    assert test_command, "README must show the test command"
+    assert test_command.group(1).strip() in ci
+
+
+def test_text_report_strips_control_characters(run: Runner, world: Site) -> None:
+    path = WORLD_PATHS["amd-2025-engineering-ai"][0]
+    page = (PAGES / "amd-engineering-ai.html").read_text().replace("Nov 11, 2025", "Oct 1, 2025")
+    world.page(path, page.replace("AMD's architecture-first", "\x1b[2J\x1b]0;pwned\x07AMD's architecture-first"))
+    run("check")
+    text = run("report").stdout
+    assert "\x1b" not in text and "\x07" not in text

@@ -1,0 +1,148 @@
+"""The fetcher against hostile or broken servers, and the address guard (SSRF)."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from typing import AsyncIterator
+
+import httpx
+import pytest
+
+from claimcheck.errors import BodyTooLarge
+from claimcheck.fetch import FetchOptions, decode_content, run_fetch
+from claimcheck.netguard import address_refusal, static_resolver
+from conftest import Runner, by_source
+from world import Site
+
+PUBLIC = static_resolver({"news.example.com": ["93.184.216.34"]})
+
+
+@pytest.mark.parametrize("address, refused", [
+    ("127.0.0.1", True), ("10.1.2.3", True), ("172.16.0.1", True), ("192.168.1.1", True),
+    ("169.254.169.254", True), ("::1", True), ("fe80::1", True), ("::ffff:127.0.0.1", True), ("224.0.0.1", True),
+    ("0.0.0.0", True), ("100.64.0.1", True), ("93.184.216.34", False), ("2606:4700::1111", False),
+])
+def test_address_policy(address: str, refused: bool) -> None:
+    assert (address_refusal(address) is not None) is refused
+
+
+def test_loopback_is_refused_by_default(site: Site) -> None:
+    site.page("/a", "<h1>hi</h1>")
+    result = run_fetch([site.url("/a")], FetchOptions())[site.url("/a")]
+    assert result.error_kind == "refused-private"
+    assert site.requests == []  # refused before a byte was sent
+
+
+def test_a_public_name_that_resolves_inside_is_refused(site: Site) -> None:
+    site.page("/a", "<h1>hi</h1>")
+    port = site.server.server_address[1]
+    resolver = static_resolver({"innocent.example": ["127.0.0.1"]})
+    url = f"http://innocent.example:{port}/a"
+    result = run_fetch([url], FetchOptions(), resolver=resolver)[url]
+    assert result.error_kind == "refused-private"
+    assert "innocent.example resolves to 127.0.0.1" in str(result.error)
+    assert site.requests == []
+
+
+def test_a_redirect_into_the_private_network_is_refused_on_that_hop(site: Site) -> None:
+    port = site.server.server_address[1]
+    site.page("/secret", "metadata")
+    resolver = static_resolver({"public.example": ["127.0.0.1"], "internal.example": ["10.0.0.5"]})
+    # allow_private would let the first hop through; the guard is per connection, so test the policy on hop 2
+    # by resolving the redirect target to a private address while the first host is the (allowed) loopback.
+    site.redirect("/start", "http://internal.example/secret")
+    url = f"http://127.0.0.1:{port}/start"
+    options = FetchOptions(allow_private=False)
+    result = run_fetch([url], options, resolver=resolver)[url]
+    assert result.error_kind == "refused-private"  # first hop already refused: loopback
+    guarded_second_hop = run_fetch([url], FetchOptions(allow_private=True),
+                                   resolver=static_resolver({"internal.example": []}))[url]
+    assert guarded_second_hop.error_kind == "dns"
+    assert [h.status for h in guarded_second_hop.hops] == [301]
+
+
+def test_cli_refuses_loopback_without_allow_private(run: Runner) -> None:
+    result = run("check", "--format", "json", allow_private=False)
+    import json
+    doc = json.loads(result.stdout)
+    intel = by_source(doc, "intel-2023-packaging")[0]
+    assert intel["verdict"] == "blocked"
+    assert "--allow-private" in intel["detail"]
+    assert result.exit_code == 0  # refused, reported, not an outage
+
+
+def mock_fetch(handler, url: str = "https://news.example.com/a", **options):  # type: ignore[no-untyped-def]
+    return run_fetch([url], FetchOptions(**options), resolver=PUBLIC, transport=httpx.MockTransport(handler))[url]
+
+
+def test_redirect_loop_is_detected() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        target = "/b" if request.url.path == "/a" else "/a"
+        return httpx.Response(301, headers={"Location": target})
+    result = mock_fetch(handler)
+    assert result.error_kind == "redirect-loop"
+    assert "loop" in str(result.error)
+
+
+def test_redirect_limit() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": f"/{int(request.url.path[1:] or 0) + 1}"})
+    result = mock_fetch(handler, "https://news.example.com/0", max_redirects=5)
+    assert result.error_kind == "redirect-loop"
+    assert len(result.hops) == 6
+
+
+def test_redirect_to_another_scheme_is_refused() -> None:
+    result = mock_fetch(lambda request: httpx.Response(301, headers={"Location": "file:///etc/passwd"}))
+    assert result.error_kind == "bad-url"
+
+
+def test_body_cap_while_streaming() -> None:
+    async def endless() -> AsyncIterator[bytes]:
+        for _ in range(64):  # 4 MiB, no Content-Length
+            yield b"x" * 65536
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=endless())
+    result = mock_fetch(handler, max_body=1_000_000)
+    assert result.error_kind == "too-large"
+
+
+def test_declared_length_over_the_cap_is_refused_before_reading() -> None:
+    result = mock_fetch(lambda r: httpx.Response(200, headers={"Content-Length": "999999999"}, content=b"x"),
+                        max_body=1_000_000)
+    assert result.error_kind == "too-large"
+
+
+def test_gzip_bomb_costs_almost_nothing() -> None:
+    bomb = gzip.compress(b"\0" * (50 * 1024 * 1024), compresslevel=9)
+    assert len(bomb) < 100_000
+    with pytest.raises(BodyTooLarge):
+        decode_content(bomb, "gzip", 1_000_000)
+
+
+def test_deflate_with_and_without_zlib_header() -> None:
+    text = b"<p>hello</p>" * 10
+    assert decode_content(zlib.compress(text), "deflate", 10_000) == text
+    raw = zlib.compressobj(wbits=-15)
+    assert decode_content(raw.compress(text) + raw.flush(), "deflate", 10_000) == text
+
+
+def test_retry_after_is_honoured_once(site: Site) -> None:
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
+            return httpx.Response(429, headers={"Retry-After": "0"})
+        return httpx.Response(200, content=b"<h1>ok</h1>")
+    result = mock_fetch(handler)
+    assert result.status == 200 and len(calls) == 2
+
+
+def test_drip_feeding_server_cannot_hold_the_run(site: Site) -> None:
+    site.page("/slow", "<h1>slow</h1>", delay=3.0)
+    result = run_fetch([site.url("/slow")], FetchOptions(allow_private=True, total_timeout=0.5))[site.url("/slow")]
+    assert result.error_kind == "timeout"
+    assert result.elapsed < 2.0

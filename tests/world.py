@@ -1,0 +1,105 @@
+"""A small world of publisher sites on 127.0.0.1 that tests change between runs.
+
+Each `Site` is a real HTTP server on its own port (so each is its own host for politeness and network-down
+rules). Routes are set, changed and removed while the server runs; ETag and Last-Modified are answered with
+304 when they match, as real publishers' servers do.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+NOT_FOUND_PAGE = b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: bool = True  # answer with an ETag and honour If-None-Match
+    gzip: bool = False
+    delay: float = 0.0
+
+
+class Site:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.fallback: Route | None = None  # what unknown paths get (default: 404)
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+                site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+                route = site.routes.get(self.path) or site.fallback or Route(404, NOT_FOUND_PAGE, etag=False)
+                if route.delay:
+                    time.sleep(route.delay)
+                body = gzip.compress(route.body, mtime=0) if route.gzip else route.body
+                headers = dict(route.headers)
+                if route.status == 200 and route.etag:
+                    tag = '"' + hashlib.sha1(route.body).hexdigest()[:16] + '"'
+                    headers["ETag"] = tag
+                    if self.headers.get("If-None-Match") == tag:
+                        self.send_response(304)
+                        self.send_header("ETag", tag)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
+                self.send_response(route.status)
+                if route.content_type:
+                    self.send_header("Content-Type", route.content_type)
+                if route.gzip:
+                    self.send_header("Content-Encoding", "gzip")
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return self.origin + path
+
+    def page(self, path: str, body: bytes | str, **kwargs: object) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.routes[path] = Route(body=data, **kwargs)  # type: ignore[arg-type]
+
+    def fixture(self, path: str, name: str, **kwargs: object) -> None:
+        content_type = "application/pdf" if name.endswith(".pdf") else "text/html; charset=utf-8"
+        self.routes[path] = Route(body=(PAGES / name).read_bytes(), content_type=content_type, **kwargs)  # type: ignore[arg-type]
+
+    def status(self, path: str, status: int, body: bytes = b"", **kwargs: object) -> None:
+        self.routes[path] = Route(status=status, body=body, etag=False, **kwargs)  # type: ignore[arg-type]
+
+    def redirect(self, path: str, to: str, status: int = 301) -> None:
+        self.routes[path] = Route(status=status, body=b"", etag=False, headers={"Location": to})
+
+    def remove(self, path: str) -> None:
+        self.routes.pop(path, None)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -5,19 +5,50 @@
 
 __version__ = "0.1.0"
 
-from .check import Policy  # noqa: E402
-from .claims import Claim, ClaimsFile, Cite, Source, load_claims  # noqa: E402
-from .errors import (BlockedAddress, ClaimcheckError, ClaimsFileError, FetchError, NotFound, Problem,  # noqa: E402
-                     StoreError, StoreLocked)
-from .extract import Extracted, extract_page  # noqa: E402
-from .fetch import FetchOptions  # noqa: E402
-from .pipeline import CheckOutcome, FetchOutcome, RunSettings, check_claims, fetch_sources  # noqa: E402
-from .store import Store  # noqa: E402
-from .verdicts import ExitCode, Level, Verdict  # noqa: E402
+from .check import Policy
+from .claims import Cite, Claim, ClaimsFile, Source, load_claims
+from .errors import (
+                     BlockedAddress,
+                     ClaimcheckError,
+                     ClaimsFileError,
+                     FetchError,
+                     NotFound,
+                     Problem,
+                     StoreError,
+                     StoreLocked,
+)
+from .extract import Extracted, extract_page
+from .fetch import FetchOptions
+from .pipeline import CheckOutcome, FetchOutcome, RunSettings, check_claims, fetch_sources
+from .store import Store
+from .verdicts import ExitCode, Level, Verdict
 
 __all__ = [
-    "__version__", "load_claims", "fetch_sources", "check_claims", "extract_page", "Store", "RunSettings",
-    "FetchOptions", "Policy", "Claim", "ClaimsFile", "Cite", "Source", "Extracted", "CheckOutcome", "FetchOutcome",
-    "Verdict", "Level", "ExitCode", "ClaimcheckError", "ClaimsFileError", "Problem", "StoreError", "StoreLocked",
-    "NotFound", "FetchError", "BlockedAddress",
+                     "BlockedAddress",
+                     "CheckOutcome",
+                     "Cite",
+                     "Claim",
+                     "ClaimcheckError",
+                     "ClaimsFile",
+                     "ClaimsFileError",
+                     "ExitCode",
+                     "Extracted",
+                     "FetchError",
+                     "FetchOptions",
+                     "FetchOutcome",
+                     "Level",
+                     "NotFound",
+                     "Policy",
+                     "Problem",
+                     "RunSettings",
+                     "Source",
+                     "Store",
+                     "StoreError",
+                     "StoreLocked",
+                     "Verdict",
+                     "__version__",
+                     "check_claims",
+                     "extract_page",
+                     "fetch_sources",
+                     "load_claims",
 ]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
@@ -41,7 +42,7 @@ NETWORK = "network"  # the run's network was down: counts for nothing
 
 _BLOCKED_STATUSES = {401, 402, 403, 407, 451}
 _ROT_STATUSES = {404, 410}
-_LOCALE_SEGMENT = re.compile(r"^(?:[a-z]{2}(?:[-_][a-z]{2,4})?|intl|global|home|index(?:\.\w+)?)$", re.I)
+_LOCALE_SEGMENT = re.compile(r"^(?:[a-z]{2}(?:[-_][a-z]{2,4})?|intl|global|home|index(?:\.\w+)?)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -220,16 +221,16 @@ def compare_texts(old: str, new: str, policy: Policy) -> TextChange:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        gone = [line for line in old_lines[i1:i2] if len(line) >= policy.min_paragraph]
-        new = [line for line in new_lines[j1:j2] if len(line) >= policy.min_paragraph]
+        dropped = [line for line in old_lines[i1:i2] if len(line) >= policy.min_paragraph]
+        inserted = [line for line in new_lines[j1:j2] if len(line) >= policy.min_paragraph]
         # A paragraph edited in place (high similarity to a counterpart) is an edit, not an addition.
-        for line in list(gone):
-            twin = max(new, key=lambda n: fuzz.ratio(line, n), default=None)
+        for line in list(dropped):
+            twin = max(inserted, key=lambda other: fuzz.ratio(line, other), default=None)
             if twin is not None and fuzz.ratio(line, twin) >= 90:
-                gone.remove(line)
-                new.remove(twin)
-        removed.extend(gone)
-        added.extend(new)
+                dropped.remove(line)
+                inserted.remove(twin)
+        removed.extend(dropped)
+        added.extend(inserted)
     return TextChange(round(similarity, 4), tuple(added), tuple(removed))
 
 
@@ -279,26 +280,24 @@ def judge_content(source: Source, evidence: str | None, page: Page, baseline: Pa
     if source.title and page.title and fuzz.token_set_ratio(normalize(source.title), normalize(page.title)) < 60:
         notes.append(f"the page's title {page.title!r} differs from the cited title")
 
-    common = dict(evidence_score=score, evidence_text=found_text, page_date=page.published,
-                  suggested_url=moved_to, notes=tuple(notes))
+    def judgement(verdict: Verdict, head: str) -> Judgement:
+        return Judgement(verdict, _join(head, notes), evidence_score=score, evidence_text=found_text,
+                         page_date=page.published, suggested_url=moved_to, notes=tuple(notes))
+
     if missing:
-        return Judgement(Verdict.EVIDENCE_MISSING,
-                         _join(f"the evidence passage is not in the source (best match {score:.2f} < "
-                               f"{policy.evidence_threshold:.2f})", notes), **common)
+        return judgement(Verdict.EVIDENCE_MISSING, f"the evidence passage is not in the source (best match "
+                                                   f"{score:.2f} < {policy.evidence_threshold:.2f})")
     if moved_to:
-        return Judgement(Verdict.MOVED, _join("", notes), **common)
+        return judgement(Verdict.MOVED, "")
     if drift:
-        return Judgement(Verdict.DATE_DRIFT, _join("", notes), **common)
+        return judgement(Verdict.DATE_DRIFT, "")
     if reworded or (change and change.significant(policy)):
-        return Judgement(Verdict.CHANGED, _join("the evidence is still there" if evidence and not reworded else "",
-                                                notes), **common)
+        return judgement(Verdict.CHANGED, "the evidence is still there" if evidence and not reworded else "")
     if not evidence:
         # DESIGN's `unchecked` is for sources never read; this one was read and is dated as cited.
-        return Judgement(Verdict.VERIFIED,
-                         _join("reachable and dated as cited; no evidence passage is recorded for this claim yet "
-                               "(run `claimcheck suggest CLAIM` and accept one)", notes), **common)
-    return Judgement(Verdict.VERIFIED, _join("evidence found" + (" exactly" if score == 1.0 else
-                                                                f" (score {score:.2f})"), notes), **common)
+        return judgement(Verdict.VERIFIED, "reachable and dated as cited; no evidence passage is recorded for this "
+                                           "claim yet (run `claimcheck suggest CLAIM` and accept one)")
+    return judgement(Verdict.VERIFIED, "evidence found" + (" exactly" if score == 1.0 else f" (score {score:.2f})"))
 
 
 def locate_evidence(evidence: str, page: Page) -> tuple[Match, bool]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import yaml
@@ -326,6 +326,8 @@ def _cites(reader: _Reader, node: yaml.Node | None, where: str, sources: dict[st
         return
     for index, item in enumerate(node.value):
         at = f"{where}.cites[{index}]"
+        source_node: yaml.Node | None
+        evidence_node: yaml.Node | None
         if isinstance(item, yaml.ScalarNode):  # shorthand: a bare source id
             source_node, evidence_node = item, None
         else:

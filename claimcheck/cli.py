@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -19,7 +20,7 @@ from .pipeline import RunSettings, check_claims, fetch_sources
 from .report import FORMATS, build_report, renderers
 from .report.text import render as render_text
 from .store import Store
-from .verdicts import FAIL_ON_CHOICES, ExitCode, exit_code_for, Verdict
+from .verdicts import FAIL_ON_CHOICES, ExitCode, Verdict, exit_code_for
 
 _DEFAULTS = FetchOptions()
 
@@ -231,4 +232,4 @@ def main() -> None:  # pragma: no cover - the console script
     cli()
 
 
-from . import cli_review  # noqa: E402,F401  registers diff, history, accept, suggest, export
+from . import cli_review  # noqa: F401  registers diff, history, accept, suggest, export

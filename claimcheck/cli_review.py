@@ -13,7 +13,8 @@ from .errors import ClaimcheckError, NotFound
 from .match import find_evidence, normalize
 from .report import clean
 from .review import accept as accept_baseline
-from .review import accept_evidence, history as source_history, latest_good_capture, suggestions, text_diff
+from .review import accept_evidence, latest_good_capture, suggestions, text_diff
+from .review import history as source_history
 
 
 def _source_id(ctx: click.Context, source: str) -> str:

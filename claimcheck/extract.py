@@ -35,7 +35,7 @@ _BOILERPLATE_TOKENS = re.compile(
     r"nav|navbar|navigation|menu|megamenu|newsletter|subscribe|subscription|promo|advert|advertisement|ads?|"
     r"sponsored|sidebar|popup|modal|footer|comments?|disqus|skip|toolbar|pagination|pager|tags|"
     r"recommended|more-stories|read-more|signup|outbrain|taboola|masthead|site-header|global-header|"
-    r"onetrust|osano|truste|sr-only|visually-hidden|print-only|hidden)$", re.I)
+    r"onetrust|osano|truste|sr-only|visually-hidden|print-only|hidden)$", re.IGNORECASE)
 _TOKEN_SPLIT = re.compile(r"[\s_]+|(?<=[a-z])-(?=[a-z])")
 _MAIN_SELECTORS = (
     '//*[contains(concat(" ", normalize-space(@class), " "), " wd_news_body ")]',
@@ -50,9 +50,9 @@ _NOT_FOUND = re.compile(
     r"\b(?:page|file|article|content|document)s?\s+(?:was\s+|could\s+)?(?:not|n[o']t)\s+(?:be\s+)?found\b|"
     r"\b404\b|\bnot\s+found\b|page\s+(?:does\s+not|doesn't|no\s+longer)\s+exists?|no\s+longer\s+available|"
     r"we\s+(?:can(?:no|')t|couldn't|could\s+not)\s+find|page\s+(?:is\s+)?missing|seite\s+nicht\s+gefunden|"
-    r"page\s+introuvable|p[aá]gina\s+no\s+encontrada", re.I)
+    r"page\s+introuvable|p[aá]gina\s+no\s+encontrada", re.IGNORECASE)
 _CHALLENGE = re.compile(r"just a moment|attention required|checking your browser|verify you are human|"
-                        r"are you a robot|access denied|captcha|enable javascript and cookies", re.I)
+                        r"are you a robot|access denied|captcha|enable javascript and cookies", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _clean(text: str) -> str:
 
 
 def _charset(content_type: str) -> str | None:
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.IGNORECASE)
     return match.group(1) if match else None
 
 
@@ -260,7 +260,7 @@ def extract_html(markup: str, url: str, latest: date) -> Extracted:
     if _CHALLENGE.search(head_title or "") or (len(" ".join(lines)) < 400 and _CHALLENGE.search(" ".join(lines))):
         signals["challenge"] = (head_title or "")[:200]
     if refresh:
-        match = re.search(r"url\s*=\s*['\"]?([^'\";]+)", refresh[0], re.I)
+        match = re.search(r"url\s*=\s*['\"]?([^'\";]+)", refresh[0], re.IGNORECASE)
         if match:
             signals["meta_refresh"] = urljoin(url, match.group(1).strip())
     return Extracted(
@@ -277,7 +277,7 @@ def extract_pdf(body: bytes, latest: date) -> Extracted:
     try:
         reader = PdfReader(io.BytesIO(body), strict=False)
         pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
+        info: dict[str, Any] = dict(reader.metadata or {})
     except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, OSError, RecursionError,
             AssertionError, IndexError, ZeroDivisionError) as exc:
         return Extracted(kind="pdf", signals={"reason": f"malformed PDF: {type(exc).__name__}: {exc}"[:300]})

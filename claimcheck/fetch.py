@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import time
 import zlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Callable, Iterable, Sequence
 from urllib.parse import urljoin, urlsplit
 
 import httpcore

@@ -22,7 +22,7 @@ _TRANSLATE = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
     "\u00a0": " ", "\u00ad": None, "\u200b": None, "\u2122": None, "\u00ae": None, "\u00a9": None,
 })
-_MARKS = re.compile(r"\((?:tm|r|c)\)|(?<=\w)tm\b", re.I)
+_MARKS = re.compile(r"\((?:tm|r|c)\)|(?<=\w)tm\b", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*")
 
 
@@ -109,7 +109,7 @@ def passages(text: str, *, max_sentences: int = 3) -> list[str]:
         sentences.extend(s.strip() for s in _SENTENCE.split(line) if len(s.strip()) > 20)
     found = []
     for size in range(1, max_sentences + 1):
-        for start in range(0, max(0, len(sentences) - size + 1)):
+        for start in range(max(0, len(sentences) - size + 1)):
             found.append(" ".join(sentences[start:start + size]))
     return found
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from lxml import html as lxml_html
 
@@ -37,12 +38,12 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\.?"
 
 # Each pattern matches a whole date written out; order matters only for speed.
 TEXT_DATE_PATTERNS = [
-    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),            # September 6, 2023 / Nov 11, 2025
-    re.compile(rf"\b{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.I),  # 6 September 2023
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),            # September 6, 2023 / Nov 11, 2025
+    re.compile(rf"\b{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.IGNORECASE),  # 6 September 2023
     re.compile(rf"\b{_YEAR}\s*[-/.]\s*(?P<month>[01]?\d)\s*[-/.]\s*(?P<day>[0-3]?\d)\b"),  # 2024 / 03 / 20
     re.compile(rf"\b(?P<day>[0-3]?\d)\.\s?(?P<month>[01]?\d)\.\s?{_YEAR}\b"),  # 20.03.2024 (day first)
 ]
-MONTH_YEAR_PATTERN = re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I)
+MONTH_YEAR_PATTERN = re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)
 ISO_PATTERN = re.compile(r"(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)")
 URL_DATE_PATTERNS = [
     re.compile(r"/(?P<year>(?:19|20)\d\d)[/-](?P<month>[01]\d)[/-](?P<day>[0-3]\d)(?:[/_.-]|$)"),
@@ -68,9 +69,9 @@ ARTICLE_TYPES = {
 DATE_CLASS = re.compile(
     r"(?:^|[-_ ])(?:wd[-_]date|blog-mini-time|pub(?:lish(?:ed)?)?[-_]?date|post[-_]?date|entry[-_]?date|"
     r"article[-_]?date|release[-_]?date|news[-_]?date|date[-_]?(?:published|line|posted)|dateline|posted[-_]?on|"
-    r"published|byline[-_]?date|timestamp|date)(?:$|[-_ ])", re.I)
+    r"published|byline[-_]?date|timestamp|date)(?:$|[-_ ])", re.IGNORECASE)
 NOT_PUBLISHED_CLASS = re.compile(r"updat|modif|copyright|comment|event|expir|footer|archive|calendar|related",
-                                 re.I)
+                                 re.IGNORECASE)
 BODY_DATELINE = re.compile(
     r"^[A-ZÀ-Ý][A-Za-zÀ-ÿ .,'’()-]{1,80},\s*(?P<rest>[^/\n]{4,40}?)\s*(?:/[A-Za-z ]*Newswire/|/PRNewswire/|"
     r"--|–|—|-\s)")
@@ -209,7 +210,7 @@ def time_element_dates(doc: lxml_html.HtmlElement, latest: date) -> tuple[FuzzyD
 _NEAR_TEXT = ("[normalize-space()][not(ancestor::script)][not(ancestor::style)][not(ancestor::noscript)]"
               "[not(ancestor::footer)][not(ancestor::nav)][not(ancestor::aside)]")
 # Stamps that carry a date which is not the publication date.
-_STAMP = re.compile(r"updat|modif|revis|copyright|©|\(c\)|aktualisiert|mis à jour|actualizado", re.I)
+_STAMP = re.compile(r"updat|modif|revis|copyright|©|\(c\)|aktualisiert|mis à jour|actualizado", re.IGNORECASE)
 
 
 def _candidates_near_title(doc: lxml_html.HtmlElement) -> list[str]:

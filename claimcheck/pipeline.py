@@ -7,18 +7,30 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 
 from . import clock
 from .archive import KnownPayload, WarcFile, payload_digest, read_payload
-from .check import (NETWORK, OK, Attempt, Classified, FailureStreak, Judgement, Page, Policy, classify,
-                    judge_content, judge_failure)
+from .check import (
+    NETWORK,
+    OK,
+    Attempt,
+    Classified,
+    FailureStreak,
+    Judgement,
+    Page,
+    Policy,
+    classify,
+    judge_content,
+    judge_failure,
+)
 from .claims import ClaimsFile, Source
-from .dates import FuzzyDate, Precision
+from .dates import FuzzyDate
 from .extract import EXTRACTOR_VERSION, Extracted, extract_page
 from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
 from .netguard import Resolver, system_resolver

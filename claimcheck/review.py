@@ -10,7 +10,8 @@ from typing import Any
 
 from .claims import ClaimsFile
 from .errors import NotFound
-from .match import Suggestion, suggest as rank_passages
+from .match import Suggestion
+from .match import suggest as rank_passages
 from .pipeline import ensure_extraction
 from .store import Store
 

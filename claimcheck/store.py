@@ -11,11 +11,12 @@ import fcntl
 import json
 import os
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -32,49 +33,49 @@ migrations = Migrations("claimcheck")
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["runs"].create({
+    db.table("runs").create({
         "id": int, "started_at": str, "finished_at": str, "command": str, "claims_file": str,
         "status": str, "network": str, "options": str, "summary": str,
     }, pk="id")
-    db["sources"].create({
+    db.table("sources").create({
         "id": str, "url": str, "publisher": str, "title": str, "cited_date": str, "updated_at": str,
     }, pk="id")
-    db["captures"].create({
+    db.table("captures").create({
         "id": int, "run_id": int, "source_id": str, "url": str, "final_url": str, "fetched_at": str,
         "elapsed": float, "http_status": int, "outcome": str, "reason": str, "error_kind": str, "error": str,
         "redirects": str, "permanent_redirect": int, "headers": str, "etag": str, "last_modified": str,
         "content_type": str, "payload_digest": str, "payload_length": int, "not_modified": int,
         "warc_file": str, "warc_offset": int, "warc_length": int, "record_type": str, "peer": str,
     }, pk="id", foreign_keys=[("run_id", "runs", "id")])
-    db["captures"].create_index(["source_id", "fetched_at"])
-    db["captures"].create_index(["payload_digest"])
-    db["payloads"].create({
+    db.table("captures").create_index(["source_id", "fetched_at"])
+    db.table("captures").create_index(["payload_digest"])
+    db.table("payloads").create({
         "digest": str, "uri": str, "date": str, "length": int, "content_type": str,
         "warc_file": str, "warc_offset": int, "warc_length": int,
     }, pk="digest")
-    db["extractions"].create({
+    db.table("extractions").create({
         "payload_digest": str, "extractor": str, "kind": str, "title": str, "published": str,
         "modified": str, "canonical": str, "text_digest": str, "full_text_digest": str, "signals": str,
     }, pk="payload_digest")
-    db["texts"].create({"digest": str, "text": str}, pk="digest")
-    db["findings"].create({
+    db.table("texts").create({"digest": str, "text": str}, pk="digest")
+    db.table("findings").create({
         "id": int, "run_id": int, "claim_id": str, "source_id": str, "verdict": str, "level": str,
         "detail": str, "url": str, "final_url": str, "http_status": int, "capture_id": int,
         "captured_at": str, "evidence_score": float, "evidence_text": str, "page_date": str, "cited_date": str,
         "suggested_url": str, "claim_text": str,
     }, pk="id", foreign_keys=[("run_id", "runs", "id")])
-    db["findings"].create_index(["run_id"])
-    db["findings"].create_index(["source_id"])
-    db["baselines"].create({
+    db.table("findings").create_index(["run_id"])
+    db.table("findings").create_index(["source_id"])
+    db.table("baselines").create({
         "id": int, "source_id": str, "capture_id": int, "accepted_at": str, "accepted_by": str, "note": str,
         "kind": str,
     }, pk="id", foreign_keys=[("capture_id", "captures", "id")])
-    db["baselines"].create_index(["source_id"])
-    db["evidence"].create({
+    db.table("baselines").create_index(["source_id"])
+    db.table("evidence").create({
         "id": int, "claim_id": str, "source_id": str, "text": str, "accepted_at": str, "accepted_by": str,
         "note": str,
     }, pk="id")
-    db["audit"].create({
+    db.table("audit").create({
         "id": int, "at": str, "actor": str, "action": str, "target": str, "note": str, "data": str,
     }, pk="id")
     # The audit log is append-only by construction, not by convention.
@@ -162,19 +163,19 @@ class Store:
     # -- runs ------------------------------------------------------------------------------------------
     def start_run(self, command: str, claims_file: str, options: dict[str, Any]) -> int:
         with self.db.atomic():
-            return int(self.db["runs"].insert({
+            return _rowid(self.db.table("runs").insert({
                 "started_at": clock.isoformat(clock.now()), "command": command, "claims_file": claims_file,
                 "status": "running", "network": None, "options": _json(options),
-            }).last_pk)
+            }))
 
     def finish_run(self, run_id: int, status: str, network: str, summary: dict[str, Any]) -> None:
         with self.db.atomic():
-            self.db["runs"].update(run_id, {"finished_at": clock.isoformat(clock.now()), "status": status,
+            self.db.table("runs").update(run_id, {"finished_at": clock.isoformat(clock.now()), "status": status,
                                             "network": network, "summary": _json(summary)})
 
     def run(self, run_id: int) -> dict[str, Any]:
         try:
-            return dict(self.db["runs"].get(run_id))
+            return dict(self.db.table("runs").get(run_id))
         except sqlite_utils.db.NotFoundError:
             raise NotFound(f"no run {run_id}") from None
 
@@ -187,7 +188,7 @@ class Store:
     def sync_sources(self, claims: ClaimsFile) -> None:
         now = clock.isoformat(clock.now())
         with self.db.atomic():
-            self.db["sources"].upsert_all(
+            self.db.table("sources").upsert_all(
                 ({"id": s.id, "url": s.url, "publisher": s.publisher, "title": s.title,
                   "cited_date": s.cited_date.iso() if s.cited_date else None, "updated_at": now}
                  for s in claims.sources.values()), pk="id")
@@ -197,16 +198,16 @@ class Store:
         """Index captures (and first-seen payloads) in one transaction; return the new capture ids."""
         with self.db.atomic():
             if payloads:
-                self.db["payloads"].insert_all(payloads, pk="digest", ignore=True)
+                self.db.table("payloads").insert_all(payloads, pk="digest", ignore=True)
             ids = []
-            table = self.db["captures"]
+            table = self.db.table("captures")
             for row in rows:
-                ids.append(int(table.insert(row).last_pk))
+                ids.append(_rowid(table.insert(row)))
         return ids
 
     def capture(self, capture_id: int) -> dict[str, Any]:
         try:
-            return dict(self.db["captures"].get(capture_id))
+            return dict(self.db.table("captures").get(capture_id))
         except sqlite_utils.db.NotFoundError:
             raise NotFound(f"no capture {capture_id}") from None
 
@@ -261,9 +262,9 @@ class Store:
 
     def add_extraction(self, row: dict[str, Any], texts: dict[str, str]) -> None:
         with self.db.atomic():
-            self.db["texts"].insert_all(({"digest": d, "text": t} for d, t in texts.items()), pk="digest",
+            self.db.table("texts").insert_all(({"digest": d, "text": t} for d, t in texts.items()), pk="digest",
                                         ignore=True)
-            self.db["extractions"].insert(row, pk="payload_digest", replace=True)
+            self.db.table("extractions").insert(row, pk="payload_digest", replace=True)
 
     def text(self, digest: str | None) -> str | None:
         if not digest:
@@ -279,7 +280,7 @@ class Store:
 
     def set_baseline(self, source_id: str, capture_id: int, *, by: str, note: str, kind: str) -> None:
         with self.db.atomic():
-            self.db["baselines"].insert({"source_id": source_id, "capture_id": capture_id,
+            self.db.table("baselines").insert({"source_id": source_id, "capture_id": capture_id,
                                          "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
                                          "note": note, "kind": kind})
             self.audit(by, f"baseline-{kind}", source_id, note, {"capture_id": capture_id}, commit=False)
@@ -294,7 +295,7 @@ class Store:
 
     def accept_evidence(self, claim_id: str, source_id: str, text: str, *, by: str, note: str) -> None:
         with self.db.atomic():
-            self.db["evidence"].insert({"claim_id": claim_id, "source_id": source_id, "text": text,
+            self.db.table("evidence").insert({"claim_id": claim_id, "source_id": source_id, "text": text,
                                         "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
                                         "note": note})
             self.audit(by, "evidence-accepted", f"{claim_id}/{source_id}", note, {"text": text}, commit=False)
@@ -302,7 +303,7 @@ class Store:
     # -- findings --------------------------------------------------------------------------------------
     def add_findings(self, run_id: int, rows: list[dict[str, Any]]) -> None:
         with self.db.atomic():
-            self.db["findings"].insert_all(({"run_id": run_id, **row} for row in rows))
+            self.db.table("findings").insert_all({"run_id": run_id, **row} for row in rows)
 
     def findings(self, run_id: int) -> list[dict[str, Any]]:
         return list(self.db.query("select * from findings where run_id = ? order by id", [run_id]))
@@ -319,15 +320,20 @@ class Store:
                "note": note, "data": _json(data or {})}
         if commit:
             with self.db.atomic():
-                self.db["audit"].insert(row)
+                self.db.table("audit").insert(row)
         else:
-            self.db["audit"].insert(row)
+            self.db.table("audit").insert(row)
 
     def audit_log(self, target_prefix: str | None = None) -> list[dict[str, Any]]:
         if target_prefix:
             return list(self.db.query("select * from audit where target = ? or target like ? order by id",
                                       [target_prefix, target_prefix + "/%"]))
         return list(self.db.query("select * from audit order by id"))
+
+
+def _rowid(table: sqlite_utils.db.Table) -> int:
+    assert table.last_rowid is not None
+    return table.last_rowid
 
 
 def parse_time(value: str) -> datetime:

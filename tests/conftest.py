@@ -2,15 +2,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from world import Site
 
 from claimcheck.cli import cli
-from world import Site
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO / "article" / "advanced-semiconductor-packaging.txt"

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import WORLD_PATHS, Runner
 from warcio.archiveiterator import ArchiveIterator
+from world import Site
 
 from claimcheck.archive import read_payload
-from conftest import WORLD_PATHS, Runner
-from world import Site
 
 
 def warc_files(store: Path) -> list[Path]:

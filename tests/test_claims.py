@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ARTICLE, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,6 @@ from claimcheck.claims import load_claims
 from claimcheck.cli import cli
 from claimcheck.dates import Precision
 from claimcheck.errors import ClaimsFileError
-from conftest import ARTICLE, REPO
 
 GOOD = f"""\
 article:
@@ -59,7 +59,7 @@ def test_the_repository_claims_file_loads() -> None:
 
 def test_the_readme_example_parses(tmp_path: Path) -> None:
     readme = (REPO / "README.md").read_text()
-    example = re.search(r"<!-- claims-example -->\n```yaml\n(.*?)```", readme, re.S)
+    example = re.search(r"<!-- claims-example -->\n```yaml\n(.*?)```", readme, re.DOTALL)
     assert example, "README.md must carry the claims.yaml example"
     (tmp_path / "article.txt").write_text("Intel describes EMIB and Foveros as packaging technologies that "
                                           "allow multiple chips in one package to be connected side by side "

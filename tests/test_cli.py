@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from claimcheck.cli import cli
 from conftest import REPO, WORLD_PATHS, Runner
 from world import PAGES, Site
+
+from claimcheck.cli import cli
 
 VERDICTS = ["verified", "changed", "moved", "date-drift", "evidence-missing", "gone", "unreachable", "blocked",
             "unchecked"]
@@ -115,7 +115,7 @@ def test_every_command_is_documented() -> None:
 def test_readme_commands_match_ci() -> None:
     readme = (REPO / "README.md").read_text()
     ci = (REPO / ".ci" / "run").read_text()
-    test_command = re.search(r"<!-- test-command -->\n```sh\n(.+?)\n```", readme, re.S)
+    test_command = re.search(r"<!-- test-command -->\n```sh\n(.+?)\n```", readme, re.DOTALL)
     assert test_command, "README must show the test command"
     assert test_command.group(1).strip() in ci
 

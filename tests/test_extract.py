@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from world import PAGES
 
 from claimcheck.extract import extract_page
-from world import PAGES
 
 # fixture, url, content type, title (prefix), published, precision, a passage the main text must hold,
 # and text the main text must not hold (boilerplate).

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from conftest import Runner, by_source
+from world import Site
 
 from claimcheck.errors import BodyTooLarge
 from claimcheck.fetch import FetchOptions, decode_content, run_fetch
 from claimcheck.netguard import address_refusal, static_resolver
-from conftest import Runner, by_source
-from world import Site
 
 PUBLIC = static_resolver({"news.example.com": ["93.184.216.34"]})
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
 from conftest import WORLD_PATHS, Runner, by_source
 from world import PAGES, Site
 

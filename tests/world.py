@@ -44,7 +44,7 @@ class Site:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_GET(self) -> None:
                 site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 route = site.routes.get(self.path) or site.fallback or Route(404, NOT_FOUND_PAGE, etag=False)
                 if route.delay:

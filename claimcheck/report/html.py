@@ -12,8 +12,8 @@ import hashlib
 import html
 from itertools import zip_longest
 
-from . import ReportData, clean
 from ..verdicts import Level, Verdict
+from . import ReportData, clean
 
 _SCRIPT = """
 document.querySelectorAll('input[name=verdict]').forEach(function (box) {
@@ -130,4 +130,4 @@ def render(data: ReportData) -> str:
     return "\n".join(parts) + "\n"
 
 
-__all__ = ["render", "Level"]
+__all__ = ["Level", "render"]

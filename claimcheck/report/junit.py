@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from . import ReportData, clean
 from ..verdicts import Level
+from . import ReportData, clean
 
 
 def render(data: ReportData) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from . import ReportData, clean
 from ..verdicts import Level, Verdict
+from . import ReportData, clean
 
 ICONS = {Level.OK: "✅", Level.NOTICE: "ℹ️", Level.WARNING: "⚠️", Level.ERROR: "❌"}
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import ReportData, clean
 from ..verdicts import Level, Verdict
+from . import ReportData, clean
 
 SYMBOLS = {Level.OK: "✓", Level.NOTICE: "·", Level.WARNING: "!", Level.ERROR: "✗"}
 COLOURS = {Level.OK: "green", Level.NOTICE: "blue", Level.WARNING: "yellow", Level.ERROR: "red"}

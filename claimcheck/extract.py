@@ -9,6 +9,7 @@ missing because the main-text guess was narrow. PDFs go through pypdf.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import unicodedata
@@ -240,19 +241,12 @@ def extract_html(markup: str, url: str, latest: date) -> Extracted:
     canonical_href = doc.xpath('//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href')
     canonical = urljoin(url, canonical_href[0].strip()) if canonical_href else None
     refresh = doc.xpath('//meta[translate(@http-equiv,"REFSH","refsh")="refresh"]/@content')
-    # Dates are read before pruning: a dateline may sit in a header that pruning removes.
     body = doc.find(".//body")
     full_lines = _blocks(body) if body is not None else []
-    _prune(doc)
-    main = _main_element(doc)
-    lines = _blocks(main)
-    published, published_from, modified = find_dates(doc, url, lines, latest)
-    if published is None:
-        # The dateline may have been pruned with a header: look again in the page before pruning.
-        again = lxml_html.document_fromstring(markup.encode("utf-8"),
-                                              parser=lxml_html.HTMLParser(encoding="utf-8", remove_comments=True))
-        published, published_from, modified2 = find_dates(again, url, full_lines, latest)
-        modified = modified or modified2
+    pruned = copy.deepcopy(doc)
+    _prune(pruned)
+    lines = _blocks(_main_element(pruned))
+    published, published_from, modified = find_dates(doc, pruned, url, lines, latest)
     signals: dict[str, Any] = {}
     heading_text = " | ".join(t for t in (head_title, h1_text) if t)
     if heading_text and _NOT_FOUND.search(heading_text):

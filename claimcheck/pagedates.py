@@ -265,18 +265,33 @@ def body_dateline(paragraphs: Iterable[str], latest: date) -> FuzzyDate | None:
     return None
 
 
-def find_dates(doc: lxml_html.HtmlElement, url: str, paragraphs: list[str],
+def find_dates(full: lxml_html.HtmlElement, pruned: lxml_html.HtmlElement, url: str, paragraphs: list[str],
                latest: date) -> tuple[FuzzyDate | None, str | None, FuzzyDate | None]:
-    """(published, which signal gave it, modified)."""
-    ld_published, ld_modified = json_ld_dates(doc, latest)
-    meta_published, meta_modified = meta_dates(doc, latest)
-    time_published, time_modified = time_element_dates(doc, latest)
+    """(published, which signal gave it, modified).
+
+    Machine-readable metadata is read from the whole page (it lives in <head> and scripts); visible signals
+    first from the page with boilerplate pruned, so a "related stories" box cannot lend its dates, and
+    only then from the whole page (a dateline inside a pruned header).
+    """
+    ld_published, ld_modified = json_ld_dates(full, latest)
+    meta_published, meta_modified = meta_dates(full, latest)
+    time_published, time_modified = time_element_dates(pruned, latest)
+    if time_published is None and time_modified is None:
+        time_published, time_modified = time_element_dates(full, latest)
     modified = ld_modified or meta_modified or time_modified
+    machine = next(((d, sig) for d, sig in ((ld_published, "json-ld"), (meta_published, "meta"),
+                                            (time_published, "time")) if d), None)
+    if machine:
+        # The date a reader sees wins over a timestamp a time zone away from it: that is the date cited.
+        seen = visible_dateline(pruned, latest)
+        if seen and seen != machine[0] and abs((seen.value - machine[0].value).days) <= 1:
+            return seen, "dateline", modified
+        return machine[0], machine[1], modified
     for signal, finder in (
         ("json-ld", lambda: ld_published),
         ("meta", lambda: meta_published),
         ("time", lambda: time_published),
-        ("dateline", lambda: visible_dateline(doc, latest)),
+        ("dateline", lambda: visible_dateline(pruned, latest) or visible_dateline(full, latest)),
         ("body-dateline", lambda: body_dateline(paragraphs, latest)),
         ("url", lambda: date_in_url(url, latest)),
     ):

@@ -243,7 +243,8 @@ def _page(capture: dict[str, Any], extraction: dict[str, Any], store: Store) -> 
     return Page(text=store.text(extraction["text_digest"]) or "",
                 full_text=store.text(extraction["full_text_digest"]) or "",
                 title=extraction["title"], published=published, canonical=extraction["canonical"],
-                final_url=capture["final_url"], permanent_redirect=bool(capture["permanent_redirect"]))
+                final_url=capture["final_url"], permanent_redirect=bool(capture["permanent_redirect"]),
+                published_from=json.loads(extraction["signals"] or "{}").get("published_from"))
 
 
 @dataclass(frozen=True)

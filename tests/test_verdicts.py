@@ -208,3 +208,16 @@ def test_a_reworded_evidence_passage_is_changed_until_accepted(run: Runner, worl
     run("accept", "intel-2023-packaging", "--note", "wording change reviewed", now="2026-11-26T13:00:00Z")
     _, doc = run.json(now="2026-11-27T12:00:00Z")
     assert by_source(doc, "intel-2023-packaging")[0]["verdict"] == "verified"
+
+
+def test_a_machine_timestamp_one_day_off_is_a_time_zone_not_a_drift(run: Runner, world: Site) -> None:
+    meta = '<meta property="article:published_time" content="2023-09-07T01:30:00Z">'
+    world.page(INTEL_PATH, INTEL.replace("<meta charset=\"utf-8\">", "<meta charset=\"utf-8\">" + meta))
+    _, doc = run.json()
+    assert by_source(doc, "intel-2023-packaging")[0]["verdict"] == "verified"
+    # Two days off is a contradiction, timestamp or not.
+    world.page(INTEL_PATH, INTEL.replace("<meta charset=\"utf-8\">",
+                                         "<meta charset=\"utf-8\">" + meta.replace("09-07", "09-08")))
+    run("accept", "intel-2023-packaging", "--note", "reset the baseline")
+    _, doc = run.json(now="2026-11-26T12:00:00Z")
+    assert by_source(doc, "intel-2023-packaging")[0]["verdict"] == "date-drift"

@@ -1,0 +1,114 @@
+"""Score publication-date extraction on htmldate's evaluation pages, by htmldate's own rules.
+
+    python bench/eval_dates.py PATH/TO/htmldate/tests [--methods claimcheck,htmldate-fast,htmldate-extensive]
+
+The pages (tests/eval, tests/test_set, tests/cache) and gold dates (eval_default.json,
+eval_mediacloud_2020.json) come from github.com/adbar/htmldate; fetch them, never commit them.
+Scoring as htmldate's tests/evaluation.py: a right date is a true positive, a wrong one a false positive,
+no date a false negative; precision = TP/(TP+FP), accuracy = (TP+TN)/all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from charset_normalizer import from_bytes
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from claimcheck.extract import extract_page  # noqa: E402
+
+TODAY = date(2026, 11, 25)
+
+
+def load(directory: Path, name: str) -> bytes | None:
+    for sub in ("test_set", "cache", "eval"):
+        path = directory / sub / name
+        if path.is_file():
+            return path.read_bytes()
+    return None
+
+
+def as_text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        best = from_bytes(body).best()
+        return str(best) if best else body.decode("utf-8", "replace")
+
+
+def run_claimcheck(body: bytes, url: str) -> str | None:
+    page = extract_page(body, url, "text/html", today=TODAY)
+    if page.published is None or page.published_precision is None or page.published_precision.value != "day":
+        return None
+    return page.published.isoformat()
+
+
+def htmldate_runner(extensive: bool) -> Callable[[bytes, str], str | None]:
+    from htmldate import find_date
+
+    def run(body: bytes, url: str) -> str | None:
+        return find_date(as_text(body), url=url, original_date=True, extensive_search=extensive)
+    return run
+
+
+METHODS: dict[str, Callable[[], Callable[[bytes, str], str | None]]] = {
+    "claimcheck": lambda: run_claimcheck,
+    "htmldate-fast": lambda: htmldate_runner(False),
+    "htmldate-extensive": lambda: htmldate_runner(True),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--methods", default="claimcheck,htmldate-fast,htmldate-extensive")
+    parser.add_argument("--errors", type=Path, help="write claimcheck's wrong answers here (JSON)")
+    args = parser.parse_args()
+    gold: dict[str, dict[str, str]] = {}
+    for name in ("eval_mediacloud_2020.json", "eval_default.json"):
+        gold.update(json.loads((args.directory / name).read_text()))
+    pages = [(url, item, load(args.directory, item["file"])) for url, item in gold.items()]
+    pages = [(u, i, b) for u, i, b in pages if b is not None]
+    print(f"{len(pages)} pages with gold dates")
+    print(f"{'method':<20} {'TP':>5} {'FP':>5} {'FN':>5} {'precision':>9} {'recall':>7} {'accuracy':>8} {'F1':>6} "
+          f"{'s/page':>8}")
+    for method in args.methods.split(","):
+        run = METHODS[method]()
+        counts: Counter[str] = Counter()
+        wrong = []
+        began = time.perf_counter()
+        for url, item, body in pages:
+            try:
+                found = run(body, url)
+            except Exception as exc:  # noqa: BLE001 - a crash counts as no answer, and is shown
+                print(f"  {method} crashed on {item['file']}: {exc!r}", file=sys.stderr)
+                found = None
+            if found is None:
+                counts["fn"] += 1
+            elif found == item["date"]:
+                counts["tp"] += 1
+            else:
+                counts["fp"] += 1
+                wrong.append({"url": url, "file": item["file"], "gold": item["date"], "found": found})
+        elapsed = time.perf_counter() - began
+        tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        accuracy = tp / len(pages)
+        f1 = 2 * tp / (2 * tp + fp + fn)
+        print(f"{method:<20} {tp:>5} {fp:>5} {fn:>5} {precision:>9.3f} {recall:>7.3f} {accuracy:>8.3f} {f1:>6.3f} "
+              f"{elapsed / len(pages):>8.4f}")
+        if args.errors and method == "claimcheck":
+            args.errors.write_text(json.dumps(wrong, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -90,7 +90,10 @@ def _charset(content_type: str) -> str | None:
 def decode_html(body: bytes, content_type: str) -> str:
     """Decode as the server declares, then as the page declares, then sniff."""
     declared = _charset(content_type)
-    dammit = UnicodeDammit(body, known_definite_encodings=[declared] if declared else [], is_html=True)
+    # After the declarations: UTF-8, then windows-1252, the web's de facto default for mislabelled
+    # Western pages (WHATWG), before statistical sniffing, which guesses worst on short pages.
+    dammit = UnicodeDammit(body, known_definite_encodings=[declared] if declared else [],
+                           user_encodings=["utf-8", "windows-1252"], is_html=True)
     if dammit.unicode_markup is not None:
         return dammit.unicode_markup
     return body.decode("utf-8", errors="replace")

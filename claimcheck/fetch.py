@@ -170,7 +170,8 @@ class _HostGate:
 
 
 def build_client(options: FetchOptions, resolver: Resolver = system_resolver,
-                 transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 network: httpcore.AsyncNetworkBackend | None = None) -> httpx.AsyncClient:
     """An httpx client whose every connection goes through the address guard."""
     if transport is None:
         guarded = httpx.AsyncHTTPTransport(
@@ -185,7 +186,7 @@ def build_client(options: FetchOptions, resolver: Resolver = system_resolver,
             max_connections=options.max_concurrency,
             max_keepalive_connections=options.max_concurrency,
             keepalive_expiry=5.0,
-            network_backend=GuardedBackend(resolver, allow_private=options.allow_private),
+            network_backend=GuardedBackend(resolver, allow_private=options.allow_private, inner=network),
         )
         transport = guarded
     timeout = httpx.Timeout(options.total_timeout, connect=options.connect_timeout)
@@ -199,10 +200,13 @@ class Fetcher:
     """Fetches many URLs concurrently, one `FetchResult` each, interleaving hosts."""
 
     def __init__(self, options: FetchOptions = FetchOptions(), *, resolver: Resolver = system_resolver,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 network: httpcore.AsyncNetworkBackend | None = None) -> None:
+        """`resolver`, `transport` and `network` (the backend under the address guard) are seams for tests."""
         self.options = options
         self._resolver = resolver
         self._transport = transport
+        self._network = network
         self._gates: dict[str, _HostGate] = {}
 
     def _gate(self, url: str) -> _HostGate:
@@ -217,7 +221,7 @@ class Fetcher:
         validators = validators or {}
         slots = asyncio.Semaphore(self.options.max_concurrency)
         results: dict[str, FetchResult] = {}
-        async with build_client(self.options, self._resolver, self._transport) as client:
+        async with build_client(self.options, self._resolver, self._transport, self._network) as client:
             async def one(url: str) -> None:
                 result = await self._fetch_politely(client, slots, url, validators)
                 results[url] = result

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from .dates import FuzzyDate
 from .extract import EXTRACTOR_VERSION, Extracted, extract_page
 from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
 from .netguard import Resolver, system_resolver
+from .errors import StoreError
 from .store import Store
 from .verdicts import Verdict, worst
 
@@ -41,6 +44,7 @@ from .verdicts import Verdict, worst
 NETWORK_ERROR_KINDS = frozenset({"dns", "connect", "timeout"})
 
 Progress = Callable[[int, int], None]
+EMPTY_PAYLOAD = payload_digest(b"")
 
 
 @dataclass
@@ -144,20 +148,23 @@ def _payload_location(store: Store, digest: str, fresh: dict[str, dict[str, Any]
     return fresh.get(digest) or store.payload(digest)
 
 
-def ensure_extraction(store: Store, digest: str, url: str,
-                      fresh: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
+def ensure_extraction(store: Store, digest: str, url: str, fresh: dict[str, dict[str, Any]] | None = None,
+                      *, max_body: int = FetchOptions.max_body) -> dict[str, Any] | None:
     """The stored extraction of a payload, computed from the archived record if missing or outdated."""
     existing = store.extraction(digest)
     if existing and existing["extractor"] == EXTRACTOR_VERSION:
         return existing
-    where = _payload_location(store, digest, fresh or {})
-    if where is None:
-        return None
-    raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
-    header_map = _header_map(headers)
     signals: dict[str, Any]
+    if digest == EMPTY_PAYLOAD:  # never stored as a payload: there is nothing to read back
+        raw, header_map = b"", {}
+    else:
+        where = _payload_location(store, digest, fresh or {})
+        if where is None:
+            return None
+        raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
+        header_map = _header_map(headers)
     try:
-        body = decode_content(raw, header_map.get("content-encoding"), 64 * 1024 * 1024)
+        body = decode_content(raw, header_map.get("content-encoding"), max_body)
         page = extract_page(body, url, header_map.get("content-type", ""))
         signals = dict(page.signals)
     except Exception as exc:  # noqa: BLE001 - a hostile payload must end as a verdict, not a crash
@@ -229,7 +236,8 @@ def _fetch_into_run(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     for result, row in recorder.pending:
         extraction = None
         if row.get("payload_digest"):
-            extraction = ensure_extraction(store, row["payload_digest"], row["final_url"], recorder.new_payloads)
+            extraction = ensure_extraction(store, row["payload_digest"], row["final_url"], recorder.new_payloads,
+                                           max_body=settings.fetch.max_body)
         classified = Classified(NETWORK, "the network was down") if network_down else _classify_row(row, extraction)
         for source in by_url[result.url]:
             rows.append({**row, "run_id": run_id, "source_id": source.id, "outcome": classified.outcome,
@@ -348,10 +356,22 @@ def _settings_record(settings: RunSettings) -> dict[str, Any]:
     return {"offline": settings.offline, "fetch": asdict(settings.fetch), "policy": asdict(settings.policy)}
 
 
+@contextmanager
+def _storage_errors(store: Store) -> Iterator[None]:
+    """A full disk or an unwritable store fails the run loudly; transactions and temporary names keep what
+    was already there intact."""
+    try:
+        yield
+    except OSError as exc:
+        raise StoreError(f"cannot write to the store {store.paths.root}: {exc.strerror or exc}") from exc
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot write to the store {store.paths.db}: {exc}") from exc
+
+
 def fetch_sources(claims: ClaimsFile, store: Store, settings: RunSettings | None = None) -> FetchOutcome:
     """`claimcheck fetch`: capture and archive every source, judge nothing."""
     settings = settings or RunSettings()
-    with store.locked(settings.lock_wait):
+    with _storage_errors(store), store.locked(settings.lock_wait):
         run_id = store.start_run("fetch", str(claims.path), _settings_record(settings))
         outcome = _fetch_into_run(claims, store, settings, run_id=run_id)
         store.finish_run(run_id, "network-down" if outcome.network_down else "complete",
@@ -362,7 +382,7 @@ def fetch_sources(claims: ClaimsFile, store: Store, settings: RunSettings | None
 def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None = None) -> CheckOutcome:
     """`claimcheck check`: fetch (unless offline), then give every (claim, source) pair a verdict."""
     settings = settings or RunSettings()
-    with store.locked(settings.lock_wait):
+    with _storage_errors(store), store.locked(settings.lock_wait):
         run_id = store.start_run("check", str(claims.path), _settings_record(settings))
         store.sync_sources(claims)
         network_down = False

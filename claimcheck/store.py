@@ -162,7 +162,9 @@ class Store:
 
     # -- runs ------------------------------------------------------------------------------------------
     def start_run(self, command: str, claims_file: str, options: dict[str, Any]) -> int:
+        """Open a run; any run still 'running' was interrupted, since the caller holds the lock."""
         with self.db.atomic():
+            self.db.execute("update runs set status = 'interrupted' where status = 'running'")
             return _rowid(self.db.table("runs").insert({
                 "started_at": clock.isoformat(clock.now()), "command": command, "claims_file": claims_file,
                 "status": "running", "network": None, "options": _json(options),

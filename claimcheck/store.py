@@ -85,6 +85,24 @@ def m001_initial(db: sqlite_utils.Database) -> None:
                "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
 
 
+@migrations()
+def m002_views(db: sqlite_utils.Database) -> None:
+    """Views for browsing the store (datasette): the latest check, and each source's state."""
+    db.create_view("latest_findings", """
+        select f.claim_id, f.source_id, f.verdict, f.level, f.detail, f.url, f.final_url, f.http_status,
+               f.evidence_score, f.page_date, f.cited_date, f.suggested_url, f.captured_at, r.id as run_id,
+               r.started_at as checked_at
+        from findings f join runs r on r.id = f.run_id
+        where r.id = (select max(id) from runs where command = 'check' and status in ('complete', 'network-down'))
+    """)
+    db.create_view("source_timeline", """
+        select c.source_id, c.fetched_at, c.http_status, c.outcome, c.reason, c.not_modified, c.final_url,
+               c.payload_digest, e.title, e.published as page_date, c.warc_file, c.warc_offset, c.run_id
+        from captures c left join extractions e on e.payload_digest = c.payload_digest
+        order by c.source_id, c.fetched_at
+    """)
+
+
 @dataclass(frozen=True)
 class Paths:
     root: Path

@@ -8,6 +8,7 @@ not run a page's script or call home.
 from __future__ import annotations
 
 import base64
+import difflib
 import hashlib
 import html
 from itertools import zip_longest
@@ -44,7 +45,7 @@ table{border-collapse:collapse;width:100%} td,th{border-top:1px solid #eaeef2;pa
 .detail{color:#57606a;font-size:.9rem} .url{word-break:break-all;font-size:.85rem}
 .diff{display:grid;grid-template-columns:1fr 1fr;gap:0;font:12px/1.4 ui-monospace,monospace;margin:.5rem 0;border:1px solid #d0d7de}
 .diff div{padding:.1rem .4rem;white-space:pre-wrap;word-break:break-word;border-bottom:1px solid #f0f2f4}
-.del{background:#ffebe9}.add{background:#e6ffec}.same{color:#57606a}
+.del{background:#ffebe9}.add{background:#e6ffec}.del mark{background:#ffc1bd}.add mark{background:#abf2bc}.same{color:#57606a}
 .banner{background:#fff8c5;border:1px solid #d4a72c;padding:.6rem 1rem;border-radius:.4rem}
 """
 
@@ -57,6 +58,24 @@ def _badge(verdict: Verdict) -> str:
     return f'<span class="badge {verdict.level.value}">{_e(verdict.value)}</span>'
 
 
+def _marked_words(old: str, new: str) -> tuple[str, str]:
+    """Both lines escaped, with the words that differ wrapped in <mark>."""
+    a, b = old.split(" "), new.split(" ")
+    left: list[str] = []
+    right: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        before, after = _e(" ".join(a[i1:i2])), _e(" ".join(b[j1:j2]))
+        if tag == "equal":
+            left.append(before)
+            right.append(after)
+            continue
+        if before:
+            left.append(f"<mark>{before}</mark>")
+        if after:
+            right.append(f"<mark>{after}</mark>")
+    return " ".join(left), " ".join(right)
+
+
 def _diff(rows: list[tuple[str, str]]) -> str:
     """Side by side: removed lines left, added lines right, context across both."""
     cells: list[str] = []
@@ -65,8 +84,12 @@ def _diff(rows: list[tuple[str, str]]) -> str:
 
     def flush() -> None:
         for old, new in zip_longest(pending_old, pending_new):
-            cells.append(f'<div class="del">{_e(old)}</div>' if old is not None else "<div></div>")
-            cells.append(f'<div class="add">{_e(new)}</div>' if new is not None else "<div></div>")
+            if old is not None and new is not None:
+                old_html, new_html = _marked_words(old, new)
+            else:
+                old_html, new_html = _e(old), _e(new)
+            cells.append(f'<div class="del">{old_html}</div>' if old is not None else "<div></div>")
+            cells.append(f'<div class="add">{new_html}</div>' if new is not None else "<div></div>")
         pending_old.clear()
         pending_new.clear()
 

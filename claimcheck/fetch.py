@@ -228,7 +228,16 @@ class Fetcher:
                 if on_done:
                     on_done(result)
 
-            await asyncio.gather(*(one(url) for url in dict.fromkeys(urls)))
+            tasks = [asyncio.ensure_future(one(url)) for url in dict.fromkeys(urls)]
+            try:
+                await asyncio.gather(*tasks)
+            except BaseException:
+                # A failure outside the fetches (the archive cannot be written) stops the run: the other
+                # fetches are cancelled and drained, so nothing is left running or unreported.
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                raise
         return results
 
     async def _fetch_politely(self, client: httpx.AsyncClient, slots: asyncio.Semaphore, url: str,

@@ -29,7 +29,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="claimcheck-demo-"))
     claims = write_claims(work, site)
     args = ["--claims", str(claims), "--store", str(work / "cache")]
-    env = {"CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_NOW": "2026-11-25T12:00:00Z"}
+    env = {"CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_NOW": "2026-11-25T12:00:00Z", "CLAIMCHECK_TIMEGATE": "none"}
     runner = CliRunner()
     runner.invoke(cli, [*args, "check", "--quiet"], env=env)
     if "--changed" in sys.argv:

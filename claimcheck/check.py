@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from .claims import Source
 from .dates import FuzzyDate, Precision
 from .match import DEFAULT_THRESHOLD, Match, find_evidence, normalize, word_changes
+from .store import SOFT404_BY_PROBE
 from .verdicts import Verdict
 
 
@@ -105,19 +106,17 @@ def classify(*, url: str, status: int | None, error_kind: str | None, error: str
         return Classified(TRANSIENT, f"HTTP {status}")
     if status >= 400:
         return Classified(TRANSIENT, f"HTTP {status}")
-    if status == 304:
-        return Classified(OK, "not modified")
-    if 300 <= status < 400:
+    if 300 <= status < 400 and status != 304:  # a 304 is judged by the stored payload, like a 200
         return Classified(ROT, f"HTTP {status} without a usable Location")
     if redirected and is_home_or_section(url, final_url):
         return Classified(ROT, f"redirected to a home or section page: {final_url}")
     if signals.get("not_found_heading"):
         return Classified(ROT, f"soft-404: the page says {signals['not_found_heading']!r}")
     if signals.get("soft404_like_random"):
-        return Classified(ROT, "soft-404: the page matches what the site answers for a made-up URL")
+        return Classified(ROT, SOFT404_BY_PROBE)
     if page_kind in ("empty", "binary") or signals.get("reason"):
         return Classified(TRANSIENT, f"unreadable body: {signals.get('reason') or page_kind}")
-    return Classified(OK, f"HTTP {status}")
+    return Classified(OK, "not modified" if status == 304 else f"HTTP {status}")
 
 
 @dataclass(frozen=True)

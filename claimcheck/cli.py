@@ -12,10 +12,11 @@ import click
 
 from . import __version__
 from .check import Policy
-from .claims import ClaimsFile, load_claims
+from .claims import ClaimsFile, load_claims, valid_http_url
 from .errors import ClaimcheckError, ClaimsFileError
 from .fetch import FetchOptions
 from .match import DEFAULT_THRESHOLD
+from .memento import DEFAULT_TIMEGATE
 from .pipeline import RunSettings, check_claims, fetch_sources
 from .report import FORMATS, build_report, renderers
 from .report.text import render as render_text
@@ -77,6 +78,10 @@ def fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--allow-private", is_flag=True, envvar="CLAIMCHECK_ALLOW_PRIVATE",
                      help="Allow loopback and private addresses (refused by default). "
                           "Also CLAIMCHECK_ALLOW_PRIVATE=1."),
+        click.option("--canary", multiple=True, metavar="URL",
+                     help="A URL that must answer for the network to count as up (repeatable)."),
+        click.option("--no-soft404-probe", "no_probe", is_flag=True,
+                     help="Do not ask sites what they answer for a made-up URL (soft-404 detection)."),
         click.option("--quiet", "-q", is_flag=True, help="No progress display."),
         click.option("--wait", "lock_wait", type=click.FloatRange(0, 86400), default=0.0, show_default=True,
                      help="Seconds to wait for another run's lock on the store before giving up."),
@@ -112,7 +117,11 @@ def _settings(kwargs: dict[str, Any], progress: _Progress, **extra: Any) -> RunS
         max_concurrency=kwargs["max_concurrency"], host_concurrency=kwargs["host_concurrency"],
         host_request_interval=kwargs["host_request_interval"], total_timeout=kwargs["timeout"],
         max_body=kwargs["max_body"], allow_private=bool(kwargs["allow_private"]))
-    return RunSettings(fetch=fetch, progress=progress, lock_wait=kwargs["lock_wait"], **extra)
+    for url in kwargs["canary"]:
+        if why := valid_http_url(url):
+            raise click.BadParameter(f"{url}: {why}", param_hint="--canary")
+    return RunSettings(fetch=fetch, progress=progress, lock_wait=kwargs["lock_wait"], canary=tuple(kwargs["canary"]),
+                       probe_soft404=not kwargs["no_probe"], **extra)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -187,18 +196,24 @@ def fetch(ctx: click.Context, **kwargs: Any) -> None:
               help="Days those failing checks must span.")
 @click.option("--evidence-threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
               help="Score (0-1) under which an evidence passage counts as missing.")
+@click.option("--timegate", default=DEFAULT_TIMEGATE, show_default=True, envvar="CLAIMCHECK_TIMEGATE",
+              help="Memento TimeGate (RFC 7089) asked for archived copies of gone sources; 'none' to never ask.")
 @fetch_options
 @click.pass_context
 def check(ctx: click.Context, offline: bool, fmt: str, output: str | None, fail_on: str, confirm_checks: int,
-          confirm_days: float, evidence_threshold: float, **kwargs: Any) -> None:
+          confirm_days: float, evidence_threshold: float, timegate: str, **kwargs: Any) -> None:
     """Fetch (unless --offline) and give every claim's sources a verdict; report it."""
     claims = _claims(ctx)
+    gate = None if timegate.strip().lower() in ("", "none", "off") else timegate
+    if gate and (why := valid_http_url(gate)):
+        raise click.BadParameter(f"{gate}: {why}", param_hint="--timegate")
     policy = Policy(evidence_threshold=evidence_threshold, confirm_checks=confirm_checks,
                     confirm_days=confirm_days)
     progress = _Progress("checking", kwargs["quiet"])
     with _store(ctx) as store:
         try:
-            outcome = check_claims(claims, store, _settings(kwargs, progress, policy=policy, offline=offline))
+            outcome = check_claims(claims, store, _settings(kwargs, progress, policy=policy, offline=offline,
+                                                            timegate=gate))
         finally:
             progress.close()
         if outcome.network_down:

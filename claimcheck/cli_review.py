@@ -13,7 +13,7 @@ from .errors import ClaimcheckError, NotFound
 from .match import find_evidence, normalize
 from .report import clean
 from .review import accept as accept_baseline
-from .review import accept_evidence, latest_good_capture, suggestions, text_diff
+from .review import accept_evidence, suggestions, text_diff
 from .review import history as source_history
 
 
@@ -143,20 +143,11 @@ def export(ctx: click.Context, robust_links: bool, output: str | None) -> None:
             attributes: dict[str, Any] = {"href": source.url, "data-originalurl": source.url}
             if source.cited_date:
                 attributes["data-versiondate"] = source.cited_date.value.isoformat()
-            memento = _memento_url(store, source.id)
+            memento = store.latest_memento(source.url)
             if memento:
-                attributes["data-versionurl"] = memento
+                attributes["data-versionurl"] = memento["memento_url"]
             rendered = " ".join(f'{k}="{html.escape(str(v), quote=True)}"' for k, v in attributes.items())
             lines.append(f"  <li><a {rendered}>{label}</a></li>")
     lines.append("</ul>")
     _write("\n".join(lines) + "\n", output)
 
-
-def _memento_url(store: Any, source_id: str) -> str | None:
-    latest = latest_good_capture(store, source_id)
-    rows = list(store.db.query("select suggested_url from findings where source_id = ? and suggested_url like "
-                               "'%web.archive.org%' order by id desc limit 1", [source_id]))
-    if rows:
-        return str(rows[0]["suggested_url"])
-    del latest
-    return None

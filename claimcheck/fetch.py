@@ -42,6 +42,7 @@ class FetchOptions:
     max_body: int = 32 * 1024 * 1024
     max_redirects: int = 10
     max_retry_after: float = 30.0  # longer Retry-After waits are reported, not slept through
+    follow_redirects: bool = True  # off for a TimeGate, whose redirect is the answer
     allow_private: bool = False
     user_agent: str = USER_AGENT
 
@@ -208,6 +209,7 @@ class Fetcher:
         self._transport = transport
         self._network = network
         self._gates: dict[str, _HostGate] = {}
+        self._extra_headers: dict[str, dict[str, str]] = {}
 
     def _gate(self, url: str) -> _HostGate:
         host = (urlsplit(url).hostname or "").lower()
@@ -217,8 +219,11 @@ class Fetcher:
         return gate
 
     async def fetch_all(self, urls: Sequence[str], validators: dict[str, Validators] | None = None,
-                        on_done: Callable[[FetchResult], None] | None = None) -> dict[str, FetchResult]:
+                        on_done: Callable[[FetchResult], None] | None = None,
+                        headers: dict[str, dict[str, str]] | None = None) -> dict[str, FetchResult]:
+        """Fetch each URL once; `headers` adds request headers per URL (e.g. Accept-Datetime)."""
         validators = validators or {}
+        self._extra_headers = headers or {}
         slots = asyncio.Semaphore(self.options.max_concurrency)
         results: dict[str, FetchResult] = {}
         async with build_client(self.options, self._resolver, self._transport, self._network) as client:
@@ -293,14 +298,14 @@ class Fetcher:
             hop = await self._request(client, current, validators.get(current))
             result.hops.append(hop)
             location = hop.header("location")
-            if hop.status not in REDIRECT_STATUSES or not location:
+            if hop.status not in REDIRECT_STATUSES or not location or not self.options.follow_redirects:
                 return
             if len(result.hops) > self.options.max_redirects:
                 raise TooManyRedirects(f"more than {self.options.max_redirects} redirects", current)
             current = urljoin(current, location.strip())
 
     async def _request(self, client: httpx.AsyncClient, url: str, validators: Validators | None) -> Hop:
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(self._extra_headers.get(url, {}))
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
         if validators and validators.last_modified:
@@ -366,7 +371,8 @@ def _retry_after(result: FetchResult) -> float | None:
 def run_fetch(urls: Iterable[str], options: FetchOptions = FetchOptions(), *,
               validators: dict[str, Validators] | None = None, resolver: Resolver = system_resolver,
               transport: httpx.AsyncBaseTransport | None = None,
-              on_done: Callable[[FetchResult], None] | None = None) -> dict[str, FetchResult]:
+              on_done: Callable[[FetchResult], None] | None = None,
+              headers: dict[str, dict[str, str]] | None = None) -> dict[str, FetchResult]:
     """Fetch every URL once (synchronous entry point)."""
     fetcher = Fetcher(options, resolver=resolver, transport=transport)
-    return asyncio.run(fetcher.fetch_all(list(urls), validators, on_done))
+    return asyncio.run(fetcher.fetch_all(list(urls), validators, on_done, headers))

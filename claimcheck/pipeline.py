@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,8 @@ from .extract import EXTRACTOR_VERSION, Extracted, extract_page
 from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
 from .netguard import Resolver, system_resolver
 from .errors import StoreError
+from .memento import DEFAULT_TIMEGATE, accept_datetime, memento_from, timegate_url
+from .soft404 import folder_key, probe_url, reads_like
 from .store import Store
 from .verdicts import Verdict, worst
 
@@ -58,6 +60,9 @@ class RunSettings:
     transport: httpx.AsyncBaseTransport | None = None
     progress: Progress | None = None
     lock_wait: float = 0.0
+    canary: tuple[str, ...] = ()  # URLs that must answer for the network to count as up
+    timegate: str | None = DEFAULT_TIMEGATE  # where archived copies of gone sources are looked up; None: never
+    probe_soft404: bool = True  # ask each site what it answers for a made-up URL (once per folder and run)
 
 
 @dataclass
@@ -191,8 +196,44 @@ def _text_digest(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None) -> Classified:
+def _canary_down(settings: RunSettings) -> bool:
+    """The canaries fail at the connection level: the network is down, whatever the sources would say."""
+    results = run_fetch(settings.canary, settings.fetch, resolver=settings.resolver, transport=settings.transport)
+    return all(r.error_kind in NETWORK_ERROR_KINDS for r in results.values())
+
+
+def _soft404_probes(store: Store, settings: RunSettings,
+                    candidates: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> set[str]:
+    """Final URLs of new pages that read like the site's answer to a made-up URL in the same folder."""
+    texts: dict[str, str] = {}
+    for row, extraction in candidates:
+        text = store.text(extraction["text_digest"]) if extraction else None
+        if text:
+            texts[row["final_url"]] = text
+    if not texts:
+        return set()
+    probes = {folder_key(url): probe_url(url) for url in texts}
+    answers = run_fetch(list(probes.values()), settings.fetch, resolver=settings.resolver,
+                        transport=settings.transport)
+    probe_texts: dict[str, str] = {}
+    for folder, url in probes.items():
+        answer = answers[url]
+        if answer.status == 200 and answer.final and answer.final.body:
+            try:
+                body = decode_content(answer.final.body, answer.final.header("content-encoding"),
+                                      settings.fetch.max_body)
+                probe_texts[folder] = extract_page(body, answer.final_url,
+                                                   answer.final.header("content-type") or "").text
+            except Exception:  # noqa: BLE001 - a probe that cannot be read proves nothing
+                continue
+    return {url for url, text in texts.items()
+            if folder_key(url) in probe_texts and reads_like(text, probe_texts[folder_key(url)])}
+
+
+def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None, *, soft404: bool = False) -> Classified:
     signals = json.loads(extraction["signals"]) if extraction else {}
+    if soft404:
+        signals["soft404_like_random"] = True
     hops = json.loads(row.get("redirects") or "[]")
     return classify(url=row["url"], status=row.get("http_status"), error_kind=row.get("error_kind"),
                     error=row.get("error"), final_url=row["final_url"], redirected=len(hops) > 1,
@@ -209,6 +250,8 @@ def _fetch_into_run(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
             by_url.setdefault(source.url, []).append(source)
     if not by_url:
         return FetchOutcome(run_id, False, {}, 0)
+    if settings.canary and _canary_down(settings):
+        return FetchOutcome(run_id, True, {}, 0)
     stored_validators = store.validators()
     validators = {url: Validators(etag, last_modified) for url, (etag, last_modified, _) in stored_validators.items()}
     warc = WarcFile(_warc_name(run_id, store))
@@ -232,13 +275,26 @@ def _fetch_into_run(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     results = [result for result, _ in recorder.pending]
     network_down = bool(results) and all(r.error_kind in NETWORK_ERROR_KINDS for r in results)
 
+    extractions: dict[str, dict[str, Any] | None] = {}
+    for result, row in recorder.pending:
+        if row.get("payload_digest"):
+            extractions[result.url] = ensure_extraction(store, row["payload_digest"], row["final_url"],
+                                                        recorder.new_payloads, max_body=settings.fetch.max_body)
+    like_made_up = set() if network_down or not settings.probe_soft404 else _soft404_probes(
+        store, settings, [(row, extractions.get(result.url)) for result, row in recorder.pending
+                          if row.get("http_status") == 200 and row.get("payload_digest") in recorder.new_payloads])
+
     rows: list[dict[str, Any]] = []
     for result, row in recorder.pending:
-        extraction = None
-        if row.get("payload_digest"):
-            extraction = ensure_extraction(store, row["payload_digest"], row["final_url"], recorder.new_payloads,
-                                           max_body=settings.fetch.max_body)
-        classified = Classified(NETWORK, "the network was down") if network_down else _classify_row(row, extraction)
+        extraction = extractions.get(result.url)
+        if network_down:
+            classified = Classified(NETWORK, "the network was down")
+        else:
+            # An unchanged payload keeps what its probe found: the site's answer is not asked again.
+            soft404 = row["final_url"] in like_made_up or (
+                bool(row.get("payload_digest")) and row["payload_digest"] not in recorder.new_payloads
+                and store.soft404_by_probe(row["payload_digest"], row["final_url"]))
+            classified = _classify_row(row, extraction, soft404=soft404)
         for source in by_url[result.url]:
             rows.append({**row, "run_id": run_id, "source_id": source.id, "outcome": classified.outcome,
                          "reason": classified.reason})
@@ -345,6 +401,41 @@ def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *, net
     return findings
 
 
+MEMENTO_VERDICTS = frozenset({Verdict.GONE.value, Verdict.EVIDENCE_MISSING.value})
+
+
+def _suggest_mementos(claims: ClaimsFile, store: Store, settings: RunSettings, findings: list[dict[str, Any]],
+                      *, online: bool) -> None:
+    """For gone sources and missing evidence: the archived copy closest to the cited date, as the suggestion."""
+    wanted = {f["source_id"] for f in findings if f["verdict"] in MEMENTO_VERDICTS and f["url"]}
+    if not wanted or settings.timegate is None:
+        return
+    asked: dict[str, tuple[str, str]] = {}  # source id -> (url, Accept-Datetime)
+    for source_id in wanted:
+        source = claims.sources[source_id]
+        assert source.url is not None
+        asked[source_id] = (source.url, accept_datetime(source.cited_date, clock.now()))
+    missing = {key for key in asked.values() if store.memento(*key) is None}
+    if missing and online:
+        gate_urls = {timegate_url(settings.timegate, url): (url, when) for url, when in missing}
+        options = replace(settings.fetch, follow_redirects=False)
+        answers = run_fetch(list(gate_urls), options, resolver=settings.resolver, transport=settings.transport,
+                            headers={gate: {"Accept-Datetime": when} for gate, (_, when) in gate_urls.items()})
+        for gate, (url, when) in gate_urls.items():
+            if answers[gate].error_kind in NETWORK_ERROR_KINDS:
+                continue  # ask again next time
+            found = memento_from(answers[gate])
+            store.add_memento(url, when, found.url if found else None, found.datetime if found else None)
+    for finding in findings:
+        if finding["verdict"] not in MEMENTO_VERDICTS or finding["source_id"] not in asked:
+            continue
+        known = store.memento(*asked[finding["source_id"]])
+        if known and known["memento_url"]:
+            finding["suggested_url"] = known["memento_url"]
+            when = f" ({known['memento_datetime']})" if known["memento_datetime"] else ""
+            finding["detail"] += f"; archived copy: {known['memento_url']}{when}"
+
+
 def _summary(findings: list[dict[str, Any]]) -> dict[str, int]:
     counts = {v.value: 0 for v in Verdict}
     for finding in findings:
@@ -389,6 +480,7 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
         if not settings.offline:
             network_down = _fetch_into_run(claims, store, settings, run_id=run_id).network_down
         findings = judge_claims(claims, store, settings, network_down=network_down)
+        _suggest_mementos(claims, store, settings, findings, online=not (settings.offline or network_down))
         store.add_findings(run_id, findings)
         network = "offline" if settings.offline else "down" if network_down else "ok"
         store.finish_run(run_id, "network-down" if network_down else "complete", network, _summary(findings))

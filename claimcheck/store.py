@@ -26,6 +26,7 @@ from .claims import ClaimsFile
 from .errors import NotFound, StoreError, StoreLocked
 
 DB_NAME = "claimcheck.db"
+SOFT404_BY_PROBE = "soft-404: the page matches what the site answers for a made-up URL"
 LOCK_NAME = "claimcheck.lock"
 
 migrations = Migrations("claimcheck")
@@ -101,6 +102,14 @@ def m002_views(db: sqlite_utils.Database) -> None:
         from captures c left join extractions e on e.payload_digest = c.payload_digest
         order by c.source_id, c.fetched_at
     """)
+
+
+@migrations()
+def m003_mementos(db: sqlite_utils.Database) -> None:
+    """TimeGate answers, so an archive is asked once per URL and date, not on every run."""
+    db.table("mementos").create({
+        "url": str, "accept_datetime": str, "memento_url": str, "memento_datetime": str, "looked_up_at": str,
+    }, pk=("url", "accept_datetime"))
 
 
 @dataclass(frozen=True)
@@ -254,6 +263,13 @@ class Store:
         return list(self.db.query("select * from captures where source_id = ? order by fetched_at, id",
                                   [source_id]))
 
+    def soft404_by_probe(self, digest: str, final_url: str) -> bool:
+        """Whether this payload at this URL was last found to read like the site's made-up-URL answer."""
+        rows = list(self.db.query(
+            "select reason from captures where payload_digest = ? and final_url = ? and outcome != 'network' "
+            "order by id desc limit 1", [digest, final_url]))
+        return bool(rows) and (rows[0]["reason"] or "").startswith(SOFT404_BY_PROBE)
+
     def validators(self) -> dict[str, tuple[str | None, str | None, str]]:
         """url -> (etag, last_modified, payload digest) of the newest 200 capture of each URL."""
         rows = self.db.query(
@@ -319,6 +335,25 @@ class Store:
                                         "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
                                         "note": note})
             self.audit(by, "evidence-accepted", f"{claim_id}/{source_id}", note, {"text": text}, commit=False)
+
+    # -- mementos --------------------------------------------------------------------------------------
+    def memento(self, url: str, accept_datetime: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from mementos where url = ? and accept_datetime = ?",
+                                  [url, accept_datetime]))
+        return rows[0] if rows else None
+
+    def latest_memento(self, url: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from mementos where url = ? and memento_url is not null "
+                                  "order by looked_up_at desc limit 1", [url]))
+        return rows[0] if rows else None
+
+    def add_memento(self, url: str, accept_datetime: str, memento_url: str | None,
+                    memento_datetime: str | None) -> None:
+        with self.db.atomic():
+            self.db.table("mementos").upsert({
+                "url": url, "accept_datetime": accept_datetime, "memento_url": memento_url,
+                "memento_datetime": memento_datetime, "looked_up_at": clock.isoformat(clock.now())},
+                pk=("url", "accept_datetime"))
 
     # -- findings --------------------------------------------------------------------------------------
     def add_findings(self, run_id: int, rows: list[dict[str, Any]]) -> None:

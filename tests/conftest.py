@@ -65,9 +65,12 @@ class Runner:
         self.claims = claims
         self.store = store
         self.cli = CliRunner()
+        self.timegate: str | None = None
 
     def __call__(self, *args: str, now: str = "2026-11-25T12:00:00Z", allow_private: bool = True) -> Result:
-        env = {"CLAIMCHECK_NOW": now, "CLAIMCHECK_USER": "editor"}
+        # Never the real Wayback Machine: tests that want a TimeGate start a local one.
+        env = {"CLAIMCHECK_NOW": now, "CLAIMCHECK_USER": "editor",
+               "CLAIMCHECK_TIMEGATE": self.timegate or "none"}
         env["CLAIMCHECK_ALLOW_PRIVATE"] = "1" if allow_private else ""
         command = list(args)
         if command and command[0] in ("check", "fetch") and "--host-request-interval" not in command:
@@ -97,4 +100,5 @@ def by_source(document: dict[str, Any], source: str) -> list[dict[str, Any]]:
 def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("CLAIMCHECK_NOW", "CLAIMCHECK_ALLOW_PRIVATE", "CLAIMCHECK_USER"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CLAIMCHECK_TIMEGATE", "none")  # subprocesses too: no test asks a real archive
     os.environ.setdefault("NO_COLOR", "1")

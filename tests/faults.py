@@ -2,7 +2,7 @@
 
 Paths: /reset (closes without answering), /drip (a byte a second), /endless (chunked, never ends),
 /bomb (a gzip bomb), /loop-a <-> /loop-b, /latin1 (a wrong charset label), /empty, /binary,
-/bad.pdf (a malformed PDF), /truncated (closes mid-body), /hang (accepts and says nothing), /ok.
+/bad.pdf (a malformed PDF), /truncated (closes mid-body), /hang (accepts and says nothing), /ok; anything else is a 404.
 """
 
 from __future__ import annotations
@@ -78,8 +78,10 @@ class _Handler(socketserver.BaseRequestHandler):
                                    b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\nendobj\ntrailer <<>>\n"))
         elif path == "/truncated":
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<html><p>partial")
-        else:
+        elif path == "/ok":
             conn.sendall(_response("200 OK", {"Content-Type": "text/html; charset=utf-8"}, OK_PAGE))
+        else:
+            conn.sendall(_response("404 Not Found", {"Content-Type": "text/html"}, b"<h1>Not Found</h1>"))
 
 
 class FaultServer(socketserver.ThreadingTCPServer):

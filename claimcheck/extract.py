@@ -24,7 +24,7 @@ from lxml import html as lxml_html
 
 from . import clock
 from .dates import FuzzyDate, Precision
-from .pagedates import date_in_text, find_dates, month_in_text
+from .pagedates import confirm_with_htmldate, date_in_text, find_dates, month_in_text
 
 EXTRACTOR_VERSION = "cc-1"
 
@@ -250,6 +250,7 @@ def extract_html(markup: str, url: str, latest: date) -> Extracted:
     _prune(pruned)
     lines = _blocks(_main_element(pruned))
     published, published_from, modified = find_dates(doc, pruned, url, lines, latest)
+    published, published_from = confirm_with_htmldate(published, published_from, markup, url, latest)
     signals: dict[str, Any] = {}
     heading_text = " | ".join(t for t in (head_title, h1_text) if t)
     if heading_text and _NOT_FOUND.search(heading_text):

@@ -47,11 +47,14 @@ _MAIN_SELECTORS = (
 )
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "dd", "dt",
                "figcaption", "caption", "summary"}
+# Error-page wording only: a headline may say "not found" or carry a number like 404 ("Article 404").
 _NOT_FOUND = re.compile(
-    r"\b(?:page|file|article|content|document)s?\s+(?:was\s+|could\s+)?(?:not|n[o']t)\s+(?:be\s+)?found\b|"
-    r"\b404\b|\bnot\s+found\b|page\s+(?:does\s+not|doesn't|no\s+longer)\s+exists?|no\s+longer\s+available|"
-    r"we\s+(?:can(?:no|')t|couldn't|could\s+not)\s+find|page\s+(?:is\s+)?missing|seite\s+nicht\s+gefunden|"
-    r"page\s+introuvable|p[aá]gina\s+no\s+encontrada", re.IGNORECASE)
+    r"^\s*(?:error\s*)?(?:404|page\s+not\s+found|not\s+found)\b|"
+    r"\b(?:page|file|article|content|document|resource|url)s?\s+(?:was\s+|could\s+|can\s+)?(?:not|n[o']t)\s+"
+    r"(?:be\s+)?found\b|\b(?:error|http)\s*:?\s*404\b|\b404\s*(?:error|not\s+found|page)\b|"
+    r"page\s+(?:does\s+not|doesn't|no\s+longer)\s+exists?|no\s+longer\s+available|"
+    r"we\s+(?:can(?:no|')t|couldn't|could\s+not)\s+find|seite\s+nicht\s+gefunden|page\s+introuvable|"
+    r"p[aá]gina\s+no\s+encontrada", re.I)
 _CHALLENGE = re.compile(r"just a moment|attention required|checking your browser|verify you are human|"
                         r"are you a robot|access denied|captcha|enable javascript and cookies", re.IGNORECASE)
 

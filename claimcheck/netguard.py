@@ -1,9 +1,10 @@
 """Which addresses the fetcher may connect to, enforced on the address actually connected.
 
-The check lives in an httpcore network backend, below redirects and DNS: every connection, on every redirect
-hop, resolves the name itself and refuses a private, loopback, link-local, multicast or reserved address
-before any byte is sent. A public name that resolves inside is refused too, and since the backend connects
-to the address it checked, DNS cannot change its answer in between (no rebinding window).
+The check lives in the HTTP client's resolver, below redirects: every connection, on every redirect hop,
+resolves the name through `GuardedResolver`, which refuses a private, loopback, link-local, multicast or
+reserved address before any byte is sent. A public name that resolves inside is refused too, and since the
+client connects only to the addresses the resolver vetted, DNS cannot change its answer in between (no
+rebinding window). IP addresses written in a URL are never resolved, so `vet_literal` checks them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Iterable
 
-import httpcore
+from aiohttp.abc import AbstractResolver, ResolveResult
 
 from .errors import BlockedAddress, DNSError
 
@@ -72,18 +73,36 @@ def static_resolver(table: dict[str, Iterable[str]]) -> Resolver:
     return resolve
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """Resolves, vets and connects: the one place where an address is accepted or refused."""
+def is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return False
+
+
+def vet_literal(host: str, allow_private: bool) -> None:
+    """An IP address written in the URL is never resolved, so it is vetted here."""
+    if allow_private or not is_ip_literal(host):
+        return
+    why = address_refusal(host.strip("[]"))
+    if why:
+        raise BlockedAddress(f"{host} is {why}; refused (use --allow-private to permit)")
+
+
+class GuardedResolver(AbstractResolver):
+    """aiohttp's resolver, vetting every address before aiohttp may connect to it: the addresses returned
+    are the only ones aiohttp connects to, so the check holds for the address actually connected, on every
+    redirect hop, with no window for DNS to change its answer."""
 
     def __init__(self, resolver: Resolver = system_resolver, *, allow_private: bool = False,
-                 inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+                 route: Callable[[str], str] | None = None) -> None:
         self._resolver = resolver
         self._allow_private = allow_private
-        self._inner = inner or httpcore.AnyIOBackend()
+        self._route = route or (lambda address: address)
+        self.peers: dict[str, str] = {}  # host -> the address vetted first (for WARC-IP-Address)
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                          local_address: str | None = None,
-                          socket_options: Iterable[tuple] | None = None) -> httpcore.AsyncNetworkStream:
+    async def resolve(self, host: str, port: int = 0, family: int = socket.AF_UNSPEC) -> list[ResolveResult]:
         addresses = await self._resolver(host, port)
         if not addresses:
             raise DNSError(f"{host} does not resolve (no addresses)")
@@ -93,19 +112,14 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 if why:
                     raise BlockedAddress(
                         f"{host} resolves to {address}, {why}; refused (use --allow-private to permit)")
-        last: Exception | None = None
+        self.peers[host] = addresses[0]
+        results: list[ResolveResult] = []
         for address in addresses:
-            try:
-                return await self._inner.connect_tcp(address, port, timeout=timeout, local_address=local_address,
-                                                     socket_options=socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        assert last is not None
-        raise last
+            target = self._route(address)
+            results.append({"hostname": host, "host": target, "port": port,
+                            "family": socket.AF_INET6 if ":" in target else socket.AF_INET, "proto": 0,
+                            "flags": socket.AI_NUMERICHOST | socket.AI_NUMERICSERV})
+        return results
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: Iterable[tuple] | None = None) -> httpcore.AsyncNetworkStream:
-        raise BlockedAddress("unix sockets are never fetched")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+    async def close(self) -> None:
+        pass

@@ -85,6 +85,14 @@ def test_soft_404_signals(title: str) -> None:
     assert page.signals.get("not_found_heading")
 
 
+@pytest.mark.parametrize("title", ["Article 404", "Cause of outbreak not found, officials say",
+                                   "Route 404 reopens after repairs"])
+def test_headlines_are_not_error_pages(title: str) -> None:
+    page = extract_page(f"<html><head><title>{title}</title></head><body><h1>{title}</h1><p>Body.</p></body></html>"
+                        .encode(), "https://example.com/x", "text/html")
+    assert "not_found_heading" not in page.signals
+
+
 def test_challenge_page_signal() -> None:
     page = extract_page(b"<html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>",
                         "https://example.com/x", "text/html")

@@ -1,0 +1,91 @@
+"""Bare GET loops over the benchmark's URLs: the floor that claimcheck is measured against.
+
+    python bench/baselines.py aiohttp|httpx URLS.json [--conditional ETAGS.json] [--concurrency 128]
+
+Prints the number of answers by status. With --conditional, sends If-None-Match with each URL's ETag
+(as a re-check does); without it, records the ETags to ETAGS.json if --save-etags is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections import Counter
+
+
+async def with_aiohttp(urls: list[str], etags: dict[str, str], concurrency: int) -> tuple[Counter, dict]:
+    import aiohttp
+    seen: Counter = Counter()
+    found: dict[str, str] = {}
+    limit = asyncio.Semaphore(concurrency)
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        async def one(url: str) -> None:
+            headers = {"If-None-Match": etags[url]} if url in etags else {}
+            async with limit, session.get(url, headers=headers) as response:
+                await response.read()
+                seen[response.status] += 1
+                if "ETag" in response.headers:
+                    found[url] = response.headers["ETag"]
+        await asyncio.gather(*(one(u) for u in urls))
+    return seen, found
+
+
+async def with_httpx(urls: list[str], etags: dict[str, str], concurrency: int) -> tuple[Counter, dict]:
+    import httpx
+    seen: Counter = Counter()
+    found: dict[str, str] = {}
+    limit = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+        async def one(url: str) -> None:
+            headers = {"If-None-Match": etags[url]} if url in etags else {}
+            async with limit:
+                response = await client.get(url, headers=headers)
+                seen[response.status_code] += 1
+                if "ETag" in response.headers:
+                    found[url] = response.headers["ETag"]
+        await asyncio.gather(*(one(u) for u in urls))
+    return seen, found
+
+
+async def with_httpx_aiohttp(urls: list[str], etags: dict[str, str], concurrency: int) -> tuple[Counter, dict]:
+    import aiohttp
+    import httpx
+    from httpx_aiohttp import AiohttpTransport
+    seen: Counter = Counter()
+    found: dict[str, str] = {}
+    limit = asyncio.Semaphore(concurrency)
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency))
+    async with httpx.AsyncClient(transport=AiohttpTransport(client=session), timeout=60) as client:
+        async def one(url: str) -> None:
+            headers = {"If-None-Match": etags[url]} if url in etags else {}
+            async with limit:
+                response = await client.get(url, headers=headers)
+                seen[response.status_code] += 1
+                if "ETag" in response.headers:
+                    found[url] = response.headers["ETag"]
+        await asyncio.gather(*(one(u) for u in urls))
+    return seen, found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("client", choices=["aiohttp", "httpx", "httpx-aiohttp"])
+    parser.add_argument("urls")
+    parser.add_argument("--conditional")
+    parser.add_argument("--save-etags")
+    parser.add_argument("--concurrency", type=int, default=128)
+    args = parser.parse_args()
+    urls = json.load(open(args.urls))
+    etags = json.load(open(args.conditional)) if args.conditional else {}
+    run = {"aiohttp": with_aiohttp, "httpx": with_httpx, "httpx-aiohttp": with_httpx_aiohttp}[args.client]
+    seen, found = asyncio.run(run(urls, etags, args.concurrency))
+    if args.save_etags:
+        json.dump(found, open(args.save_etags, "w"))
+    print(dict(seen))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""claimcheck against the bare GET loops, on the same local server in the same run.
+
+    python bench/run.py --n 1000 5000 --hosts 4 [--skip-httpx] [--out bench/results/N.json]
+
+For each N: a fresh store and claims file (N sources over H hosts, one claim each with an evidence passage),
+then, timed as separate processes with their peak RSS from the OS (wait4):
+  aiohttp-get        bare aiohttp GET loop, first fetch
+  aiohttp-304        bare aiohttp conditional GET loop (every answer a 304)
+  httpx-get          bare httpx GET loop (unless --skip-httpx)
+  claimcheck-first   `claimcheck check`: fetch + WARC + extract + match + verdicts
+  claimcheck-recheck `claimcheck check` again: conditional requests, nothing new stored
+  claimcheck-offline `claimcheck check --offline`
+  claimcheck-startup `claimcheck lint` on the same file (start-up + loading the claims)
+and the store's growth per source on the re-check. Politeness is off (--host-request-interval 0), as in
+the issue's table; concurrency 128.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
+    began = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - began
+    out = process.stdout.read().decode() if process.stdout else ""
+    err = process.stderr.read().decode() if process.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{command[:4]} exited {code}: {err[-2000:]}")
+    return {"wall": round(wall, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "exit": code,
+            "out": out[-300:]}
+
+
+def size_of(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def generate(work: Path, ports: list[int], n: int) -> tuple[Path, Path]:
+    urls = [f"http://127.0.0.1:{ports[i % len(ports)]}/news/article-{i}.html" for i in range(n)]
+    (work / "urls.json").write_text(json.dumps(urls))
+    article = "\n".join(f"Claim {i} rests on evidence sentence {i}." for i in range(n))
+    (work / "article.txt").write_text(article)
+    lines = ["article:", "  title: Bench", "  path: article.txt", "sources:"]
+    for i, url in enumerate(urls):
+        lines += [f"  s{i}:", "    publisher: Bench", f"    title: Article {i}", f"    url: {url}",
+                  f"    cited_date: November {1 + i % 28}, 2025"]
+    lines.append("claims:")
+    for i in range(n):
+        lines += [f"  - id: c{i}", f"    text: Claim {i} rests on evidence sentence {i}.", "    cites:",
+                  f"      - source: s{i}", f"        evidence: Evidence sentence number {i} is present"]
+    claims = work / "claims.yaml"
+    claims.write_text("\n".join(lines) + "\n")
+    return claims, work / "urls.json"
+
+
+def bench_n(n: int, ports: list[int], skip_httpx: bool) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix=f"claimcheck-bench-{n}-"))
+    claims, urls = generate(work, ports, n)
+    store = work / "store"
+    env = {**os.environ, "CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_TIMEGATE": "none"}
+    cc = [PYTHON, "-m", "claimcheck", "--claims", str(claims), "--store", str(store)]
+    fetch_flags = ["--quiet", "--max-concurrency", "128", "--host-concurrency", "128",
+                   "--host-request-interval", "0", "--format", "json", "--output", str(work / "report.json")]
+    results: dict[str, object] = {"n": n, "hosts": len(ports)}
+    etags = work / "etags.json"
+    results["aiohttp-get"] = timed([PYTHON, str(HERE / "baselines.py"), "aiohttp", str(urls), "--save-etags",
+                                    str(etags)])
+    results["aiohttp-304"] = timed([PYTHON, str(HERE / "baselines.py"), "aiohttp", str(urls), "--conditional",
+                                    str(etags)])
+    if not skip_httpx:
+        results["httpx-get"] = timed([PYTHON, str(HERE / "baselines.py"), "httpx", str(urls)])
+    results["claimcheck-startup"] = timed([*cc, "lint"], env)
+    results["claimcheck-first"] = timed([*cc, "check", *fetch_flags], env)
+    first = json.loads((work / "report.json").read_text())["summary"]
+    before = size_of(store)
+    results["claimcheck-recheck"] = timed([*cc, "check", *fetch_flags], env)
+    after = size_of(store)
+    recheck = json.loads((work / "report.json").read_text())["summary"]
+    results["claimcheck-offline"] = timed([*cc, "check", "--offline", *fetch_flags], env)
+    results["summary_first"] = {k: v for k, v in first.items() if v}
+    results["summary_recheck"] = {k: v for k, v in recheck.items() if v}
+    results["store_bytes_after_first"] = before
+    results["recheck_bytes_per_source"] = round((after - before) / n, 1)
+    shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--hosts", type=int, default=1)
+    parser.add_argument("--slow", type=float, default=0.02)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--skip-httpx", action="store_true")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    ports_file = Path(tempfile.mkdtemp()) / "ports.json"
+    server = subprocess.Popen([PYTHON, str(HERE / "server.py"), "--hosts", str(args.hosts), "--slow", str(args.slow),
+                               "--latency", str(args.latency), "--ports-file", str(ports_file)])
+    try:
+        deadline = time.monotonic() + 20
+        while not ports_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        ports = json.loads(ports_file.read_text())
+        all_results = []
+        for n in args.n:
+            result = bench_n(n, ports, args.skip_httpx)
+            all_results.append(result)
+            base = result["aiohttp-304"]["wall"]  # type: ignore[index]
+            print(f"\nN = {n} on {len(ports)} host(s)")
+            for key in ("aiohttp-get", "aiohttp-304", "httpx-get", "claimcheck-startup", "claimcheck-first",
+                        "claimcheck-recheck", "claimcheck-offline"):
+                if key in result:
+                    r = result[key]  # type: ignore[index]
+                    print(f"  {key:<20} {r['wall']:>8.2f} s  peak {r['peak_mb']:>7.1f} MB")
+            print(f"  re-check / aiohttp-304 = {result['claimcheck-recheck']['wall'] / base:.2f}")  # type: ignore[index]
+            print(f"  store growth on re-check: {result['recheck_bytes_per_source']} bytes/source")
+            print(f"  verdicts first: {result['summary_first']}  re-check: {result['summary_recheck']}")
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(all_results, indent=1))
+    finally:
+        server.kill()
+
+
+if __name__ == "__main__":
+    main()

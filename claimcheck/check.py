@@ -161,10 +161,9 @@ class FailureStreak:
 
 @dataclass(frozen=True)
 class Page:
-    """The content side of a capture, as `judge` needs it."""
+    """What a capture's content says about itself, as `judge_content` needs it (the texts stay in the
+    store: the pipeline computes the expensive facts from them, and caches them)."""
 
-    text: str
-    full_text: str
     title: str | None
     published: FuzzyDate | None
     canonical: str | None
@@ -210,6 +209,8 @@ class TextChange:
 
 def compare_texts(old: str, new: str, policy: Policy) -> TextChange:
     """How the main text moved: overall similarity and the substantial paragraphs added or removed."""
+    if old == new:
+        return TextChange(1.0, (), ())
     old_lines = [normalize(line) for line in old.splitlines() if line.strip()]
     new_lines = [normalize(line) for line in new.splitlines() if line.strip()]
     if old_lines == new_lines:
@@ -234,26 +235,33 @@ def compare_texts(old: str, new: str, policy: Policy) -> TextChange:
     return TextChange(round(similarity, 4), tuple(added), tuple(removed))
 
 
-def judge_content(source: Source, evidence: str | None, page: Page, baseline: Page | None,
-                  policy: Policy) -> Judgement:
+@dataclass(frozen=True)
+class EvidenceFinding:
+    """Where a claim's evidence passage was found in a capture, and in its baseline."""
+
+    match: Match
+    in_main_text: bool
+    baseline_passage: str | None = None  # the passage matched in the baseline; None without a baseline
+
+
+def judge_content(source: Source, page: Page, baseline: Page | None, policy: Policy, *, evidence: str | None,
+                  found: EvidenceFinding | None, change: TextChange | None) -> Judgement:
     """Verdict for a source whose content was read (now or from the archive)."""
     notes: list[str] = []
     score = None
     found_text = None
     missing = False
     reworded = None
-    if evidence:
-        best, in_main_text = locate_evidence(evidence, page)
-        if not in_main_text and best.score >= policy.evidence_threshold:
+    if evidence and found:
+        best = found.match
+        if not found.in_main_text and best.score >= policy.evidence_threshold:
             notes.append("the evidence is outside the main text")
         score, found_text = round(best.score, 3), best.passage
         missing = best.score < policy.evidence_threshold
-        if not missing and not best.exact:
+        if not missing and not best.exact and found.baseline_passage != best.passage:
             # An approximate match is fine only if the source read the same way when it was accepted.
-            before = locate_evidence(evidence, baseline)[0] if baseline else None
-            if before is None or before.passage != best.passage:
-                reworded = word_changes(before.passage if before else normalize(evidence), best.passage)
-                notes.append(f"the evidence passage was reworded (score {best.score:.2f}): {reworded}")
+            reworded = word_changes(found.baseline_passage or normalize(evidence), best.passage)
+            notes.append(f"the evidence passage was reworded (score {best.score:.2f}): {reworded}")
 
     moved_to = None
     if page.permanent_redirect and source.url and not same_resource(source.url, page.final_url):
@@ -273,7 +281,6 @@ def judge_content(source: Source, evidence: str | None, page: Page, baseline: Pa
     if drift:
         notes.append(drift)
 
-    change = compare_texts(baseline.text, page.text, policy) if baseline else None
     if change and change.significant(policy):
         notes.append(f"the main text changed since the baseline (similarity {change.similarity:.3f}, "
                      f"{len(change.added)} paragraphs added, {len(change.removed)} removed)")
@@ -315,12 +322,12 @@ def _time_zone_slip(page: Page, cited: FuzzyDate) -> bool:
     return abs((page.published.value - cited.value).days) == 1
 
 
-def locate_evidence(evidence: str, page: Page) -> tuple[Match, bool]:
+def locate_evidence(evidence: str, text: str, full_text: str) -> tuple[Match, bool]:
     """The best match, and whether it is in the main text (else in the whole page: the main-text guess
     can be too narrow, and a passage in a deck or caption is still on the page)."""
-    best = find_evidence(evidence, page.text)
-    if not best.exact and page.full_text:
-        wider = find_evidence(evidence, page.full_text)
+    best = find_evidence(evidence, text)
+    if not best.exact and full_text:
+        wider = find_evidence(evidence, full_text)
         if wider.score > best.score:
             return wider, False
     return best, True

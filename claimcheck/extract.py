@@ -54,7 +54,7 @@ _NOT_FOUND = re.compile(
     r"(?:be\s+)?found\b|\b(?:error|http)\s*:?\s*404\b|\b404\s*(?:error|not\s+found|page)\b|"
     r"page\s+(?:does\s+not|doesn't|no\s+longer)\s+exists?|no\s+longer\s+available|"
     r"we\s+(?:can(?:no|')t|couldn't|could\s+not)\s+find|seite\s+nicht\s+gefunden|page\s+introuvable|"
-    r"p[aá]gina\s+no\s+encontrada", re.I)
+    r"p[aá]gina\s+no\s+encontrada", re.IGNORECASE)
 _CHALLENGE = re.compile(r"just a moment|attention required|checking your browser|verify you are human|"
                         r"are you a robot|access denied|captcha|enable javascript and cookies", re.IGNORECASE)
 

@@ -16,7 +16,7 @@ from .dates import FuzzyDate, Precision
 from .fetch import FetchResult
 
 DEFAULT_TIMEGATE = "https://web.archive.org/web/"
-_LINK_MEMENTO = re.compile(r'<([^>]+)>\s*;[^,]*rel="?[^",]*\bmemento\b[^",]*"?[^,]*?datetime="([^"]+)"', re.I)
+_LINK_MEMENTO = re.compile(r'<([^>]+)>\s*;[^,]*rel="?[^",]*\bmemento\b[^",]*"?[^,]*?datetime="([^"]+)"', re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -23,21 +23,26 @@ from .check import (
     OK,
     Attempt,
     Classified,
+    EvidenceFinding,
     FailureStreak,
     Judgement,
     Page,
     Policy,
+    TextChange,
     classify,
+    compare_texts,
     judge_content,
     judge_failure,
+    locate_evidence,
 )
 from .claims import ClaimsFile, Source
 from .dates import FuzzyDate
+from .errors import StoreError
 from .extract import EXTRACTOR_VERSION, Extracted, extract_page
 from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
-from .netguard import Resolver, system_resolver
-from .errors import StoreError
+from .match import Match, normalize
 from .memento import DEFAULT_TIMEGATE, accept_datetime, memento_from, timegate_url
+from .netguard import Resolver, system_resolver
 from .soft404 import folder_key, probe_url, reads_like
 from .store import Store
 from .verdicts import Verdict, worst
@@ -138,14 +143,18 @@ class _Recorder:
                             "digest": digest, "uri": hop.url, "date": clock.isoformat(hop.started_at),
                             "length": len(hop.body), "content_type": headers.get("content-type"),
                             "warc_file": ref.file, "warc_offset": ref.offset, "warc_length": ref.length}
-        meta = self.warc.write_metadata(
-            result.url, result.started_at,
-            {"url": result.url, "final_url": result.final_url, "error_kind": result.error_kind,
-             "error": row["error"], "redirects": [[h.url, h.status] for h in result.hops],
-             "elapsed": row["elapsed"]})
-        if not result.hops:
-            row.update(warc_file=meta.file, warc_offset=meta.offset, warc_length=meta.length,
-                       record_type="metadata")
+        if result.error or len(result.hops) > 1:
+            # Redirect chains and failures are recorded in the archive too; a plain fetch says it all already.
+            meta = self.warc.write_metadata(
+                result.url, result.started_at,
+                {"url": result.url, "final_url": result.final_url, "error_kind": result.error_kind,
+                 "error": row["error"], "redirects": [[h.url, h.status] for h in result.hops],
+                 "elapsed": row["elapsed"]})
+            if not result.hops:
+                row.update(warc_file=meta.file, warc_offset=meta.offset, warc_length=meta.length,
+                           record_type="metadata")
+        for hop in result.hops:
+            hop.body = b""  # archived: memory stays flat however many sources a run fetches
         self.pending.append((result, row))
 
 
@@ -302,13 +311,42 @@ def _fetch_into_run(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     return FetchOutcome(run_id, network_down, {row["source_id"]: i for row, i in zip(rows, ids)}, len(results))
 
 
-def _page(capture: dict[str, Any], extraction: dict[str, Any], store: Store) -> Page:
+def _page(capture: dict[str, Any], extraction: dict[str, Any]) -> Page:
     published = FuzzyDate.from_iso(extraction["published"]) if extraction.get("published") else None
-    return Page(text=store.text(extraction["text_digest"]) or "",
-                full_text=store.text(extraction["full_text_digest"]) or "",
-                title=extraction["title"], published=published, canonical=extraction["canonical"],
+    return Page(title=extraction["title"], published=published, canonical=extraction["canonical"],
                 final_url=capture["final_url"], permanent_redirect=bool(capture["permanent_redirect"]),
                 published_from=json.loads(extraction["signals"] or "{}").get("published_from"))
+
+
+class _Texts:
+    """Main and full texts of payloads, read from the store only when a fact is not cached already."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def of(self, extraction: dict[str, Any]) -> tuple[str, str]:
+        return (self.store.text(extraction["text_digest"]) or "",
+                self.store.text(extraction["full_text_digest"]) or "")
+
+
+def evidence_key(evidence: str) -> str:
+    return hashlib.sha256(normalize(evidence).encode("utf-8")).hexdigest()[:32]
+
+
+def _match_in(store: Store, texts: _Texts, evidence: str, extraction: dict[str, Any]) -> tuple[Match, bool]:
+    """Where the evidence is in a payload: computed once per (payload, passage), then read from the store."""
+    key = evidence_key(evidence)
+    cached = store.evidence_match(extraction["payload_digest"], key)
+    if cached and cached["extractor"] == extraction["extractor"]:
+        return (Match(cached["score"], cached["start"], cached["end"], cached["passage"], bool(cached["exact"])),
+                bool(cached["in_main_text"]))
+    text, full_text = texts.of(extraction)
+    match, in_main = locate_evidence(evidence, text, full_text)
+    store.add_evidence_match({"payload_digest": extraction["payload_digest"], "evidence_key": key,
+                              "extractor": extraction["extractor"], "score": match.score, "start": match.start,
+                              "end": match.end, "passage": match.passage, "exact": int(match.exact),
+                              "in_main_text": int(in_main)})
+    return match, in_main
 
 
 @dataclass(frozen=True)
@@ -321,14 +359,17 @@ class SourceState:
     page: Page | None
     baseline: Page | None
     unchecked_reason: str | None = None
+    extraction: dict[str, Any] | None = None
+    baseline_extraction: dict[str, Any] | None = None
+    change: TextChange | None = None
 
 
-def _source_state(store: Store, source: Source, settings: RunSettings, network_down: bool) -> SourceState:
+def _source_state(store: Store, source: Source, settings: RunSettings, network_down: bool,
+                  latest_rows: dict[tuple[str, str], dict[str, Any]], texts: _Texts) -> SourceState:
     if not source.url:
         return SourceState(source, None, None, None, None, "no URL is known for this source yet")
-    history = [c for c in store.captures_of(source.id) if c["url"] == source.url]
-    usable = [c for c in history if c["outcome"] != NETWORK]
-    if not usable:
+    latest = latest_rows.get((source.id, source.url))
+    if latest is None:
         if settings.offline:
             reason = "offline, and nothing is archived for this source"
         elif network_down:
@@ -336,8 +377,8 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
         else:
             reason = "not captured yet"
         return SourceState(source, None, None, None, None, reason)
-    latest = usable[-1]
     if latest["outcome"] != OK:
+        usable = [c for c in store.captures_of(source.id) if c["url"] == source.url and c["outcome"] != NETWORK]
         streak = FailureStreak.from_history(
             Attempt(clock.parse_instant(c["fetched_at"]), c["outcome"], c["reason"] or "") for c in usable)
         classified = Classified(latest["outcome"], latest["reason"] or f"HTTP {latest['http_status']}")
@@ -345,26 +386,26 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
     extraction = ensure_extraction(store, latest["payload_digest"], latest["final_url"])
     if extraction is None:
         return SourceState(source, latest, None, None, None, "the archived capture cannot be read")
-    page = _page(latest, extraction, store)
+    page = _page(latest, extraction)
     baseline_row = store.baseline(source.id)
     if baseline_row is None:
-        first_ok = next(c for c in usable if c["outcome"] == OK)
+        first_ok = store.first_ok_capture(source.id, source.url)
+        assert first_ok is not None
         store.set_baseline(source.id, first_ok["id"], by="claimcheck", note="first successful capture",
                            kind="initial")
         baseline_row = store.baseline(source.id)
     assert baseline_row is not None
-    baseline_page = None
-    if baseline_row["capture_id"] != latest["id"]:
-        base_capture = store.capture(baseline_row["capture_id"])
-        if base_capture["payload_digest"] == latest["payload_digest"]:
-            baseline_page = page
-        else:
-            base_extraction = ensure_extraction(store, base_capture["payload_digest"], base_capture["final_url"])
-            if base_extraction:
-                baseline_page = _page(base_capture, base_extraction, store)
-    else:
-        baseline_page = page
-    return SourceState(source, latest, None, page, baseline_page)
+    base_capture = latest if baseline_row["capture_id"] == latest["id"] else store.capture(baseline_row["capture_id"])
+    if base_capture["payload_digest"] == latest["payload_digest"]:
+        # The same payload as the baseline: nothing changed, and no text needs reading.
+        return SourceState(source, latest, None, page, _page(base_capture, extraction), extraction=extraction,
+                           baseline_extraction=extraction, change=None)
+    base_extraction = ensure_extraction(store, base_capture["payload_digest"], base_capture["final_url"])
+    if base_extraction is None:
+        return SourceState(source, latest, None, page, None, extraction=extraction)
+    change = compare_texts(texts.of(base_extraction)[0], texts.of(extraction)[0], settings.policy)
+    return SourceState(source, latest, None, page, _page(base_capture, base_extraction), extraction=extraction,
+                       baseline_extraction=base_extraction, change=change)
 
 
 def _finding(claim_id: str, claim_text: str, state: SourceState, judgement: Judgement) -> dict[str, Any]:
@@ -382,22 +423,37 @@ def _finding(claim_id: str, claim_text: str, state: SourceState, judgement: Judg
     }
 
 
+def _evidence_finding(store: Store, texts: _Texts, state: SourceState, evidence: str) -> EvidenceFinding:
+    assert state.extraction is not None
+    match, in_main = _match_in(store, texts, evidence, state.extraction)
+    baseline_passage = None
+    if not match.exact and state.baseline_extraction is not None:
+        baseline_passage = _match_in(store, texts, evidence, state.baseline_extraction)[0].passage
+    return EvidenceFinding(match, in_main, baseline_passage)
+
+
 def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *, network_down: bool) -> list[dict[str, Any]]:
     accepted = store.accepted_evidence()
-    states = {sid: _source_state(store, source, settings, network_down) for sid, source in claims.sources.items()}
+    texts = _Texts(store)
+    latest_rows = store.latest_usable_captures()
+    states = {sid: _source_state(store, source, settings, network_down, latest_rows, texts)
+              for sid, source in claims.sources.items()}
     findings = []
-    for claim in claims.claims:
-        for cite in claim.cites:
-            state = states[cite.source]
-            if state.unchecked_reason:
-                judgement = Judgement(Verdict.UNCHECKED, state.unchecked_reason)
-            elif state.failure:
-                judgement = state.failure
-            else:
-                assert state.page is not None
-                evidence = accepted.get((claim.id, cite.source)) or cite.evidence
-                judgement = judge_content(state.source, evidence, state.page, state.baseline, settings.policy)
-            findings.append(_finding(claim.id, claim.text, state, judgement))
+    with store.db.atomic():  # the evidence-match cache rows of a whole run, in one transaction
+        for claim in claims.claims:
+            for cite in claim.cites:
+                state = states[cite.source]
+                if state.unchecked_reason:
+                    judgement = Judgement(Verdict.UNCHECKED, state.unchecked_reason)
+                elif state.failure:
+                    judgement = state.failure
+                else:
+                    assert state.page is not None
+                    evidence = accepted.get((claim.id, cite.source)) or cite.evidence
+                    found = _evidence_finding(store, texts, state, evidence) if evidence else None
+                    judgement = judge_content(state.source, state.page, state.baseline, settings.policy,
+                                              evidence=evidence, found=found, change=state.change)
+                findings.append(_finding(claim.id, claim.text, state, judgement))
     return findings
 
 

@@ -112,6 +112,15 @@ def m003_mementos(db: sqlite_utils.Database) -> None:
     }, pk=("url", "accept_datetime"))
 
 
+@migrations()
+def m004_evidence_matches(db: sqlite_utils.Database) -> None:
+    """Where an evidence passage was found in a payload: a payload never changes, so neither does this."""
+    db.table("evidence_matches").create({
+        "payload_digest": str, "evidence_key": str, "extractor": str, "score": float, "start": int, "end": int,
+        "passage": str, "exact": int, "in_main_text": int,
+    }, pk=("payload_digest", "evidence_key"))
+
+
 @dataclass(frozen=True)
 class Paths:
     root: Path
@@ -259,6 +268,18 @@ class Store:
             "where payload_digest is not null group by source_id) m on c.id = m.id")
         return {row["source_id"]: row for row in rows}
 
+    def latest_usable_captures(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """(source id, URL) -> the newest capture that says something about the source (not network-down)."""
+        rows = self.db.query(
+            "select c.* from captures c join (select max(id) as id from captures where outcome != 'network' "
+            "group by source_id, url) m on c.id = m.id")
+        return {(row["source_id"], row["url"]): row for row in rows}
+
+    def first_ok_capture(self, source_id: str, url: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from captures where source_id = ? and url = ? and outcome = 'ok' "
+                                  "order by id limit 1", [source_id, url]))
+        return rows[0] if rows else None
+
     def captures_of(self, source_id: str) -> list[dict[str, Any]]:
         return list(self.db.query("select * from captures where source_id = ? order by fetched_at, id",
                                   [source_id]))
@@ -335,6 +356,16 @@ class Store:
                                         "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
                                         "note": note})
             self.audit(by, "evidence-accepted", f"{claim_id}/{source_id}", note, {"text": text}, commit=False)
+
+    # -- evidence matches -------------------------------------------------------------------------------
+    def evidence_match(self, payload_digest: str, evidence_key: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from evidence_matches where payload_digest = ? and evidence_key = ?",
+                                  [payload_digest, evidence_key]))
+        return rows[0] if rows else None
+
+    def add_evidence_match(self, row: dict[str, Any]) -> None:
+        with self.db.atomic():
+            self.db.table("evidence_matches").upsert(row, pk=("payload_digest", "evidence_key"))
 
     # -- mementos --------------------------------------------------------------------------------------
     def memento(self, url: str, accept_datetime: str) -> dict[str, Any] | None:

@@ -34,13 +34,24 @@ def test_warc_files_pass_warcio_check(run: Runner) -> None:
     assert "digest pass" in result.stdout
 
 
-def test_first_capture_writes_request_response_and_metadata(run: Runner) -> None:
+def test_first_capture_writes_request_and_response_records(run: Runner) -> None:
     run("check")
     kinds = [kind for kind, _ in records(warc_files(run.store)[0])]
     assert kinds[0] == "warcinfo"
     assert kinds.count("response") == 5  # five sources with a URL, all distinct
     assert kinds.count("request") == 5
-    assert kinds.count("metadata") == 5
+    assert kinds.count("metadata") == 0  # plain fetches: the response record says it all
+
+
+def test_failures_are_archived_as_metadata(run: Runner, world: Site) -> None:
+    closed = Site()
+    dead = closed.url("/gone")
+    closed.close()
+    from conftest import write_claims
+    claims = write_claims(run.claims.parent, world, overrides={"intel-2023-packaging": {"url": dead}})
+    Runner(claims, run.store)("check")
+    metadata = [uri for kind, uri in records(warc_files(run.store)[0]) if kind == "metadata"]
+    assert metadata == [dead]
 
 
 def test_unchanged_payload_is_stored_once(run: Runner, world: Site) -> None:
@@ -94,5 +105,7 @@ def test_redirect_hops_are_archived(run: Runner, world: Site) -> None:
     world.fixture("/new", "intel-packaging.html")
     world.redirect(path, world.url("/new"))
     run("check")
-    uris = [uri for kind, uri in records(warc_files(run.store)[0]) if kind == "response"]
+    found = records(warc_files(run.store)[0])
+    uris = [uri for kind, uri in found if kind == "response"]
     assert world.url(path) in uris and world.url("/new") in uris
+    assert ("metadata", world.url(path)) in found  # the chain itself is recorded

@@ -82,7 +82,22 @@ class Extracted:
 
 
 def _clean(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    return " ".join(text.split())
+
+
+_KEEP_SIGNS = {"\u2122": "\ue000", "\u2120": "\ue001"}  # NFKC would spell ™ and ℠ as letters: "FabricTM"
+
+
+def _nfkc(text: str) -> str:
+    """Compatibility forms folded once per text, not once per block (the block walk is the hot loop)."""
+    if text.isascii():
+        return text
+    for sign, stand_in in _KEEP_SIGNS.items():
+        text = text.replace(sign, stand_in)
+    text = unicodedata.normalize("NFKC", text)
+    for sign, stand_in in _KEEP_SIGNS.items():
+        text = text.replace(stand_in, sign)
+    return text
 
 
 def _charset(content_type: str) -> str | None:
@@ -265,7 +280,8 @@ def extract_html(markup: str, url: str, latest: date) -> Extracted:
         if match:
             signals["meta_refresh"] = urljoin(url, match.group(1).strip())
     return Extracted(
-        kind="html", text="\n".join(lines), full_text="\n".join(full_lines), title=title,
+        kind="html", text=_nfkc("\n".join(lines)), full_text=_nfkc("\n".join(full_lines)),
+        title=_nfkc(title) if title else None,
         published=published.value if published else None,
         published_precision=published.precision if published else None, published_from=published_from,
         modified=modified.value if modified else None, canonical=canonical, signals=signals)

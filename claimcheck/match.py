@@ -22,14 +22,17 @@ _TRANSLATE = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
     "\u00a0": " ", "\u00ad": None, "\u200b": None, "\u2122": None, "\u00ae": None, "\u00a9": None,
 })
-_MARKS = re.compile(r"\((?:tm|r|c)\)|(?<=\w)tm\b", re.IGNORECASE)
+_MARKS = ("(tm)", "(r)", "(c)")
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*")
 
 
 def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    text = _MARKS.sub("", text)
-    return " ".join(text.casefold().split())
+    # Marks go before NFKC, which would turn "™" into the letters "TM".
+    text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).translate(_TRANSLATE).casefold()
+    for mark in _MARKS:
+        if mark in text:
+            text = text.replace(mark, "")
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)

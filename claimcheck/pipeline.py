@@ -214,14 +214,10 @@ def _canary_down(settings: RunSettings) -> bool:
 def _soft404_probes(store: Store, settings: RunSettings,
                     candidates: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> set[str]:
     """Final URLs of new pages that read like the site's answer to a made-up URL in the same folder."""
-    texts: dict[str, str] = {}
-    for row, extraction in candidates:
-        text = store.text(extraction["text_digest"]) if extraction else None
-        if text:
-            texts[row["final_url"]] = text
-    if not texts:
+    extractions = {row["final_url"]: extraction for row, extraction in candidates if extraction}
+    if not extractions:
         return set()
-    probes = {folder_key(url): probe_url(url) for url in texts}
+    probes = {folder_key(url): probe_url(url) for url in extractions}
     answers = run_fetch(list(probes.values()), settings.fetch, resolver=settings.resolver,
                         transport=settings.transport)
     probe_texts: dict[str, str] = {}
@@ -235,8 +231,10 @@ def _soft404_probes(store: Store, settings: RunSettings,
                                                    answer.final.header("content-type") or "").text
             except Exception:  # noqa: BLE001 - a probe that cannot be read proves nothing
                 continue
-    return {url for url, text in texts.items()
-            if folder_key(url) in probe_texts and reads_like(text, probe_texts[folder_key(url)])}
+    # Most sites answer a made-up URL with a 404: then no page's text is even read.
+    return {url for url, extraction in extractions.items()
+            if folder_key(url) in probe_texts
+            and reads_like(store.text(extraction["text_digest"]) or "", probe_texts[folder_key(url)])}
 
 
 def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None, *, soft404: bool = False) -> Classified:

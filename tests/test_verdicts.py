@@ -29,6 +29,7 @@ def test_first_check_of_the_real_claims(run: Runner) -> None:
     assert intel["page_date"] == "2023-09-06" and intel["cited_date"] == "2023-09-06"
     amd = by_source(doc, "amd-2025-engineering-ai")[0]
     assert amd["page_date"] == "2025-11-11" and amd["cited_date"] == "2025-11"
+    assert amd["evidence_score"] == 1.0  # "Infinity Fabric™" on the page, "(TM)" in the evidence: still exact
     pdf = by_source(doc, "amd-2024-chiplet-white-paper")[0]
     assert pdf["page_date"] == "2024-12" and pdf["cited_date"] == "2024-12"
     assert doc["summary"]["unchecked"] == 1

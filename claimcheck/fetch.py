@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import time
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Optional
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -104,6 +105,10 @@ class FetchResult:
         """Every redirect in the chain was permanent: the resource itself says it moved."""
         redirects = [h for h in self.hops[:-1] if h.status in REDIRECT_STATUSES]
         return bool(redirects) and all(h.status in PERMANENT_REDIRECTS for h in redirects)
+
+
+# Called with each finished fetch, inside its concurrency slot; may return an awaitable to hold the slot.
+OnDone = Callable[[FetchResult], Optional[Awaitable[None]]]
 
 
 class ConnectionFailed(FetchError):
@@ -211,7 +216,7 @@ class Fetcher:
         return gate
 
     async def fetch_all(self, urls: Sequence[str], validators: dict[str, Validators] | None = None,
-                        on_done: Callable[[FetchResult], None] | None = None,
+                        on_done: OnDone | None = None,
                         headers: dict[str, dict[str, str]] | None = None) -> dict[str, FetchResult]:
         """Fetch each URL once; `headers` adds request headers per URL (e.g. Accept-Datetime)."""
         validators = validators or {}
@@ -222,10 +227,7 @@ class Fetcher:
                   else build_client(self.options, self._guard))
         async with client:
             async def one(url: str) -> None:
-                result = await self._fetch_politely(client, slots, url, validators)
-                results[url] = result
-                if on_done:
-                    on_done(result)
+                results[url] = await self._fetch_politely(client, slots, url, validators, on_done)
 
             tasks = [asyncio.ensure_future(one(url)) for url in dict.fromkeys(urls)]
             try:
@@ -240,7 +242,7 @@ class Fetcher:
         return results
 
     async def _fetch_politely(self, client: httpx.AsyncClient, slots: asyncio.Semaphore, url: str,
-                              validators: dict[str, Validators]) -> FetchResult:
+                              validators: dict[str, Validators], on_done: OnDone | None) -> FetchResult:
         gate = self._gate(url)
         attempts = 0
         while True:
@@ -251,8 +253,15 @@ class Fetcher:
                 await gate.wait_turn()
                 async with slots:
                     result = await self.fetch_one(client, url, validators)
-            wait = _retry_after(result)
-            if wait is None or attempts > 1 or wait > self.options.max_retry_after:
+                    wait = _retry_after(result)
+                    done = wait is None or attempts > 1 or wait > self.options.max_retry_after
+                    if done and on_done is not None:
+                        pending = on_done(result)
+                        if pending is not None:
+                            # Back-pressure: the slot stays taken until the result is processed (archived,
+                            # extracted), so at most max_concurrency bodies are ever held in memory.
+                            await pending
+            if done or wait is None:
                 return result
             gate.hold_off(wait)
 
@@ -372,7 +381,7 @@ def _retry_after(result: FetchResult) -> float | None:
 def run_fetch(urls: Iterable[str], options: FetchOptions = FetchOptions(), *,
               validators: dict[str, Validators] | None = None, resolver: Resolver = system_resolver,
               transport: httpx.AsyncBaseTransport | None = None,
-              on_done: Callable[[FetchResult], None] | None = None,
+              on_done: OnDone | None = None,
               headers: dict[str, dict[str, str]] | None = None) -> dict[str, FetchResult]:
     """Fetch every URL once (synchronous entry point)."""
     fetcher = Fetcher(options, resolver=resolver, transport=transport)

@@ -5,12 +5,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import hashlib
 import json
+import multiprocessing
+import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +114,7 @@ class _Recorder:
         self.known: dict[str, KnownPayload] = {}
         self.pending: list[tuple[FetchResult, dict[str, Any]]] = []
         self.new_payloads: dict[str, dict[str, Any]] = {}
+        self.jobs_given: set[str] = set()
 
     def _known(self, digest: str) -> None:
         if digest in self.known:
@@ -117,7 +123,8 @@ class _Recorder:
         if row:
             self.known[digest] = KnownPayload(row["uri"], row["date"])
 
-    def record(self, result: FetchResult) -> None:
+    def record(self, result: FetchResult) -> tuple[str, bytes, dict[str, str], str] | None:
+        """Archive a result; return (digest, raw body, headers, URL) when its payload is new here."""
         row: dict[str, Any] = {
             "url": result.url, "final_url": result.final_url, "fetched_at": clock.isoformat(result.started_at),
             "elapsed": round(result.elapsed, 4), "http_status": result.status, "error_kind": result.error_kind,
@@ -153,9 +160,16 @@ class _Recorder:
             if not result.hops:
                 row.update(warc_file=meta.file, warc_offset=meta.offset, warc_length=meta.length,
                            record_type="metadata")
+        job = None
+        final = result.final
+        if final is not None and final.body and row.get("payload_digest") in self.new_payloads \
+                and row["payload_digest"] not in self.jobs_given:
+            self.jobs_given.add(row["payload_digest"])
+            job = (row["payload_digest"], final.body, _header_map(final.headers), result.final_url)
         for hop in result.hops:
             hop.body = b""  # archived: memory stays flat however many sources a run fetches
         self.pending.append((result, row))
+        return job
 
 
 def _payload_location(store: Store, digest: str, fresh: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
@@ -168,7 +182,6 @@ def ensure_extraction(store: Store, digest: str, url: str, fresh: dict[str, dict
     existing = store.extraction(digest)
     if existing and existing["extractor"] == EXTRACTOR_VERSION:
         return existing
-    signals: dict[str, Any]
     if digest == EMPTY_PAYLOAD:  # never stored as a payload: there is nothing to read back
         raw, header_map = b"", {}
     else:
@@ -177,9 +190,18 @@ def ensure_extraction(store: Store, digest: str, url: str, fresh: dict[str, dict
             return None
         raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
         header_map = _header_map(headers)
+    row, texts = extraction_record(digest, raw, header_map, url, max_body, clock.now().date())
+    store.add_extraction(row, texts)
+    return row
+
+
+def extraction_record(digest: str, raw: bytes, header_map: dict[str, str], url: str, max_body: int,
+                      today: date) -> tuple[dict[str, Any], dict[str, str]]:
+    """The extraction row and texts of a payload. Pure and picklable: worker processes run it."""
+    signals: dict[str, Any]
     try:
         body = decode_content(raw, header_map.get("content-encoding"), max_body)
-        page = extract_page(body, url, header_map.get("content-type", ""))
+        page = extract_page(body, url, header_map.get("content-type", ""), today=today)
         signals = dict(page.signals)
     except Exception as exc:  # noqa: BLE001 - a hostile payload must end as a verdict, not a crash
         page = Extracted(kind="binary")
@@ -197,12 +219,24 @@ def ensure_extraction(store: Store, digest: str, url: str, fresh: dict[str, dict
            "published": published, "modified": page.modified.isoformat() if page.modified else None,
            "canonical": page.canonical, "text_digest": text_digest, "full_text_digest": full_digest,
            "signals": json.dumps({**signals, "published_from": page.published_from})}
-    store.add_extraction(row, texts)
-    return row
+    return row, texts
 
 
 def _text_digest(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# Below this many URLs a run extracts in its own process: starting workers would cost more than it saves.
+PARALLEL_EXTRACTION_FROM = 24
+
+
+def _extraction_pool() -> concurrent.futures.ProcessPoolExecutor:
+    """Workers for CPU-heavy extraction, one per core, so the fetch loop never waits on lxml.
+
+    forkserver, not fork: forking a process that runs an event loop and threads is unsafe."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["claimcheck.pipeline"])
+    return concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=context)
 
 
 def _canary_down(settings: RunSettings) -> bool:
@@ -264,13 +298,27 @@ def _fetch_into_run(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     warc = WarcFile(_warc_name(run_id, store))
     recorder = _Recorder(store, warc, stored_validators)
     done = 0
+    today = clock.now().date()
+    pool = _extraction_pool() if len(by_url) >= PARALLEL_EXTRACTION_FROM else None
 
-    def on_done(result: FetchResult) -> None:
+    def on_done(result: FetchResult) -> Awaitable[None] | None:
         nonlocal done
-        recorder.record(result)
+        job = recorder.record(result)
         done += 1
         if settings.progress:
             settings.progress(done, len(by_url))
+        if job is None:
+            return None
+        # Each extraction is stored as it arrives: holding them for the end of the run would hold every text.
+        if pool is None:
+            store.add_extraction(*extraction_record(*job, settings.fetch.max_body, today))
+            return None
+        future = asyncio.get_running_loop().run_in_executor(
+            pool, extraction_record, *job, settings.fetch.max_body, today)
+
+        async def collect() -> None:
+            store.add_extraction(*await future)
+        return collect()
 
     try:
         run_fetch(list(by_url), settings.fetch, validators=validators, resolver=settings.resolver,
@@ -279,6 +327,9 @@ def _fetch_into_run(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     except BaseException:
         warc.abandon()
         raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     results = [result for result, _ in recorder.pending]
     network_down = bool(results) and all(r.error_kind in NETWORK_ERROR_KINDS for r in results)
 
@@ -363,7 +414,8 @@ class SourceState:
 
 
 def _source_state(store: Store, source: Source, settings: RunSettings, network_down: bool,
-                  latest_rows: dict[tuple[str, str], dict[str, Any]], texts: _Texts) -> SourceState:
+                  latest_rows: dict[tuple[str, str], dict[str, Any]], baselines: dict[str, dict[str, Any]],
+                  texts: _Texts) -> SourceState:
     if not source.url:
         return SourceState(source, None, None, None, None, "no URL is known for this source yet")
     latest = latest_rows.get((source.id, source.url))
@@ -385,7 +437,11 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
     if extraction is None:
         return SourceState(source, latest, None, None, None, "the archived capture cannot be read")
     page = _page(latest, extraction)
-    baseline_row = store.baseline(source.id)
+    baseline_row = baselines.get(source.id)
+    if baseline_row is not None and baseline_row["capture_payload_digest"] == latest["payload_digest"]:
+        # The same payload as the baseline: nothing changed, and no text needs reading.
+        return SourceState(source, latest, None, page, page, extraction=extraction, baseline_extraction=extraction,
+                           change=None)
     if baseline_row is None:
         first_ok = store.first_ok_capture(source.id, source.url)
         assert first_ok is not None
@@ -434,7 +490,8 @@ def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *, net
     accepted = store.accepted_evidence()
     texts = _Texts(store)
     latest_rows = store.latest_usable_captures()
-    states = {sid: _source_state(store, source, settings, network_down, latest_rows, texts)
+    baselines = store.latest_baselines()
+    states = {sid: _source_state(store, source, settings, network_down, latest_rows, baselines, texts)
               for sid, source in claims.sources.items()}
     findings = []
     with store.db.atomic():  # the evidence-match cache rows of a whole run, in one transaction

@@ -209,7 +209,9 @@ class Fetcher:
         self._extra_headers: dict[str, dict[str, str]] = {}
 
     def _gate(self, url: str) -> _HostGate:
-        host = (urlsplit(url).hostname or "").lower()
+        parts = urlsplit(url)
+        # A host is a name and a port: another port is usually another server (and the benchmark's hosts).
+        host = f"{(parts.hostname or '').lower()}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
         gate = self._gates.get(host)
         if gate is None:
             gate = self._gates[host] = _HostGate(self.options.host_concurrency, self.options.host_request_interval)

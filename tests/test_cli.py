@@ -127,3 +127,16 @@ def test_text_report_strips_control_characters(run: Runner, world: Site) -> None
     run("check")
     text = run("report").stdout
     assert "\x1b" not in text and "\x07" not in text
+
+
+def test_fetch_archives_without_judging(run: Runner) -> None:
+    import sqlite3
+    result = run("fetch")
+    assert result.exit_code == 0, result.output
+    assert "fetched 5 URLs" in result.stderr
+    db = sqlite3.connect(run.store / "claimcheck.db")
+    assert db.execute("select count(*) from captures").fetchone()[0] == 5
+    assert db.execute("select count(*) from findings").fetchone()[0] == 0
+    # A later offline check judges what fetch archived.
+    code, doc = run.json("--offline")
+    assert code == 0 and doc["summary"]["verified"] == 10

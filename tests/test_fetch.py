@@ -146,3 +146,23 @@ def test_drip_feeding_server_cannot_hold_the_run(site: Site) -> None:
     result = run_fetch([site.url("/slow")], FetchOptions(allow_private=True, total_timeout=0.5))[site.url("/slow")]
     assert result.error_kind == "timeout"
     assert result.elapsed < 2.0
+
+
+def test_hosts_are_served_side_by_side_not_one_after_another() -> None:
+    """Each host keeps its own pace (one request at a time, an interval apart), and hosts interleave: the
+    second host's first request does not wait for the first host's last."""
+    first, second = Site(), Site()
+    try:
+        urls = [first.url(f"/a{i}") for i in range(6)] + [second.url(f"/b{i}") for i in range(6)]
+        for i in range(6):
+            first.page(f"/a{i}", "<h1>a</h1>")
+            second.page(f"/b{i}", "<h1>b</h1>")
+        arrivals: list[str] = []
+        results = run_fetch(urls, FetchOptions(allow_private=True, host_concurrency=1, host_request_interval=0.05),
+                            on_done=lambda result: arrivals.append(result.url))
+        assert all(r.status == 200 for r in results.values())
+        assert arrivals.index(second.url("/b0")) < arrivals.index(first.url("/a5"))
+        assert len(first.requests) == len(second.requests) == 6
+    finally:
+        first.close()
+        second.close()

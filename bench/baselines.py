@@ -32,13 +32,12 @@ async def with_aiohttp(urls: list[str], etags: dict[str, str], concurrency: int)
     return seen, found
 
 
-async def with_httpx(urls: list[str], etags: dict[str, str], concurrency: int) -> tuple[Counter, dict]:
-    import httpx
+async def _httpx_loop(client, urls: list[str], etags: dict[str, str],  # type: ignore[no-untyped-def]
+                      concurrency: int) -> tuple[Counter, dict]:
     seen: Counter = Counter()
     found: dict[str, str] = {}
     limit = asyncio.Semaphore(concurrency)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+    async with client:
         async def one(url: str) -> None:
             headers = {"If-None-Match": etags[url]} if url in etags else {}
             async with limit:
@@ -48,26 +47,21 @@ async def with_httpx(urls: list[str], etags: dict[str, str], concurrency: int) -
                     found[url] = response.headers["ETag"]
         await asyncio.gather(*(one(u) for u in urls))
     return seen, found
+
+
+async def with_httpx(urls: list[str], etags: dict[str, str], concurrency: int) -> tuple[Counter, dict]:
+    import httpx
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    return await _httpx_loop(httpx.AsyncClient(limits=limits, timeout=60), urls, etags, concurrency)
 
 
 async def with_httpx_aiohttp(urls: list[str], etags: dict[str, str], concurrency: int) -> tuple[Counter, dict]:
     import aiohttp
     import httpx
     from httpx_aiohttp import AiohttpTransport
-    seen: Counter = Counter()
-    found: dict[str, str] = {}
-    limit = asyncio.Semaphore(concurrency)
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency))
-    async with httpx.AsyncClient(transport=AiohttpTransport(client=session), timeout=60) as client:
-        async def one(url: str) -> None:
-            headers = {"If-None-Match": etags[url]} if url in etags else {}
-            async with limit:
-                response = await client.get(url, headers=headers)
-                seen[response.status_code] += 1
-                if "ETag" in response.headers:
-                    found[url] = response.headers["ETag"]
-        await asyncio.gather(*(one(u) for u in urls))
-    return seen, found
+    return await _httpx_loop(httpx.AsyncClient(transport=AiohttpTransport(client=session), timeout=60), urls,
+                             etags, concurrency)
 
 
 def main() -> None:

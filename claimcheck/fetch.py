@@ -12,10 +12,10 @@ import asyncio
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Optional
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import Optional
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp

@@ -1,0 +1,308 @@
+"""The capture stage: fetch every source, archive each answer (WARC), extract new payloads (in worker
+processes), classify each fetch and index it (SQLite).
+
+    sources ─▶ fetch ─▶ WARC records ─▶ extraction (per new payload) ─▶ classify ─▶ captures rows
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import clock
+from .archive import KnownPayload, WarcFile, payload_digest, read_payload
+from .check import (
+    NETWORK,
+    Classified,
+    classify,
+)
+from .claims import ClaimsFile, Source
+from .extract import EXTRACTOR_VERSION, Extracted, extract_page
+from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
+from .settings import NETWORK_ERROR_KINDS, RunSettings
+from .soft404 import folder_key, probe_url, reads_like
+from .store import Store
+
+EMPTY_PAYLOAD = payload_digest(b"")
+
+
+@dataclass
+class FetchOutcome:
+    run_id: int
+    network_down: bool
+    captures: dict[str, int]  # source id -> capture id
+    fetched: int
+
+
+def _warc_name(run_id: int, store: Store) -> Path:
+    stamp = clock.now().strftime("%Y%m%d%H%M%S")
+    return store.paths.warc / f"claimcheck-{stamp}-run{run_id:06d}.warc.gz"
+
+
+def _header_map(headers: list[tuple[str, str]]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers}
+
+
+class _Recorder:
+    """Writes each fetch result to the WARC as it arrives; rows are indexed once the file is complete."""
+
+    def __init__(self, store: Store, warc: WarcFile, validators: dict[str, tuple[str | None, str | None, str]]):
+        self.store = store
+        self.warc = warc
+        self.validators = validators
+        self.known: dict[str, KnownPayload] = {}
+        self.pending: list[tuple[FetchResult, dict[str, Any]]] = []
+        self.new_payloads: dict[str, dict[str, Any]] = {}
+        self.jobs_given: set[str] = set()
+
+    def _known(self, digest: str) -> None:
+        if digest in self.known:
+            return
+        row = self.store.payload(digest)
+        if row:
+            self.known[digest] = KnownPayload(row["uri"], row["date"])
+
+    def record(self, result: FetchResult) -> tuple[str, bytes, dict[str, str], str] | None:
+        """Archive a result; return (digest, raw body, headers, URL) when its payload is new here."""
+        row: dict[str, Any] = {
+            "url": result.url, "final_url": result.final_url, "fetched_at": clock.isoformat(result.started_at),
+            "elapsed": round(result.elapsed, 4), "http_status": result.status, "error_kind": result.error_kind,
+            "error": str(result.error) if result.error else None,
+            "redirects": json.dumps([[h.url, h.status] for h in result.hops]),
+            "permanent_redirect": int(result.permanent_redirect), "not_modified": 0,
+        }
+        for hop in result.hops:
+            self._known(payload_digest(hop.body))
+            ref, digest = self.warc.write_hop(hop, self.known)
+            if hop is result.final:
+                headers = _header_map(hop.headers)
+                row.update(warc_file=ref.file, warc_offset=ref.offset, warc_length=ref.length,
+                           record_type=ref.record_type, peer=hop.peer, headers=json.dumps(hop.headers),
+                           etag=headers.get("etag"), last_modified=headers.get("last-modified"),
+                           content_type=headers.get("content-type"), payload_length=len(hop.body))
+                if hop.status == 304 and hop.url in self.validators:
+                    row.update(payload_digest=self.validators[hop.url][2], not_modified=1)
+                elif hop.status != 304:
+                    row["payload_digest"] = digest
+                    if ref.record_type == "response" and hop.body and digest not in self.new_payloads:
+                        self.new_payloads[digest] = {
+                            "digest": digest, "uri": hop.url, "date": clock.isoformat(hop.started_at),
+                            "length": len(hop.body), "content_type": headers.get("content-type"),
+                            "warc_file": ref.file, "warc_offset": ref.offset, "warc_length": ref.length}
+        if result.error or len(result.hops) > 1:
+            # Redirect chains and failures are recorded in the archive too; a plain fetch says it all already.
+            meta = self.warc.write_metadata(
+                result.url, result.started_at,
+                {"url": result.url, "final_url": result.final_url, "error_kind": result.error_kind,
+                 "error": row["error"], "redirects": [[h.url, h.status] for h in result.hops],
+                 "elapsed": row["elapsed"]})
+            if not result.hops:
+                row.update(warc_file=meta.file, warc_offset=meta.offset, warc_length=meta.length,
+                           record_type="metadata")
+        job = None
+        final = result.final
+        if final is not None and final.body and row.get("payload_digest") in self.new_payloads \
+                and row["payload_digest"] not in self.jobs_given:
+            self.jobs_given.add(row["payload_digest"])
+            job = (row["payload_digest"], final.body, _header_map(final.headers), result.final_url)
+        for hop in result.hops:
+            hop.body = b""  # archived: memory stays flat however many sources a run fetches
+        self.pending.append((result, row))
+        return job
+
+
+def _payload_location(store: Store, digest: str, fresh: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    return fresh.get(digest) or store.payload(digest)
+
+
+def ensure_extraction(store: Store, digest: str, url: str, fresh: dict[str, dict[str, Any]] | None = None,
+                      *, max_body: int = FetchOptions.max_body) -> dict[str, Any] | None:
+    """The stored extraction of a payload, computed from the archived record if missing or outdated."""
+    existing = store.extraction(digest)
+    if existing and existing["extractor"] == EXTRACTOR_VERSION:
+        return existing
+    if digest == EMPTY_PAYLOAD:  # never stored as a payload: there is nothing to read back
+        raw, header_map = b"", {}
+    else:
+        where = _payload_location(store, digest, fresh or {})
+        if where is None:
+            return None
+        raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
+        header_map = _header_map(headers)
+    row, texts = extraction_record(digest, raw, header_map, url, max_body, clock.now().date())
+    store.add_extraction(row, texts)
+    return row
+
+
+def extraction_record(digest: str, raw: bytes, header_map: dict[str, str], url: str, max_body: int,
+                      today: date) -> tuple[dict[str, Any], dict[str, str]]:
+    """The extraction row and texts of a payload. Pure and picklable: worker processes run it."""
+    signals: dict[str, Any]
+    try:
+        body = decode_content(raw, header_map.get("content-encoding"), max_body)
+        page = extract_page(body, url, header_map.get("content-type", ""), today=today)
+        signals = dict(page.signals)
+    except Exception as exc:  # noqa: BLE001 - a hostile payload must end as a verdict, not a crash
+        page = Extracted(kind="binary")
+        signals = {"reason": f"cannot decode or extract: {type(exc).__name__}: {exc}"[:300]}
+    texts = {}
+    text_digest = full_digest = None
+    if page.text:
+        text_digest = _text_digest(page.text)
+        texts[text_digest] = page.text
+    if page.full_text:
+        full_digest = _text_digest(page.full_text)
+        texts[full_digest] = page.full_text
+    published = page.published_date.iso() if page.published_date else None
+    row = {"payload_digest": digest, "extractor": EXTRACTOR_VERSION, "kind": page.kind, "title": page.title,
+           "published": published, "modified": page.modified.isoformat() if page.modified else None,
+           "canonical": page.canonical, "text_digest": text_digest, "full_text_digest": full_digest,
+           "signals": json.dumps({**signals, "published_from": page.published_from})}
+    return row, texts
+
+
+def _text_digest(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# Below this many URLs a run extracts in its own process: starting workers would cost more than it saves.
+PARALLEL_EXTRACTION_FROM = 24
+
+
+def _extraction_pool() -> concurrent.futures.ProcessPoolExecutor:
+    """Workers for CPU-heavy extraction, one per core, so the fetch loop never waits on lxml.
+
+    forkserver, not fork: forking a process that runs an event loop and threads is unsafe."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["claimcheck.capture"])
+    return concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=context)
+
+
+def _canary_down(settings: RunSettings) -> bool:
+    """The canaries fail at the connection level: the network is down, whatever the sources would say."""
+    results = run_fetch(settings.canary, settings.fetch, resolver=settings.resolver, transport=settings.transport)
+    return all(r.error_kind in NETWORK_ERROR_KINDS for r in results.values())
+
+
+def _soft404_probes(store: Store, settings: RunSettings,
+                    candidates: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> set[str]:
+    """Final URLs of new pages that read like the site's answer to a made-up URL in the same folder."""
+    extractions = {row["final_url"]: extraction for row, extraction in candidates if extraction}
+    if not extractions:
+        return set()
+    probes = {folder_key(url): probe_url(url) for url in extractions}
+    answers = run_fetch(list(probes.values()), settings.fetch, resolver=settings.resolver,
+                        transport=settings.transport)
+    probe_texts: dict[str, str] = {}
+    for folder, url in probes.items():
+        answer = answers[url]
+        if answer.status == 200 and answer.final and answer.final.body:
+            try:
+                body = decode_content(answer.final.body, answer.final.header("content-encoding"),
+                                      settings.fetch.max_body)
+                probe_texts[folder] = extract_page(body, answer.final_url,
+                                                   answer.final.header("content-type") or "").text
+            except Exception:  # noqa: BLE001 - a probe that cannot be read proves nothing
+                continue
+    # Most sites answer a made-up URL with a 404: then no page's text is even read.
+    return {url for url, extraction in extractions.items()
+            if folder_key(url) in probe_texts
+            and reads_like(store.text(extraction["text_digest"]) or "", probe_texts[folder_key(url)])}
+
+
+def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None, *, soft404: bool = False) -> Classified:
+    signals = json.loads(extraction["signals"]) if extraction else {}
+    if soft404:
+        signals["soft404_like_random"] = True
+    hops = json.loads(row.get("redirects") or "[]")
+    return classify(url=row["url"], status=row.get("http_status"), error_kind=row.get("error_kind"),
+                    error=row.get("error"), final_url=row["final_url"], redirected=len(hops) > 1,
+                    headers=_header_map(json.loads(row.get("headers") or "[]")),
+                    page_kind=extraction["kind"] if extraction else None, signals=signals)
+
+
+def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, run_id: int) -> FetchOutcome:
+    """Fetch every source with a URL, archive each capture and index it (inside the caller's lock)."""
+    store.sync_sources(claims)
+    by_url: dict[str, list[Source]] = {}
+    for source in claims.sources.values():
+        if source.url:
+            by_url.setdefault(source.url, []).append(source)
+    if not by_url:
+        return FetchOutcome(run_id, False, {}, 0)
+    if settings.canary and _canary_down(settings):
+        return FetchOutcome(run_id, True, {}, 0)
+    stored_validators = store.validators()
+    validators = {url: Validators(etag, last_modified) for url, (etag, last_modified, _) in stored_validators.items()}
+    warc = WarcFile(_warc_name(run_id, store))
+    recorder = _Recorder(store, warc, stored_validators)
+    done = 0
+    today = clock.now().date()
+    pool = _extraction_pool() if len(by_url) >= PARALLEL_EXTRACTION_FROM else None
+
+    def on_done(result: FetchResult) -> Awaitable[None] | None:
+        nonlocal done
+        job = recorder.record(result)
+        done += 1
+        if settings.progress:
+            settings.progress(done, len(by_url))
+        if job is None:
+            return None
+        # Each extraction is stored as it arrives: holding them for the end of the run would hold every text.
+        if pool is None:
+            store.add_extraction(*extraction_record(*job, settings.fetch.max_body, today))
+            return None
+        future = asyncio.get_running_loop().run_in_executor(
+            pool, extraction_record, *job, settings.fetch.max_body, today)
+
+        async def collect() -> None:
+            store.add_extraction(*await future)
+        return collect()
+
+    try:
+        run_fetch(list(by_url), settings.fetch, validators=validators, resolver=settings.resolver,
+                  transport=settings.transport, on_done=on_done)
+        warc.close()
+    except BaseException:
+        warc.abandon()
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    results = [result for result, _ in recorder.pending]
+    network_down = bool(results) and all(r.error_kind in NETWORK_ERROR_KINDS for r in results)
+
+    extractions: dict[str, dict[str, Any] | None] = {}
+    for result, row in recorder.pending:
+        if row.get("payload_digest"):
+            extractions[result.url] = ensure_extraction(store, row["payload_digest"], row["final_url"],
+                                                        recorder.new_payloads, max_body=settings.fetch.max_body)
+    like_made_up = set() if network_down or not settings.probe_soft404 else _soft404_probes(
+        store, settings, [(row, extractions.get(result.url)) for result, row in recorder.pending
+                          if row.get("http_status") == 200 and row.get("payload_digest") in recorder.new_payloads])
+
+    rows: list[dict[str, Any]] = []
+    for result, row in recorder.pending:
+        extraction = extractions.get(result.url)
+        if network_down:
+            classified = Classified(NETWORK, "the network was down")
+        else:
+            # An unchanged payload keeps what its probe found: the site's answer is not asked again.
+            soft404 = row["final_url"] in like_made_up or (
+                bool(row.get("payload_digest")) and row["payload_digest"] not in recorder.new_payloads
+                and store.soft404_by_probe(row["payload_digest"], row["final_url"]))
+            classified = _classify_row(row, extraction, soft404=soft404)
+        for source in by_url[result.url]:
+            rows.append({**row, "run_id": run_id, "source_id": source.id, "outcome": classified.outcome,
+                         "reason": classified.reason})
+    ids = store.add_captures(rows, list(recorder.new_payloads.values()))
+    return FetchOutcome(run_id, network_down, {row["source_id"]: i for row, i in zip(rows, ids)}, len(results))

@@ -1,0 +1,226 @@
+"""The judging stage: from the store's latest captures to a verdict for every (claim, cited source) pair.
+
+The verdict rules are pure (check.py); this module gathers their facts from the store, computing the
+expensive ones (where an evidence passage is, how a text changed) only when a payload is new, and caching
+them. It also looks up archived copies (Memento) for what is gone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from . import clock
+from .capture import ensure_extraction
+from .check import (
+    NETWORK,
+    OK,
+    Attempt,
+    Classified,
+    EvidenceFinding,
+    FailureStreak,
+    Judgement,
+    Page,
+    TextChange,
+    compare_texts,
+    judge_content,
+    judge_failure,
+    locate_evidence,
+)
+from .claims import ClaimsFile, Source
+from .dates import FuzzyDate
+from .fetch import run_fetch
+from .match import Match, normalize
+from .memento import accept_datetime, memento_from, timegate_url
+from .settings import NETWORK_ERROR_KINDS, RunSettings
+from .store import Store
+from .verdicts import Verdict
+
+
+def _page(capture: dict[str, Any], extraction: dict[str, Any]) -> Page:
+    published = FuzzyDate.from_iso(extraction["published"]) if extraction.get("published") else None
+    return Page(title=extraction["title"], published=published, canonical=extraction["canonical"],
+                final_url=capture["final_url"], permanent_redirect=bool(capture["permanent_redirect"]),
+                published_from=json.loads(extraction["signals"] or "{}").get("published_from"))
+
+
+class _Texts:
+    """Main and full texts of payloads, read from the store only when a fact is not cached already."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def of(self, extraction: dict[str, Any]) -> tuple[str, str]:
+        return (self.store.text(extraction["text_digest"]) or "",
+                self.store.text(extraction["full_text_digest"]) or "")
+
+
+def evidence_key(evidence: str) -> str:
+    return hashlib.sha256(normalize(evidence).encode("utf-8")).hexdigest()[:32]
+
+
+def _match_in(store: Store, texts: _Texts, evidence: str, extraction: dict[str, Any]) -> tuple[Match, bool]:
+    """Where the evidence is in a payload: computed once per (payload, passage), then read from the store."""
+    key = evidence_key(evidence)
+    cached = store.evidence_match(extraction["payload_digest"], key)
+    if cached and cached["extractor"] == extraction["extractor"]:
+        return (Match(cached["score"], cached["start"], cached["end"], cached["passage"], bool(cached["exact"])),
+                bool(cached["in_main_text"]))
+    text, full_text = texts.of(extraction)
+    match, in_main = locate_evidence(evidence, text, full_text)
+    store.add_evidence_match({"payload_digest": extraction["payload_digest"], "evidence_key": key,
+                              "extractor": extraction["extractor"], "score": match.score, "start": match.start,
+                              "end": match.end, "passage": match.passage, "exact": int(match.exact),
+                              "in_main_text": int(in_main)})
+    return match, in_main
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """Everything judged about one source in this run."""
+
+    source: Source
+    capture: dict[str, Any] | None
+    failure: Judgement | None
+    page: Page | None
+    baseline: Page | None
+    unchecked_reason: str | None = None
+    extraction: dict[str, Any] | None = None
+    baseline_extraction: dict[str, Any] | None = None
+    change: TextChange | None = None
+
+
+def _source_state(store: Store, source: Source, settings: RunSettings, network_down: bool,
+                  latest_rows: dict[tuple[str, str], dict[str, Any]], baselines: dict[str, dict[str, Any]],
+                  texts: _Texts) -> SourceState:
+    if not source.url:
+        return SourceState(source, None, None, None, None, "no URL is known for this source yet")
+    latest = latest_rows.get((source.id, source.url))
+    if latest is None:
+        if settings.offline:
+            reason = "offline, and nothing is archived for this source"
+        elif network_down:
+            reason = "the network is down, and nothing is archived for this source"
+        else:
+            reason = "not captured yet"
+        return SourceState(source, None, None, None, None, reason)
+    if latest["outcome"] != OK:
+        usable = [c for c in store.captures_of(source.id) if c["url"] == source.url and c["outcome"] != NETWORK]
+        streak = FailureStreak.from_history(
+            Attempt(clock.parse_instant(c["fetched_at"]), c["outcome"], c["reason"] or "") for c in usable)
+        classified = Classified(latest["outcome"], latest["reason"] or f"HTTP {latest['http_status']}")
+        return SourceState(source, latest, judge_failure(classified, streak, settings.policy), None, None)
+    extraction = ensure_extraction(store, latest["payload_digest"], latest["final_url"])
+    if extraction is None:
+        return SourceState(source, latest, None, None, None, "the archived capture cannot be read")
+    page = _page(latest, extraction)
+    baseline_row = baselines.get(source.id)
+    if baseline_row is not None and baseline_row["capture_payload_digest"] == latest["payload_digest"]:
+        # The same payload as the baseline: nothing changed, and no text needs reading.
+        return SourceState(source, latest, None, page, page, extraction=extraction, baseline_extraction=extraction,
+                           change=None)
+    if baseline_row is None:
+        first_ok = store.first_ok_capture(source.id, source.url)
+        assert first_ok is not None
+        store.set_baseline(source.id, first_ok["id"], by="claimcheck", note="first successful capture",
+                           kind="initial")
+        baseline_row = store.baseline(source.id)
+    assert baseline_row is not None
+    base_capture = latest if baseline_row["capture_id"] == latest["id"] else store.capture(baseline_row["capture_id"])
+    if base_capture["payload_digest"] == latest["payload_digest"]:
+        # The same payload as the baseline: nothing changed, and no text needs reading.
+        return SourceState(source, latest, None, page, _page(base_capture, extraction), extraction=extraction,
+                           baseline_extraction=extraction, change=None)
+    base_extraction = ensure_extraction(store, base_capture["payload_digest"], base_capture["final_url"])
+    if base_extraction is None:
+        return SourceState(source, latest, None, page, None, extraction=extraction)
+    change = compare_texts(texts.of(base_extraction)[0], texts.of(extraction)[0], settings.policy)
+    return SourceState(source, latest, None, page, _page(base_capture, base_extraction), extraction=extraction,
+                       baseline_extraction=base_extraction, change=change)
+
+
+def _finding(claim_id: str, claim_text: str, state: SourceState, judgement: Judgement) -> dict[str, Any]:
+    capture = state.capture or {}
+    source = state.source
+    return {
+        "claim_id": claim_id, "claim_text": claim_text, "source_id": source.id, "verdict": judgement.verdict.value,
+        "level": judgement.verdict.level.value, "detail": judgement.detail, "url": source.url,
+        "final_url": capture.get("final_url"), "http_status": capture.get("http_status"),
+        "capture_id": capture.get("id"), "captured_at": capture.get("fetched_at"),
+        "evidence_score": judgement.evidence_score, "evidence_text": judgement.evidence_text,
+        "page_date": judgement.page_date.iso() if judgement.page_date else None,
+        "cited_date": source.cited_date.iso() if source.cited_date else None,
+        "suggested_url": judgement.suggested_url,
+    }
+
+
+def _evidence_finding(store: Store, texts: _Texts, state: SourceState, evidence: str) -> EvidenceFinding:
+    assert state.extraction is not None
+    match, in_main = _match_in(store, texts, evidence, state.extraction)
+    baseline_passage = None
+    if not match.exact and state.baseline_extraction is not None:
+        baseline_passage = _match_in(store, texts, evidence, state.baseline_extraction)[0].passage
+    return EvidenceFinding(match, in_main, baseline_passage)
+
+
+def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *, network_down: bool) -> list[dict[str, Any]]:
+    accepted = store.accepted_evidence()
+    texts = _Texts(store)
+    latest_rows = store.latest_usable_captures()
+    baselines = store.latest_baselines()
+    states = {sid: _source_state(store, source, settings, network_down, latest_rows, baselines, texts)
+              for sid, source in claims.sources.items()}
+    findings = []
+    with store.db.atomic():  # the evidence-match cache rows of a whole run, in one transaction
+        for claim in claims.claims:
+            for cite in claim.cites:
+                state = states[cite.source]
+                if state.unchecked_reason:
+                    judgement = Judgement(Verdict.UNCHECKED, state.unchecked_reason)
+                elif state.failure:
+                    judgement = state.failure
+                else:
+                    assert state.page is not None
+                    evidence = accepted.get((claim.id, cite.source)) or cite.evidence
+                    found = _evidence_finding(store, texts, state, evidence) if evidence else None
+                    judgement = judge_content(state.source, state.page, state.baseline, settings.policy,
+                                              evidence=evidence, found=found, change=state.change)
+                findings.append(_finding(claim.id, claim.text, state, judgement))
+    return findings
+
+
+MEMENTO_VERDICTS = frozenset({Verdict.GONE.value, Verdict.EVIDENCE_MISSING.value})
+
+
+def suggest_mementos(claims: ClaimsFile, store: Store, settings: RunSettings, findings: list[dict[str, Any]],
+                      *, online: bool) -> None:
+    """For gone sources and missing evidence: the archived copy closest to the cited date, as the suggestion."""
+    wanted = {f["source_id"] for f in findings if f["verdict"] in MEMENTO_VERDICTS and f["url"]}
+    if not wanted or settings.timegate is None:
+        return
+    asked: dict[str, tuple[str, str]] = {}  # source id -> (url, Accept-Datetime)
+    for source_id in wanted:
+        source = claims.sources[source_id]
+        assert source.url is not None
+        asked[source_id] = (source.url, accept_datetime(source.cited_date, clock.now()))
+    missing = {key for key in asked.values() if store.memento(*key) is None}
+    if missing and online:
+        gate_urls = {timegate_url(settings.timegate, url): (url, when) for url, when in missing}
+        options = replace(settings.fetch, follow_redirects=False)
+        answers = run_fetch(list(gate_urls), options, resolver=settings.resolver, transport=settings.transport,
+                            headers={gate: {"Accept-Datetime": when} for gate, (_, when) in gate_urls.items()})
+        for gate, (url, when) in gate_urls.items():
+            if answers[gate].error_kind in NETWORK_ERROR_KINDS:
+                continue  # ask again next time
+            found = memento_from(answers[gate])
+            store.add_memento(url, when, found.url if found else None, found.datetime if found else None)
+    for finding in findings:
+        if finding["verdict"] not in MEMENTO_VERDICTS or finding["source_id"] not in asked:
+            continue
+        known = store.memento(*asked[finding["source_id"]])
+        if known and known["memento_url"]:
+            finding["suggested_url"] = known["memento_url"]
+            when = f" ({known['memento_datetime']})" if known["memento_datetime"] else ""
+            finding["detail"] += f"; archived copy: {known['memento_url']}{when}"

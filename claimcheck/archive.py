@@ -95,10 +95,9 @@ class WarcFile:
         return RecordRef(self.final_path.name, offset, self._file.tell() - offset,
                          record.rec_headers.get_header("WARC-Type"))
 
-    def write_hop(self, hop: Hop, known: dict[str, KnownPayload]) -> tuple[RecordRef, str]:
-        """Write a hop's request and its response (or revisit) record; return the latter and its digest."""
+    def write_hop(self, hop: Hop, known: dict[str, KnownPayload], digest: str) -> RecordRef:
+        """Write a hop's request and its response record, or a revisit when `known` holds its payload digest."""
         date = _warc_date(hop.started_at)
-        digest = payload_digest(hop.body)
         request_line = hop.url.split("://", 1)[-1]
         path = "/" + request_line.split("/", 1)[1] if "/" in request_line else "/"
         request = self._writer.create_warc_record(
@@ -124,7 +123,7 @@ class WarcFile:
                                                      warc_headers_dict=extra)
             if hop.body:
                 known[digest] = KnownPayload(hop.url, date)
-        return self._write(record), digest
+        return self._write(record)
 
     def write_metadata(self, uri: str, when: datetime, data: dict[str, Any]) -> RecordRef:
         body = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")

@@ -81,8 +81,9 @@ class _Recorder:
             "permanent_redirect": int(result.permanent_redirect), "not_modified": 0,
         }
         for hop in result.hops:
-            self._known(payload_digest(hop.body))
-            ref, digest = self.warc.write_hop(hop, self.known)
+            digest = payload_digest(hop.body)
+            self._known(digest)
+            ref = self.warc.write_hop(hop, self.known, digest)
             if hop is result.final:
                 headers = _header_map(hop.headers)
                 row.update(warc_file=ref.file, warc_offset=ref.offset, warc_length=ref.length,

@@ -54,7 +54,7 @@ def cli(ctx: click.Context, claims_path: str, store_path: str) -> None:
 
 
 def _claims(ctx: click.Context) -> ClaimsFile:
-    return load_claims(ctx.obj["claims"])
+    return load_claims(ctx.obj["claims"], cache_dir=ctx.obj["store"])
 
 
 def _store(ctx: click.Context, *, create: bool = True) -> Store:

@@ -155,3 +155,21 @@ def test_fuzzed_input_never_crashes(tmp_path: Path, data: str | bytes) -> None:
         for problem in exc.problems:
             assert problem.line >= 1
             assert "\n" not in str(problem)
+
+
+def test_a_validated_file_is_cached_in_the_store_and_invalidated_by_any_change(tmp_path: Path) -> None:
+    import shutil
+    article = tmp_path / "article.txt"
+    shutil.copy(ARTICLE, article)
+    claims_path = tmp_path / "claims.yaml"
+    claims_path.write_text((REPO / "claims.yaml").read_text().replace(
+        "path: article/advanced-semiconductor-packaging.txt", "path: article.txt"))
+    store = tmp_path / "store"
+    store.mkdir()
+    fresh = load_claims(claims_path, cache_dir=store)
+    assert list((store / "claims").glob("*.json"))
+    cached = load_claims(claims_path, cache_dir=store)
+    assert cached == fresh and cached.article_text == fresh.article_text
+    article.write_text(article.read_text().replace("TSMC's CoWoS family", "Some CoWoS family"))
+    with pytest.raises(ClaimsFileError, match="not found verbatim"):
+        load_claims(claims_path, cache_dir=store)

@@ -53,7 +53,11 @@ def cli(ctx: click.Context, claims_path: str, store_path: str) -> None:
     ctx.obj = {"claims": claims_path, "store": store_path}
 
 
-def _claims(ctx: click.Context) -> ClaimsFile:
+def _claims(ctx: click.Context, *, writes_store: bool = False) -> ClaimsFile:
+    """The claims, validated; commands that write the store create it first, so that even a first run
+    caches the validated file there."""
+    if writes_store:
+        Path(ctx.obj["store"]).mkdir(parents=True, exist_ok=True)
     return load_claims(ctx.obj["claims"], cache_dir=ctx.obj["store"])
 
 
@@ -170,7 +174,7 @@ def lint(ctx: click.Context) -> None:
 @click.pass_context
 def fetch(ctx: click.Context, **kwargs: Any) -> None:
     """Fetch and archive every source (WARC + SQLite index), without judging."""
-    claims = _claims(ctx)
+    claims = _claims(ctx, writes_store=True)
     progress = _Progress("fetching", kwargs["quiet"])
     with _store(ctx) as store:
         try:
@@ -203,7 +207,7 @@ def fetch(ctx: click.Context, **kwargs: Any) -> None:
 def check(ctx: click.Context, offline: bool, fmt: str, output: str | None, fail_on: str, confirm_checks: int,
           confirm_days: float, evidence_threshold: float, timegate: str, **kwargs: Any) -> None:
     """Fetch (unless --offline) and give every claim's sources a verdict; report it."""
-    claims = _claims(ctx)
+    claims = _claims(ctx, writes_store=True)
     gate = None if timegate.strip().lower() in ("", "none", "off") else timegate
     if gate and (why := valid_http_url(gate)):
         raise click.BadParameter(f"{gate}: {why}", param_hint="--timegate")

@@ -306,4 +306,5 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
             rows.append({**row, "run_id": run_id, "source_id": source.id, "outcome": classified.outcome,
                          "reason": classified.reason})
     ids = store.add_captures(rows, list(recorder.new_payloads.values()))
-    return FetchOutcome(run_id, network_down, {row["source_id"]: i for row, i in zip(rows, ids)}, len(results))
+    captured = {row["source_id"]: capture_id for row, capture_id in zip(rows, ids, strict=True)}
+    return FetchOutcome(run_id, network_down, captured, len(results))

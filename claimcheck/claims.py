@@ -100,7 +100,7 @@ def valid_http_url(url: str) -> str | None:
     if any(ch.isspace() for ch in url):
         return "the URL contains white space"
     try:
-        parts.port
+        _ = parts.port  # raises for a port that is not a number
     except ValueError:
         return "the URL's port is not a number from 0 to 65535"
     return None

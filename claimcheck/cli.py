@@ -172,7 +172,7 @@ def lint(ctx: click.Context) -> None:
 @cli.command()
 @fetch_options
 @click.pass_context
-def fetch(ctx: click.Context, **kwargs: Any) -> None:
+def fetch(ctx: click.Context, /, **kwargs: Any) -> None:
     """Fetch and archive every source (WARC + SQLite index), without judging."""
     claims = _claims(ctx, writes_store=True)
     progress = _Progress("fetching", kwargs["quiet"])
@@ -204,7 +204,7 @@ def fetch(ctx: click.Context, **kwargs: Any) -> None:
               help="Memento TimeGate (RFC 7089) asked for archived copies of gone sources; 'none' to never ask.")
 @fetch_options
 @click.pass_context
-def check(ctx: click.Context, offline: bool, fmt: str, output: str | None, fail_on: str, confirm_checks: int,
+def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, fail_on: str, confirm_checks: int,
           confirm_days: float, evidence_threshold: float, timegate: str, **kwargs: Any) -> None:
     """Fetch (unless --offline) and give every claim's sources a verdict; report it."""
     claims = _claims(ctx, writes_store=True)
@@ -251,4 +251,4 @@ def main() -> None:  # pragma: no cover - the console script
     cli()
 
 
-from . import cli_review  # noqa: F401  registers diff, history, accept, suggest, export
+from . import cli_review  # noqa: E402, F401 - registers diff, history, accept, suggest and export

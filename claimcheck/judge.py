@@ -165,7 +165,8 @@ def _evidence_finding(store: Store, texts: _Texts, state: SourceState, evidence:
     return EvidenceFinding(match, in_main, baseline_passage)
 
 
-def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *, network_down: bool) -> list[dict[str, Any]]:
+def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *,
+                 network_down: bool) -> list[dict[str, Any]]:
     accepted = store.accepted_evidence()
     texts = _Texts(store)
     latest_rows = store.latest_usable_captures()

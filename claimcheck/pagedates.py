@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -287,14 +287,16 @@ def find_dates(full: lxml_html.HtmlElement, pruned: lxml_html.HtmlElement, url: 
         if seen and seen != machine[0] and abs((seen.value - machine[0].value).days) <= 1:
             return seen, "dateline", modified
         return machine[0], machine[1], modified
-    for signal, finder in (
+    # Cheapest and surest first; each later step runs only if every earlier one abstained.
+    cascade: list[tuple[str, Callable[[], FuzzyDate | None]]] = [
         ("json-ld", lambda: ld_published),
         ("meta", lambda: meta_published),
         ("time", lambda: time_published),
         ("dateline", lambda: visible_dateline(pruned, latest) or visible_dateline(full, latest)),
         ("body-dateline", lambda: body_dateline(paragraphs, latest)),
         ("url", lambda: date_in_url(url, latest)),
-    ):
+    ]
+    for signal, finder in cascade:
         found = finder()
         if found:
             return found, signal, modified

@@ -255,7 +255,7 @@ class Store:
             # Ids are given here, under the store lock, so that the rows go in as one batch.
             first = self.db.execute("select coalesce(max(id), 0) + 1 from captures").fetchone()[0]
             ids = list(range(first, first + len(rows)))
-            self._insert_many("captures", [{**row, "id": i} for row, i in zip(rows, ids)])
+            self._insert_many("captures", [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
         return ids
 
     def capture(self, capture_id: int) -> dict[str, Any]:

@@ -89,7 +89,7 @@ def classify(*, url: str, status: int | None, error_kind: str | None, error: str
         if error_kind == "dns":
             return Classified(ROT, f"the host does not resolve: {error}")
         if error_kind == "refused-private":
-            return Classified(BLOCKED, f"refused: {error}")
+            return Classified(BLOCKED, str(error))
         if error_kind in ("redirect-loop", "bad-url"):
             return Classified(ROT, str(error))
         return Classified(TRANSIENT, str(error))

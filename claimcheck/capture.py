@@ -39,7 +39,6 @@ EMPTY_PAYLOAD = payload_digest(b"")
 class FetchOutcome:
     run_id: int
     network_down: bool
-    captures: dict[str, int]  # source id -> capture id
     fetched: int
 
 
@@ -239,9 +238,9 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
         if source.url:
             by_url.setdefault(source.url, []).append(source)
     if not by_url:
-        return FetchOutcome(run_id, False, {}, 0)
+        return FetchOutcome(run_id, False, 0)
     if settings.canary and _canary_down(settings):
-        return FetchOutcome(run_id, True, {}, 0)
+        return FetchOutcome(run_id, True, 0)
     stored_validators = store.validators()
     validators = {url: Validators(etag, last_modified) for url, (etag, last_modified, _) in stored_validators.items()}
     warc = WarcFile(_warc_name(run_id, store))
@@ -305,6 +304,5 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
         for source in by_url[result.url]:
             rows.append({**row, "run_id": run_id, "source_id": source.id, "outcome": classified.outcome,
                          "reason": classified.reason})
-    ids = store.add_captures(rows, list(recorder.new_payloads.values()))
-    captured = {row["source_id"]: capture_id for row, capture_id in zip(rows, ids, strict=True)}
-    return FetchOutcome(run_id, network_down, captured, len(results))
+    store.add_captures(rows, list(recorder.new_payloads.values()))
+    return FetchOutcome(run_id, network_down, len(results))

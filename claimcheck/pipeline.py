@@ -17,7 +17,7 @@ from .errors import StoreError
 from .judge import judge_claims, suggest_mementos
 from .settings import RunSettings
 from .store import Store
-from .verdicts import Verdict, worst
+from .verdicts import Verdict
 
 
 @dataclass
@@ -83,12 +83,5 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
         return CheckOutcome(run_id, network_down, settings.offline, store.findings(run_id))
 
 
-def claim_statuses(findings: list[dict[str, Any]]) -> dict[str, Verdict]:
-    by_claim: dict[str, list[Verdict]] = {}
-    for finding in findings:
-        by_claim.setdefault(finding["claim_id"], []).append(Verdict(finding["verdict"]))
-    return {claim: worst(verdicts) for claim, verdicts in by_claim.items()}
-
-
 __all__ = ["RunSettings", "CheckOutcome", "FetchOutcome", "check_claims", "fetch_sources", "judge_claims",
-           "claim_statuses", "ensure_extraction"]
+           "ensure_extraction"]

@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -264,25 +263,6 @@ class Store:
         except sqlite_utils.db.NotFoundError:
             raise NotFound(f"no capture {capture_id}") from None
 
-    def latest_capture(self, source_id: str) -> dict[str, Any] | None:
-        rows = list(self.db.query(
-            "select * from captures where source_id = ? order by fetched_at desc, id desc limit 1", [source_id]))
-        return rows[0] if rows else None
-
-    def latest_captures(self) -> dict[str, dict[str, Any]]:
-        """The newest capture of every source, in one query."""
-        rows = self.db.query(
-            "select c.* from captures c join (select source_id, max(id) as id from captures group by source_id) "
-            "m on c.id = m.id")
-        return {row["source_id"]: row for row in rows}
-
-    def latest_good_captures(self) -> dict[str, dict[str, Any]]:
-        """The newest capture with content (200 or 304) of every source."""
-        rows = self.db.query(
-            "select c.* from captures c join (select source_id, max(id) as id from captures "
-            "where payload_digest is not null group by source_id) m on c.id = m.id")
-        return {row["source_id"]: row for row in rows}
-
     def latest_usable_captures(self) -> dict[tuple[str, str], dict[str, Any]]:
         """(source id, URL) -> the newest capture that says something about the source (not network-down)."""
         rows = self.db.query(
@@ -322,15 +302,6 @@ class Store:
             "(select final_url, max(id) as id from captures where http_status = 200 and payload_digest is not null "
             "and (etag is not null or last_modified is not null) group by final_url) m on c.id = m.id")
         return {r["final_url"]: (r["etag"], r["last_modified"], r["payload_digest"]) for r in rows}
-
-    def known_payloads(self, digests: list[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(digests), 500):
-            chunk = digests[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.query(f"select * from payloads where digest in ({marks})", chunk):
-                found[row["digest"]] = row
-        return found
 
     def payload(self, digest: str) -> dict[str, Any] | None:
         rows = list(self.db.query("select * from payloads where digest = ?", [digest]))
@@ -444,7 +415,4 @@ def _rowid(table: sqlite_utils.db.Table) -> int:
     assert table.last_rowid is not None
     return table.last_rowid
 
-
-def parse_time(value: str) -> datetime:
-    return clock.parse_instant(value)
 

@@ -52,7 +52,7 @@ def diff(ctx: click.Context, source: str, colour: bool | None) -> None:
             text = click.style(text, fg=fg, bold=holds_evidence, underline=holds_evidence)
         elif holds_evidence:
             text += "   <== evidence passage"
-        click.echo(text)
+        click.echo(text, color=colour)
 
 
 @cli.command()

@@ -88,3 +88,15 @@ def test_export_robust_links(run: Runner) -> None:
     assert 'data-originalurl="http://127.0.0.1:' in html
     assert 'data-versiondate="2023-09-06"' in html
     assert "<li>ASE, ASE&#x27;s VIPack" in html
+
+
+def test_diff_marks_the_lines_that_hold_the_evidence(run: Runner, world: Site) -> None:
+    run("check")
+    page = (PAGES / "intel-packaging.html").read_text()
+    world.page(INTEL_PATH, page.replace("Its innovations include EMIB", "Its innovations include glass substrates"))
+    run("check", now="2026-11-26T12:00:00Z")
+    plain = run("diff", "intel-2023-packaging", "--no-color").stdout
+    marked = [line for line in plain.splitlines() if line.endswith("<== evidence passage")]
+    assert marked and all(line.startswith(("- ", "+ ")) for line in marked)
+    coloured = run("diff", "intel-2023-packaging", "--color").stdout
+    assert "\x1b[" in coloured  # colour, bold and underline on the evidence lines

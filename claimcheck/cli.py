@@ -13,7 +13,7 @@ import click
 from . import __version__
 from .check import Policy
 from .claims import ClaimsFile, load_claims, valid_http_url
-from .errors import ClaimcheckError, ClaimsFileError
+from .errors import ClaimcheckError, ClaimsFileError, StoreError
 from .fetch import FetchOptions
 from .match import DEFAULT_THRESHOLD
 from .memento import DEFAULT_TIMEGATE
@@ -39,6 +39,10 @@ class _Group(click.Group):
         except ClaimcheckError as exc:
             click.echo(f"claimcheck: {exc}", err=True)
             ctx.exit(ExitCode.BAD_INPUT)
+        except OSError as exc:  # a path the user gave that cannot be used: one line, not a traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"claimcheck: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(ExitCode.BAD_INPUT)
 
 
 @click.group(cls=_Group)
@@ -57,7 +61,10 @@ def _claims(ctx: click.Context, *, writes_store: bool = False) -> ClaimsFile:
     """The claims, validated; commands that write the store create it first, so that even a first run
     caches the validated file there."""
     if writes_store:
-        Path(ctx.obj["store"]).mkdir(parents=True, exist_ok=True)
+        try:
+            Path(ctx.obj["store"]).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the store {ctx.obj['store']}: {exc.strerror or exc}") from None
     return load_claims(ctx.obj["claims"], cache_dir=ctx.obj["store"])
 
 
@@ -134,8 +141,11 @@ def _write(text: str, output: str | None) -> None:
         return
     target = Path(output)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise ClaimcheckError(f"cannot write the report to {output}: {exc.strerror or exc}") from None
 
 
 def _render(store: Store, run_id: int, fmt: str, output: str | None) -> None:

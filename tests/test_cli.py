@@ -140,3 +140,16 @@ def test_fetch_archives_without_judging(run: Runner) -> None:
     # A later offline check judges what fetch archived.
     code, doc = run.json("--offline")
     assert code == 0 and doc["summary"]["verified"] == 10
+
+
+def test_unusable_paths_are_one_line_errors(run: Runner, tmp_path: Path) -> None:
+    result = run("check", "--offline", "--output", str(tmp_path / "missing" / "report.txt"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"claimcheck: cannot write the report to {tmp_path / 'missing' / 'report.txt'}: "
+                                     "No such file or directory")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    store = Runner(run.claims, blocker / "store")("check", "--offline")
+    assert store.exit_code == 2
+    assert store.stderr.startswith(f"claimcheck: cannot create the store {blocker / 'store'}:")
+    assert "Traceback" not in store.output + result.output

@@ -166,3 +166,14 @@ def test_hosts_are_served_side_by_side_not_one_after_another() -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_requests_say_who_is_asking() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=b"<h1>ok</h1>")
+    mock_fetch(handler)
+    assert seen[0].headers["user-agent"].startswith("claimcheck/")
+    assert seen[0].headers["accept-encoding"] == "gzip, deflate"  # only codings claimcheck decodes under its cap

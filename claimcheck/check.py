@@ -102,9 +102,7 @@ def classify(*, url: str, status: int | None, error_kind: str | None, error: str
         return Classified(ROT, f"HTTP {status}")
     if status == 429:
         return Classified(THROTTLED, "HTTP 429: rate limited")
-    if status >= 500:
-        return Classified(TRANSIENT, f"HTTP {status}")
-    if status >= 400:
+    if status >= 400:  # 5xx, and the 4xx that say nothing about the page's existence
         return Classified(TRANSIENT, f"HTTP {status}")
     if 300 <= status < 400 and status != 304:  # a 304 is judged by the stored payload, like a 200
         return Classified(ROT, f"HTTP {status} without a usable Location")

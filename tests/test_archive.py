@@ -109,3 +109,34 @@ def test_redirect_hops_are_archived(run: Runner, world: Site) -> None:
     uris = [uri for kind, uri in found if kind == "response"]
     assert world.url(path) in uris and world.url("/new") in uris
     assert ("metadata", world.url(path)) in found  # the chain itself is recorded
+
+
+def test_large_runs_extract_in_worker_processes(tmp_path: Path, site: Site) -> None:
+    """From PARALLEL_EXTRACTION_FROM URLs on, extraction runs in a process pool; the results are the same."""
+    import json
+
+    import yaml
+
+    from claimcheck.capture import PARALLEL_EXTRACTION_FROM
+    n = PARALLEL_EXTRACTION_FROM + 6
+    sentences = []
+    sources, claims = {}, []
+    for i in range(n):
+        site.page(f"/news/{i}.html", f"<html><head><title>Release {i}</title></head><body><article><h1>Release {i}"
+                                     f"</h1><p>March {1 + i % 28}, 2024</p><p>Packaging fact number {i} is stated "
+                                     f"here, with enough words to be a paragraph.</p></article></body></html>")
+        sources[f"s{i}"] = {"publisher": "P", "title": f"Release {i}", "url": site.url(f"/news/{i}.html"),
+                            "cited_date": f"March {1 + i % 28}, 2024"}
+        sentences.append(f"Claim {i} is sourced.")
+        claims.append({"id": f"c{i}", "text": f"Claim {i} is sourced.",
+                       "cites": [{"source": f"s{i}", "evidence": f"Packaging fact number {i} is stated here"}]})
+    (tmp_path / "article.txt").write_text(" ".join(sentences))
+    path = tmp_path / "claims.yaml"
+    path.write_text(yaml.safe_dump({"article": {"title": "T", "path": "article.txt"}, "sources": sources,
+                                    "claims": claims}))
+    result = Runner(path, tmp_path / "store")("check", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["summary"]["verified"] == n
+    assert all(s["evidence_score"] == 1.0 and s["page_date"] == s["cited_date"]
+               for c in doc["claims"] for s in c["sources"])

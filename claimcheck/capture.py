@@ -64,7 +64,7 @@ class _Recorder:
         self.jobs_given: set[str] = set()
 
     def _known(self, digest: str) -> None:
-        if digest in self.known:
+        if digest in self.known or digest == EMPTY_PAYLOAD:  # empty bodies (304s) are never deduplicated
             return
         row = self.store.payload(digest)
         if row:
@@ -290,6 +290,7 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
         store, settings, [(row, extractions.get(result.url)) for result, row in recorder.pending
                           if row.get("http_status") == 200 and row.get("payload_digest") in recorder.new_payloads])
 
+    earlier_soft404s = store.soft404s_by_probe() if not network_down else set()
     rows: list[dict[str, Any]] = []
     for result, row in recorder.pending:
         extraction = extractions.get(result.url)
@@ -298,8 +299,8 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
         else:
             # An unchanged payload keeps what its probe found: the site's answer is not asked again.
             soft404 = row["final_url"] in like_made_up or (
-                bool(row.get("payload_digest")) and row["payload_digest"] not in recorder.new_payloads
-                and store.soft404_by_probe(row["payload_digest"], row["final_url"]))
+                (row.get("payload_digest"), row["final_url"]) in earlier_soft404s
+                and row["payload_digest"] not in recorder.new_payloads)
             classified = _classify_row(row, extraction, soft404=soft404)
         for source in by_url[result.url]:
             rows.append({**row, "run_id": run_id, "source_id": source.id, "outcome": classified.outcome,

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from .claims import ClaimsFile
 from .cli import _claims, _store, _write, cli
 from .errors import ClaimcheckError, NotFound
 from .match import find_evidence, normalize
@@ -17,8 +18,7 @@ from .review import accept_evidence, suggestions, text_diff
 from .review import history as source_history
 
 
-def _source_id(ctx: click.Context, source: str) -> str:
-    claims = _claims(ctx)
+def _source_id(claims: ClaimsFile, source: str) -> str:
     if source not in claims.sources:
         raise NotFound(f"no source {source!r} in {claims.path} (known: {', '.join(sorted(claims.sources))})")
     return source
@@ -30,8 +30,8 @@ def _source_id(ctx: click.Context, source: str) -> str:
 @click.pass_context
 def diff(ctx: click.Context, source: str, colour: bool | None) -> None:
     """Show how SOURCE's main text changed from its accepted baseline to the latest capture."""
-    source_id = _source_id(ctx, source)
     claims = _claims(ctx)
+    source_id = _source_id(claims, source)
     colour = sys.stdout.isatty() if colour is None else colour
     evidence = [normalize(c.evidence) for claim in claims.claims_citing(source_id) for c in claim.cites
                 if c.source == source_id and c.evidence]
@@ -60,7 +60,7 @@ def diff(ctx: click.Context, source: str, colour: bool | None) -> None:
 @click.pass_context
 def history(ctx: click.Context, source: str) -> None:
     """List every capture, check and acceptance of SOURCE."""
-    source_id = _source_id(ctx, source)
+    source_id = _source_id(_claims(ctx), source)
     with _store(ctx, create=False) as store:
         events = source_history(store, source_id)
     if not events:

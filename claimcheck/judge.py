@@ -117,22 +117,17 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
         return SourceState(source, latest, None, None, None, "the archived capture cannot be read")
     page = _page(latest, extraction)
     baseline_row = baselines.get(source.id)
-    if baseline_row is not None and baseline_row["capture_payload_digest"] == latest["payload_digest"]:
-        # The same payload as the baseline: nothing changed, and no text needs reading.
-        return SourceState(source, latest, None, page, page, extraction=extraction, baseline_extraction=extraction,
-                           change=None)
     if baseline_row is None:
         first_ok = store.first_ok_capture(source.id, source.url)
         assert first_ok is not None
         store.set_baseline(source.id, first_ok["id"], by="claimcheck", note="first successful capture",
                            kind="initial")
-        baseline_row = store.baseline(source.id)
-    assert baseline_row is not None
-    base_capture = latest if baseline_row["capture_id"] == latest["id"] else store.capture(baseline_row["capture_id"])
-    if base_capture["payload_digest"] == latest["payload_digest"]:
+        baseline_row = store.latest_baselines_of([source.id])[source.id]
+    if baseline_row["capture_payload_digest"] == latest["payload_digest"]:
         # The same payload as the baseline: nothing changed, and no text needs reading.
-        return SourceState(source, latest, None, page, _page(base_capture, extraction), extraction=extraction,
-                           baseline_extraction=extraction, change=None)
+        return SourceState(source, latest, None, page, page, extraction=extraction, baseline_extraction=extraction,
+                           change=None)
+    base_capture = store.capture(baseline_row["capture_id"])
     base_extraction = ensure_extraction(store, base_capture["payload_digest"], base_capture["final_url"])
     if base_extraction is None:
         return SourceState(source, latest, None, page, None, extraction=extraction)

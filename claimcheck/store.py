@@ -271,12 +271,18 @@ class Store:
         return {(row["source_id"], row["url"]): row for row in rows}
 
     def latest_baselines(self) -> dict[str, dict[str, Any]]:
-        """source id -> its current baseline row, with the baseline capture's payload digest and final URL."""
+        """source id -> its current baseline row, with the baseline capture's payload digest."""
+        return self.latest_baselines_of(None)
+
+    def latest_baselines_of(self, source_ids: list[str] | None) -> dict[str, dict[str, Any]]:
+        where, params = "", []
+        if source_ids is not None:
+            where = f"where source_id in ({','.join('?' * len(source_ids))})"
+            params = list(source_ids)
         rows = self.db.query(
-            "select b.*, c.payload_digest as capture_payload_digest, c.final_url as capture_final_url, "
-            "c.permanent_redirect as capture_permanent_redirect from baselines b "
-            "join (select source_id, max(id) as id from baselines group by source_id) m on b.id = m.id "
-            "join captures c on c.id = b.capture_id")
+            "select b.*, c.payload_digest as capture_payload_digest from baselines b "
+            f"join (select source_id, max(id) as id from baselines {where} group by source_id) m on b.id = m.id "
+            "join captures c on c.id = b.capture_id", params)
         return {row["source_id"]: row for row in rows}
 
     def first_ok_capture(self, source_id: str, url: str) -> dict[str, Any] | None:
@@ -288,12 +294,13 @@ class Store:
         return list(self.db.query("select * from captures where source_id = ? order by fetched_at, id",
                                   [source_id]))
 
-    def soft404_by_probe(self, digest: str, final_url: str) -> bool:
-        """Whether this payload at this URL was last found to read like the site's made-up-URL answer."""
-        rows = list(self.db.query(
-            "select reason from captures where payload_digest = ? and final_url = ? and outcome != 'network' "
-            "order by id desc limit 1", [digest, final_url]))
-        return bool(rows) and (rows[0]["reason"] or "").startswith(SOFT404_BY_PROBE)
+    def soft404s_by_probe(self) -> set[tuple[str, str]]:
+        """(payload digest, URL) pairs whose latest capture read like the site's answer to a made-up URL."""
+        rows = self.db.query(
+            "select c.payload_digest, c.final_url, c.reason from captures c join (select max(id) as id from captures "
+            "where payload_digest is not null and outcome != 'network' group by payload_digest, final_url) m "
+            "on c.id = m.id")
+        return {(r["payload_digest"], r["final_url"]) for r in rows if (r["reason"] or "").startswith(SOFT404_BY_PROBE)}
 
     def validators(self) -> dict[str, tuple[str | None, str | None, str]]:
         """url -> (etag, last_modified, payload digest) of the newest 200 capture of each URL."""

@@ -15,11 +15,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from click.testing import CliRunner
-from conftest import WORLD_PATHS, write_claims
-from world import PAGES, Site
+from click.testing import CliRunner  # noqa: E402  after the path to tests/ is set
+from conftest import WORLD_PATHS, write_claims  # noqa: E402
+from world import PAGES, Site  # noqa: E402
 
-from claimcheck.cli import cli
+from claimcheck.cli import cli  # noqa: E402
 
 
 def main() -> None:

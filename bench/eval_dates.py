@@ -1,6 +1,6 @@
 """Score publication-date extraction on htmldate's evaluation pages, by htmldate's own rules.
 
-    python bench/eval_dates.py PATH/TO/htmldate/tests [--methods claimcheck,htmldate-fast,htmldate-extensive]
+    python bench/eval_dates.py PATH/TO/htmldate/tests [--methods claimcheck,claimcheck-cascade,htmldate-fast,...]
 
 The pages (tests/eval, tests/test_set, tests/cache) and gold dates (eval_default.json,
 eval_mediacloud_2020.json) come from github.com/adbar/htmldate; fetch them, never commit them.
@@ -18,11 +18,13 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Callable
+from unittest import mock
 
 from charset_normalizer import from_bytes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from claimcheck import extract  # noqa: E402
 from claimcheck.extract import extract_page  # noqa: E402
 
 TODAY = date(2026, 11, 25)
@@ -44,11 +46,22 @@ def as_text(body: bytes) -> str:
         return str(best) if best else body.decode("utf-8", "replace")
 
 
+SIGNALS: Counter[tuple[str, str]] = Counter()  # (signal, right/wrong) of claimcheck's answers
+
+
 def run_claimcheck(body: bytes, url: str) -> str | None:
     page = extract_page(body, url, "text/html", today=TODAY)
     if page.published is None or page.published_precision is None or page.published_precision.value != "day":
         return None
+    run_claimcheck.last_signal = page.published_from or "?"  # type: ignore[attr-defined]
     return page.published.isoformat()
+
+
+def run_cascade_alone(body: bytes, url: str) -> str | None:
+    """claimcheck's own cascade, without htmldate's second opinion."""
+    with mock.patch.object(extract, "settle_with_htmldate",
+                           lambda found, markup, url, latest: (found.published, found.signal)):
+        return run_claimcheck(body, url)
 
 
 def htmldate_runner(extensive: bool) -> Callable[[bytes, str], str | None]:
@@ -61,6 +74,7 @@ def htmldate_runner(extensive: bool) -> Callable[[bytes, str], str | None]:
 
 METHODS: dict[str, Callable[[], Callable[[bytes, str], str | None]]] = {
     "claimcheck": lambda: run_claimcheck,
+    "claimcheck-cascade": lambda: run_cascade_alone,
     "htmldate-fast": lambda: htmldate_runner(False),
     "htmldate-extensive": lambda: htmldate_runner(True),
 }
@@ -69,7 +83,7 @@ METHODS: dict[str, Callable[[], Callable[[bytes, str], str | None]]] = {
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("directory", type=Path)
-    parser.add_argument("--methods", default="claimcheck,htmldate-fast,htmldate-extensive")
+    parser.add_argument("--methods", default="claimcheck,claimcheck-cascade,htmldate-fast,htmldate-extensive")
     parser.add_argument("--errors", type=Path, help="write claimcheck's wrong answers here (JSON)")
     args = parser.parse_args()
     gold: dict[str, dict[str, str]] = {}
@@ -98,6 +112,8 @@ def main() -> None:
             else:
                 counts["fp"] += 1
                 wrong.append({"url": url, "file": item["file"], "gold": item["date"], "found": found})
+            if found is not None and method == "claimcheck":
+                SIGNALS[(run_claimcheck.last_signal, "right" if found == item["date"] else "wrong")] += 1  # type: ignore[attr-defined]
         elapsed = time.perf_counter() - began
         tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
         precision = tp / (tp + fp) if tp + fp else 0.0
@@ -108,6 +124,10 @@ def main() -> None:
               f"{elapsed / len(pages):>8.4f}")
         if args.errors and method == "claimcheck":
             args.errors.write_text(json.dumps(wrong, indent=1))
+    if SIGNALS:
+        print("claimcheck's answers by signal (right/wrong):")
+        for signal in sorted({s for s, _ in SIGNALS}):
+            print(f"  {signal:<14} {SIGNALS[(signal, 'right')]:>4} / {SIGNALS[(signal, 'wrong')]}")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ def main() -> None:
         counts = [100, 50, 30, 20]
         lines = ["sources:"]
         i = 0
-        for port, count in zip(ports, counts):
+        for port, count in zip(ports, counts, strict=False):
             for _ in range(count):
                 lines += [f"  s{i}:", "    publisher: P", f"    title: T{i}",
                           f"    url: http://127.0.0.1:{port}/news/article-{i}.html"]
@@ -48,7 +48,8 @@ def main() -> None:
                         "--host-request-interval", str(args.interval), "--no-soft404-probe"], env=env, check=True)
         wall = time.perf_counter() - began
         bound = max(counts) * args.interval
-        print(f"{sum(counts)} sources on {len(counts)} hosts {counts}, interval {args.interval} s, one at a time per host")
+        print(f"{sum(counts)} sources on {len(counts)} hosts {counts}, interval {args.interval} s, "
+              "one at a time per host")
         print(f"  busiest host's bound {bound:.2f} s; hosts one after another {sum(counts) * args.interval:.2f} s")
         print(f"  claimcheck fetch: {wall:.2f} s wall (start-up included)")
     finally:

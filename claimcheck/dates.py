@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 
 _HAS_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
 
+# The signal name of a page date that only htmldate's reading gave (claimcheck's own cascade found none):
+# shown to the user, but too weak on its own to flag a date-drift.
+GUESSED_DATE_SIGNAL = "htmldate"
+
 
 class Precision(str, Enum):
     DAY = "day"

@@ -24,7 +24,7 @@ from lxml import html as lxml_html
 
 from . import clock
 from .dates import FuzzyDate, Precision
-from .pagedates import confirm_with_htmldate, date_in_text, find_dates, month_in_text
+from .pagedates import date_in_text, find_dates, month_in_text, settle_with_htmldate
 
 EXTRACTOR_VERSION = "cc-1"
 
@@ -267,8 +267,9 @@ def extract_html(markup: str, url: str, latest: date) -> Extracted:
     pruned = copy.deepcopy(doc)
     _prune(pruned)
     lines = _blocks(_main_element(pruned))
-    published, published_from, modified = find_dates(doc, pruned, url, lines, latest)
-    published, published_from = confirm_with_htmldate(published, published_from, markup, url, latest)
+    dates = find_dates(doc, pruned, url, lines, latest)
+    published, published_from = settle_with_htmldate(dates, markup, url, latest)
+    modified = dates.modified
     signals: dict[str, Any] = {}
     heading_text = " | ".join(t for t in (head_title, h1_text) if t)
     if heading_text and _NOT_FOUND.search(heading_text):

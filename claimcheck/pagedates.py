@@ -1,10 +1,15 @@
-"""A page's own publication and modification dates, by a precision-first cascade.
+"""A page's own publication and modification dates: a precision-first cascade, then a second opinion.
 
-Cheapest and most reliable signal first, each step returning a date or None (as htmldate does): JSON-LD,
-meta tags, <time> marked as a publication date, date-classed elements, the visible dateline next to the
-title or opening the body, then the URL. Where none of them speaks, the answer is None: a copyright year,
-a "last updated" site stamp or the HTTP Last-Modified header is never taken for a publication date, since a
-wrong date makes a false `date-drift`.
+`find_dates` reads the page's own signals, surest first: JSON-LD, meta tags and microdata, <time> marked as
+a publication date; then what the reader sees: the dateline next to the title (in many languages), an
+element labelled as a date, a byline ("Veröffentlicht am ..."), a press release's opening dateline; then
+the URL. A copyright year, an "updated"/"last edited" stamp, a comment's or a member's date, and the HTTP
+Last-Modified header are never taken for a publication date, since a wrong date makes a false `date-drift`.
+
+`settle_with_htmldate` then asks htmldate, an independent extractor, where a signal needs confirming or the
+page contradicts itself, and answers for pages where the cascade found nothing (marked as htmldate's, so
+the verdict rules know it is a reading, not a statement of the page). Every rule was measured on
+htmldate's 1000 evaluation pages (bench/eval_dates.py; figures in the README).
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from lxml import html as lxml_html
 
-from .dates import FuzzyDate, Precision
+from .dates import GUESSED_DATE_SIGNAL, FuzzyDate, Precision
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
@@ -31,6 +37,20 @@ MONTHS = {
     "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
     "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7, "settembre": 9,
     "ottobre": 10, "dicembre": 12,
+    # German abbreviations; Portuguese, Dutch, Romanian, Turkish, Polish (genitive) month names.
+    "mär": 3, "mrz": 3, "okt": 10, "dez": 12, "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5,
+    "junho": 6, "julho": 7, "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12, "januari": 1,
+    "februari": 2, "maart": 3, "mei": 5, "augustus": 8, "ianuarie": 1, "februarie": 2, "martie": 3,
+    "aprilie": 4, "iunie": 6, "iulie": 7, "septembrie": 9, "octombrie": 10, "noiembrie": 11,
+    "decembrie": 12, "ocak": 1, "şubat": 2, "subat": 2, "mart": 3, "nisan": 4, "mayıs": 5, "haziran": 6,
+    "temmuz": 7, "ağustos": 8, "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12, "stycznia": 1,
+    "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6, "lipca": 7, "sierpnia": 8,
+    "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
+    # Russian and Ukrainian, in the genitive a date takes ("15 августа 2016", "7 червня 2020").
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7, "августа": 8,
+    "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12, "січня": 1, "лютого": 2, "березня": 3,
+    "квітня": 4, "травня": 5, "червня": 6, "липня": 7, "серпня": 8, "вересня": 9, "жовтня": 10,
+    "листопада": 11, "грудня": 12,
 }
 _MONTH = r"(?P<month>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
@@ -55,7 +75,7 @@ PUBLISHED_META = (
     "publish_date", "published_time", "pubdate", "publication_date", "dc.date.issued", "dcterms.issued",
     "dc.date.created", "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published",
     "article_date_original", "original-publish-date", "cxenseparse:recs:publishtime", "date", "dc.date",
-    "citation_publication_date", "citation_date", "release_date", "og:pubdate", "bt:pubdate",
+    "citation_publication_date", "citation_date", "release_date", "og:pubdate", "bt:pubdate", "datecreated",
 )
 MODIFIED_META = (
     "article:modified_time", "datemodified", "og:updated_time", "modified_time", "dcterms.modified",
@@ -185,6 +205,12 @@ def meta_dates(doc: lxml_html.HtmlElement, latest: date) -> tuple[FuzzyDate | No
         content = meta.get("content")
         if key and content and key not in found:
             found[key] = content
+    # Microdata on any element (<span itemprop="datePublished" content="...">), the article's own first:
+    # comments further down carry the same itemprop.
+    for element in doc.xpath("//*[@itemprop][@content or @datetime][not(self::meta)]"):
+        key = element.get("itemprop", "").strip().lower()
+        if key in ("datepublished", "datemodified", "datecreated") and key not in found:
+            found[key] = element.get("content") or element.get("datetime") or ""
     published = next((d for d in (parse_machine_date(found[k], latest) for k in PUBLISHED_META if k in found)
                       if d), None)
     modified = next((d for d in (parse_machine_date(found[k], latest) for k in MODIFIED_META if k in found)
@@ -207,48 +233,145 @@ def time_element_dates(doc: lxml_html.HtmlElement, latest: date) -> tuple[FuzzyD
     return published, modified
 
 
-_NEAR_TEXT = ("[normalize-space()][not(ancestor::script)][not(ancestor::style)][not(ancestor::noscript)]"
-              "[not(ancestor::footer)][not(ancestor::nav)][not(ancestor::aside)]")
+_VISIBLE_TEXT = "[normalize-space()][not(ancestor::script)][not(ancestor::style)][not(ancestor::noscript)]"
+_NEAR_TEXT = _VISIBLE_TEXT + "[not(ancestor::footer)][not(ancestor::nav)][not(ancestor::aside)]"
 # Stamps that carry a date which is not the publication date.
-_STAMP = re.compile(r"updat|modif|revis|copyright|©|\(c\)|aktualisiert|mis à jour|actualizado", re.IGNORECASE)
+_STAMP = re.compile(r"updat|modif|revis|edited|copyright|©|\(c\)|aktualisiert|änderung|geändert|mis à jour|"
+                    r"actualizado|joined|registered|member since|mitglied seit|registriert", re.IGNORECASE)
+_HAS_DIGIT = re.compile(r"\d")
+_IN_HEADING = "ancestor-or-self::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+
+
+_CAMEL = re.compile(r"([a-z])([A-Z])")
+
+
+def _label(element: lxml_html.HtmlElement) -> str:
+    """Class and id, with camelCase split ('itemPostDate' reads as 'item-Post-Date')."""
+    return _CAMEL.sub(r"\1-\2", f"{element.get('class') or ''} {element.get('id') or ''}").strip()
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if len(w) > 2}
+
+
+def title_headings(doc: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """The headings that may title the article, likeliest first: of the H1s (else H2s), the one whose words
+    best match the page's <title> or og:title (a site-logo H1 before the article's own is common), then
+    the first H1."""
+    titles = doc.xpath('//title/text() | //meta[@property="og:title"]/@content')
+    title_words = _words(" ".join(str(t) for t in titles))
+    for tag in ("h1", "h2"):
+        headings = [h for h in doc.iter(tag) if h.text_content().strip()]
+        if not headings:
+            continue
+        scored = [(len(_words(h.text_content()) & title_words), -index, h) for index, h in enumerate(headings)]
+        shared, _, best = max(scored, key=lambda item: item[:2])
+        if shared >= (1 if tag == "h1" else 2):
+            return [best, headings[0]] if tag == "h1" and best is not headings[0] else [best]
+        if tag == "h1":
+            return headings[:1]
+    return []
 
 
 def _candidates_near_title(doc: lxml_html.HtmlElement) -> list[str]:
-    """Short text runs right after the first H1 (where 'Nov 11, 2025' sits), then the few just before it
-    (a press room's '2024 / 03 / 20' above the title), nearest first."""
-    heading = next(doc.iter("h1"), None)
-    if heading is None:
-        return []
-    after: list[str] = []
-    long_runs = 0
-    for node in heading.xpath(f"following::text(){_NEAR_TEXT}")[:20]:
-        text = " ".join(str(node).split())
-        if len(text) > 100:
-            long_runs += 1
-            if long_runs >= 2:  # the body has begun: a date further down is not the dateline
-                break
-        if not _STAMP.search(text):
-            after.append(text)
-    before = [" ".join(str(t).split()) for t in heading.xpath(f"preceding::text(){_NEAR_TEXT}")[-3:]]
-    return after + [t for t in before[::-1] if not _STAMP.search(t)]
+    """Short text runs right after the title heading (where 'Nov 11, 2025' sits), then the few just
+    before it (a press room's '2024 / 03 / 20' above the title), nearest first."""
+    found: list[str] = []
+    for heading in title_headings(doc):
+        after: list[str] = []
+        long_runs = 0
+        label_before = False
+        headings_passed: list[lxml_html.HtmlElement] = []
+        for node in heading.xpath(f"following::text(){_NEAR_TEXT}")[:20]:
+            text = " ".join(str(node).split())
+            if len(text) > 100:
+                long_runs += 1
+                if long_runs >= 2:  # the body has begun: a date further down is not the dateline
+                    break
+            parent = node.getparent()
+            inside = parent.xpath(_IN_HEADING) if parent is not None else []
+            if inside and not _HAS_DIGIT.search(text) and inside[-1] not in headings_passed:
+                # A subtitle may follow the title; the heading after it ("Related articles") ends the block.
+                headings_passed.append(inside[-1])
+                if len(headings_passed) >= 2:
+                    break
+            # "Joined" or "Updated" in one cell, its date in the next: that date is not the dateline either.
+            if not label_before and not _STAMP.search(text):
+                after.append(text)
+            label_before = len(text) <= 30 and bool(_STAMP.search(text))
+        before = [" ".join(str(t).split()) for t in heading.xpath(f"preceding::text(){_NEAR_TEXT}")[-3:]]
+        found += after + [t for t in before[::-1] if not _STAMP.search(t)]
+    return found
 
 
-def visible_dateline(doc: lxml_html.HtmlElement, latest: date) -> FuzzyDate | None:
-    for element in doc.iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta", "time", "body", "html"):
-            continue
-        label = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if label.strip() and DATE_CLASS.search(label) and not NOT_PUBLISHED_CLASS.search(label):
-            text = " ".join(element.text_content().split())
-            if len(text) <= 80:
-                found = date_in_text(text, latest)
-                if found:
-                    return found
+def _near_title_date(doc: lxml_html.HtmlElement, latest: date) -> FuzzyDate | None:
     for text in _candidates_near_title(doc):
         if len(text) <= 80:
             found = date_in_text(text, latest)
             if found:
                 return found
+    return None
+
+
+def _labelled_date(doc: lxml_html.HtmlElement, latest: date) -> FuzzyDate | None:
+    for element in doc.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta", "time", "body", "html"):
+            continue
+        label = _label(element)
+        if label and DATE_CLASS.search(label) and not NOT_PUBLISHED_CLASS.search(label):
+            text = " ".join(element.text_content().split())
+            if len(text) <= 80:
+                found = date_in_text(text, latest)
+                if found:
+                    return found
+                # "vor 28 Minuten" on screen, the date itself in a <time> inside the labelled element
+                stamp = next((t.get("datetime") for t in element.iter("time") if t.get("datetime")), None)
+                found = parse_machine_date(stamp, latest) if stamp else None
+                if found:
+                    return found
+    return None
+
+
+def visible_dateline(docs: Iterable[lxml_html.HtmlElement], latest: date) -> FuzzyDate | None:
+    """The date shown next to the title, else in an element labelled as a date ("post-date", "dateline").
+    `docs` are the page with boilerplate pruned, then whole: the title's own dateline, even inside a
+    pruned header, is surer than a labelled date that survived pruning in a sidebar."""
+    docs = list(docs)
+    for finder in (_near_title_date, _labelled_date):
+        for doc in docs:
+            found = finder(doc, latest)
+            if found:
+                return found
+    return None
+
+
+# Words that introduce a byline's date: "Veröffentlicht von X am 23. Februar 2020", "Posted on May 3, 2021".
+_BYLINE_CUE = re.compile(
+    r"\b(?:published|posted|publié|publicado|pubblicato|veröffentlicht|erstellt|geschrieben|gespeichert|datum|"
+    r"date|written)\b", re.IGNORECASE)
+
+
+def byline_date(doc: lxml_html.HtmlElement, latest: date) -> FuzzyDate | None:
+    """The first short text run that introduces a date as the page's own ("Datum: 03.11.2021")."""
+    for node in doc.xpath(f"//body//text(){_NEAR_TEXT}"):
+        text = " ".join(str(node).split())
+        cue = _BYLINE_CUE.search(text) if len(text) <= 120 else None
+        if cue is None:
+            continue
+        # "Published November 9, 2023 | Updated November 10, 2023": only what lies between the cue and a stamp.
+        stamp = _STAMP.search(text, cue.end())
+        if _STAMP.search(text[:cue.start()]):
+            continue
+        text = text[:stamp.start()] if stamp else text
+        # The cue may stand alone ("Datum" in one cell, the date in the next), or follow the date
+        # ("am 3. Dezember 2011 veröffentlicht").
+        found = date_in_text(text, latest)
+        parent = node.getparent()
+        if found is None and len(text) <= len(cue.group(0)) + 2 and parent is not None:
+            following = parent.xpath(f"following::text(){_NEAR_TEXT}")[:1]
+            found = date_in_text(" ".join(str(following[0]).split()), latest) if following else None
+        if found:
+            return found
     return None
 
 
@@ -265,13 +388,51 @@ def body_dateline(paragraphs: Iterable[str], latest: date) -> FuzzyDate | None:
     return None
 
 
-def find_dates(full: lxml_html.HtmlElement, pruned: lxml_html.HtmlElement, url: str, paragraphs: list[str],
-               latest: date) -> tuple[FuzzyDate | None, str | None, FuzzyDate | None]:
-    """(published, which signal gave it, modified).
+def stamped_dates(doc: lxml_html.HtmlElement, latest: date) -> frozenset[date]:
+    """Dates the page shows as a stamp ("last edited 17 Jun 2018", "Letzte Änderung: 31.10.2023"), in the
+    stamp's own text or in the text right after a stamp label."""
+    found: set[date] = set()
+    label_before = False
+    for node in doc.xpath(f"//body//text(){_VISIBLE_TEXT}"):  # footers included: that is where stamps live
+        text = " ".join(str(node).split())
+        stamp = _STAMP.search(text)
+        if (stamp or label_before) and len(text) <= 200:
+            day = date_in_text(text[stamp.start():] if stamp else text, latest)
+            if day:
+                found.add(day.value)
+        label_before = bool(stamp) and len(text) <= 30
+    # A comment's timestamp is the comment's, never the page's.
+    for element in doc.xpath('//time[@datetime][ancestor::*[contains(translate(@class, "COMENT", "coment"), '
+                             '"comment")]]'):
+        day = parse_machine_date(element.get("datetime", ""), latest)
+        if day:
+            found.add(day.value)
+    return frozenset(found)
 
-    Machine-readable metadata is read from the whole page (it lives in <head> and scripts); visible signals
-    first from the page with boilerplate pruned, so a "related stories" box cannot lend its dates, and
-    only then from the whole page (a dateline inside a pruned header).
+
+@dataclass(frozen=True)
+class PageDates:
+    """What the cascade found: the publication date, the signal that gave it, the modification date, and
+    a rival: the date the page shows its reader where it contradicts the machine-readable one."""
+
+    published: FuzzyDate | None = None
+    signal: str | None = None
+    modified: FuzzyDate | None = None
+    rival: FuzzyDate | None = None
+    corroborated: bool = False  # the visible dateline shows the same day as the metadata
+    stamped: frozenset[date] = frozenset()  # dates the page shows as updated/edited/copyright stamps
+
+
+# A date the reader sees next to the title or in a byline is the date an article cites.
+VISIBLE_SIGNALS = frozenset({"dateline", "byline", "body-dateline"})
+MACHINE_SIGNALS = frozenset({"json-ld", "meta", "time"})
+
+
+def find_dates(full: lxml_html.HtmlElement, pruned: lxml_html.HtmlElement, url: str, paragraphs: list[str],
+               latest: date) -> PageDates:
+    """Machine-readable metadata is read from the whole page (it lives in <head> and scripts); visible
+    signals first from the page with boilerplate pruned, so a "related stories" box cannot lend its dates,
+    and only then from the whole page (a dateline inside a pruned header).
     """
     ld_published, ld_modified = json_ld_dates(full, latest)
     meta_published, meta_modified = meta_dates(full, latest)
@@ -282,34 +443,38 @@ def find_dates(full: lxml_html.HtmlElement, pruned: lxml_html.HtmlElement, url: 
     machine = next(((d, sig) for d, sig in ((ld_published, "json-ld"), (meta_published, "meta"),
                                             (time_published, "time")) if d), None)
     if machine:
+        seen = visible_dateline((pruned, full), latest)
+        if seen is None or seen == machine[0]:
+            return PageDates(machine[0], machine[1], modified, corroborated=seen is not None)
         # The date a reader sees wins over a timestamp a time zone away from it: that is the date cited.
-        seen = visible_dateline(pruned, latest)
-        if seen and seen != machine[0] and abs((seen.value - machine[0].value).days) <= 1:
-            return seen, "dateline", modified
-        return machine[0], machine[1], modified
+        if abs((seen.value - machine[0].value).days) <= 1:
+            return PageDates(seen, "dateline", modified)
+        return PageDates(machine[0], machine[1], modified, rival=seen)
     # Cheapest and surest first; each later step runs only if every earlier one abstained.
     cascade: list[tuple[str, Callable[[], FuzzyDate | None]]] = [
-        ("json-ld", lambda: ld_published),
-        ("meta", lambda: meta_published),
-        ("time", lambda: time_published),
-        ("dateline", lambda: visible_dateline(pruned, latest) or visible_dateline(full, latest)),
+        ("dateline", lambda: visible_dateline((pruned, full), latest)),
+        ("byline", lambda: byline_date(pruned, latest) or byline_date(full, latest)),
         ("body-dateline", lambda: body_dateline(paragraphs, latest)),
         ("url", lambda: date_in_url(url, latest)),
     ]
     for signal, finder in cascade:
         found = finder()
         if found:
-            return found, signal, modified
-    return None, None, modified
+            return PageDates(found, signal, modified)
+    return PageDates(modified=modified, stamped=stamped_dates(full, latest))
 
 
-def confirm_with_htmldate(found: FuzzyDate | None, signal: str | None, markup: str, url: str,
-                          latest: date) -> tuple[FuzzyDate | None, str | None]:
-    """Keep a day-precision date only when htmldate, an independent extractor, agrees; abstain when they
-    disagree. htmldate never answers alone: where claimcheck found nothing, its answers were right only 79%
-    of the time on the evaluation pages (a footer's "last updated" stamp, for one), too often for date-drift.
+def settle_with_htmldate(found: PageDates, markup: str, url: str, latest: date) -> tuple[FuzzyDate | None, str | None]:
+    """The publication date to trust, or None: htmldate, an independent extractor, is the second opinion.
 
-    Measured on htmldate's 1000 evaluation pages (bench/eval_dates.py, figures in the README).
+    - A visible dateline or byline stands on its own: it is what the reader (and the article) saw; so does
+      a machine-readable date that the visible dateline repeats.
+    - A machine-readable date (JSON-LD, meta, <time>) or a URL's date stands only when htmldate agrees.
+    - Where the page contradicts itself (metadata one date, the visible dateline another, days apart),
+      the one htmldate agrees with stands; if neither, none.
+    - Where claimcheck found nothing, htmldate's structural answer (its markup-based search, without the
+      free-text guessing of its extensive mode) stands, marked as such.
+    Each rule was chosen on htmldate's 1000 evaluation pages (bench/eval_dates.py, figures in the README).
     """
     from htmldate import find_date  # imported here: only HTML pages need it
 
@@ -317,14 +482,33 @@ def confirm_with_htmldate(found: FuzzyDate | None, signal: str | None, markup: s
         try:
             answer = find_date(markup, url=url, original_date=True, extensive_search=extensive,
                                max_date=latest.isoformat())
-        except Exception:  # noqa: BLE001 - a page htmldate cannot read gives no confirmation
+        except Exception:  # noqa: BLE001 - a page htmldate cannot read gives no second opinion
             return None
         return parse_machine_date(answer, latest) if answer else None
 
-    if found is None or found.precision is not Precision.DAY:
-        return found, signal
-    structural = ask(extensive=False)
-    if structural is not None:
-        return (found, signal) if structural == found else (None, None)
-    guessed = ask(extensive=True)
-    return (found, signal) if guessed == found else (None, None)
+    def second_opinion() -> FuzzyDate | None:
+        return ask(extensive=False) or ask(extensive=True)
+
+    published = found.published
+    if published is None:
+        guess = ask(extensive=False)
+        # htmldate takes an "updated" stamp when the page has nothing else; claimcheck does not.
+        if guess is None or guess == found.modified or guess.value in found.stamped:
+            return None, None
+        return guess, GUESSED_DATE_SIGNAL
+    if published.precision is not Precision.DAY:
+        return published, found.signal
+    if found.rival is not None:
+        reference = second_opinion()
+        if reference == published:
+            return published, found.signal
+        return (found.rival, "dateline") if reference == found.rival else (None, None)
+    if found.signal in VISIBLE_SIGNALS or found.corroborated:
+        return published, found.signal
+    reference = second_opinion()
+    if reference == published:
+        return published, found.signal
+    # One day apart is the same instant read in two time zones: the page's own timestamp stands.
+    if reference is not None and found.signal in MACHINE_SIGNALS and abs((reference.value - published.value).days) == 1:
+        return published, found.signal
+    return None, None

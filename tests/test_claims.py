@@ -109,7 +109,8 @@ def test_duplicate_ids(tmp_path: Path) -> None:
     ("", r":1: file: is empty"),
     (b"\x00\x01\x02binary", r":1: file: is binary"),
     ("sources: [\n  broken", r":\d+: yaml: invalid YAML"),
-    ("article:\n  title: x\nsources:\n  a: {publisher: p, title: t}\nclaims:\n  - id: c\n    text: [1]\n    cites: [a]\n",
+    ("article:\n  title: x\nsources:\n  a: {publisher: p, title: t}\nclaims:\n  - id: c\n    text: [1]\n"
+     "    cites: [a]\n",
      r":7: claims\.c\.text: must be a string"),
     (b"\xff\xfeclaims: []", r":1: file: is not valid UTF-8"),
 ])

@@ -63,7 +63,8 @@ def test_junit_has_one_testcase_per_claim(run: Runner, world: Site) -> None:
 
 def test_markdown_escapes_page_content(run: Runner, world: Site) -> None:
     hostile = (PAGES / "amd-engineering-ai.html").read_text().replace("Nov 11, 2025", "Oct 1, 2025").replace(
-        "<h1 class=\"cmp-title__text\">Engineering", "<h1 class=\"cmp-title__text\">| <img src=x onerror=alert(1)> Engineering")
+        "<h1 class=\"cmp-title__text\">Engineering",
+        "<h1 class=\"cmp-title__text\">| <img src=x onerror=alert(1)> Engineering")
     world.page(WORLD_PATHS["amd-2025-engineering-ai"][0], hostile)
     run("check")
     text = run("report", "--format", "markdown").stdout

@@ -78,7 +78,8 @@ def test_url_date_is_the_last_resort() -> None:
     assert page.published_from == "url"
 
 
-@pytest.mark.parametrize("title", ["Page Not Found", "404 - File or directory not found.", "Oops! We can't find that page"])
+@pytest.mark.parametrize("title", ["Page Not Found", "404 - File or directory not found.",
+                                   "Oops! We can't find that page"])
 def test_soft_404_signals(title: str) -> None:
     page = extract_page(f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>".encode(),
                         "https://example.com/x", "text/html")

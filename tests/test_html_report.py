@@ -90,7 +90,7 @@ def test_layout_screenshot(report: Path, browser, tmp_path: Path) -> None:  # ty
     page, _, _ = open_report(browser, report)
     boxes = page.evaluate("Array.from(document.querySelectorAll('section.claim')).map(e => {"
                           "const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.left, r.width]; })")
-    for (top, bottom, left, width), (next_top, *_rest) in zip(boxes, boxes[1:]):
+    for (_top, bottom, left, width), (next_top, *_rest) in zip(boxes, boxes[1:], strict=False):
         assert bottom <= next_top  # claims stack without overlapping
         assert width > 600 and left >= 0
     columns = page.evaluate("getComputedStyle(document.querySelector('.diff')).gridTemplateColumns").split()

@@ -154,7 +154,7 @@ def test_dead_dns_becomes_gone(tmp_path: Path, world: Site, monkeypatch) -> None
                            policy=Policy())
     verdicts = []
     with Store(tmp_path / "store") as store:
-        for day, resolver in zip(DAYS, [alive, dead, dead, dead]):
+        for day, resolver in zip(DAYS, [alive, dead, dead, dead], strict=True):
             monkeypatch.setenv("CLAIMCHECK_NOW", day)
             settings.resolver = resolver
             outcome = check_claims(loaded, store, settings)

@@ -62,6 +62,18 @@ def test_unchanged_payload_is_stored_once(run: Runner, world: Site) -> None:
     run("check", now="2026-11-26T12:00:00Z")
     second = [kind for kind, _ in records(warc_files(run.store)[1])]
     assert second.count("revisit") == 5 and second.count("response") == 0
+    result = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", str(warc_files(run.store)[1])],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "digest pass" in result.stdout, result.stdout + result.stderr
+    with open(warc_files(run.store)[1], "rb") as stream:
+        written = [(r.rec_type, r.rec_headers, r.http_headers) for r in ArchiveIterator(stream)]
+    request_ids = {h.get_header("WARC-Record-ID") for kind, h, _ in written if kind == "request"}
+    first = {uri: kind for kind, uri in records(warc_files(run.store)[0]) if kind == "response"}
+    for kind, headers, http in [w for w in written if w[0] == "revisit"]:
+        assert headers.get_header("WARC-Concurrent-To") in request_ids
+        assert headers.get_header("WARC-Refers-To-Target-URI") in first
+        assert headers.get_header("WARC-Profile").endswith("/revisit/identical-payload-digest")
+        assert http is not None and http.get_statuscode() == "200"
     db = sqlite3.connect(run.store / "claimcheck.db")
     assert db.execute("select count(*) from payloads").fetchone()[0] == 5
     assert db.execute("select count(distinct payload_digest) from captures").fetchone()[0] == 5

@@ -87,6 +87,9 @@ def normalize_prose(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).split())
 
 
+_WHITE_SPACE = re.compile(r"\s")
+
+
 def valid_http_url(url: str) -> str | None:
     """None if `url` is an absolute http(s) URL with a host, else why not."""
     try:
@@ -97,7 +100,7 @@ def valid_http_url(url: str) -> str | None:
         return f"only http and https URLs can be checked, not {parts.scheme or 'a relative URL'!r}"
     if not parts.hostname:
         return "the URL has no host"
-    if any(ch.isspace() for ch in url):
+    if _WHITE_SPACE.search(url):
         return "the URL contains white space"
     try:
         _ = parts.port  # raises for a port that is not a number

@@ -10,6 +10,7 @@ rebinding window). IP addresses written in a URL are never resolved, so `vet_lit
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Iterable
@@ -73,6 +74,7 @@ def static_resolver(table: dict[str, Iterable[str]]) -> Resolver:
     return resolve
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every hop; a run meets few distinct hosts
 def is_ip_literal(host: str) -> bool:
     try:
         ipaddress.ip_address(host.strip("[]"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,6 +119,55 @@ def m004_evidence_matches(db: sqlite_utils.Database) -> None:
         "payload_digest": str, "evidence_key": str, "extractor": str, "score": float, "start": int, "end": int,
         "passage": str, "exact": int, "in_main_text": int,
     }, pk=("payload_digest", "evidence_key"))
+
+
+@migrations()
+def m005_latest_captures(db: sqlite_utils.Database) -> None:
+    """The newest capture per source and URL (and per final URL, per payload), kept by triggers as captures
+    are inserted, so that a run reads the current state in O(sources), not by grouping the whole history:
+    a daily job over 5,000 sources adds 1.8 million captures a year. Captures are never updated or deleted."""
+    db.execute("CREATE TABLE latest_captures (source_id TEXT NOT NULL, url TEXT NOT NULL, capture_id INTEGER "
+               "NOT NULL, PRIMARY KEY (source_id, url))")
+    db.execute("CREATE TABLE latest_validators (final_url TEXT PRIMARY KEY, capture_id INTEGER NOT NULL)")
+    db.execute("CREATE TABLE latest_payload_captures (payload_digest TEXT NOT NULL, final_url TEXT NOT NULL, "
+               "capture_id INTEGER NOT NULL, PRIMARY KEY (payload_digest, final_url))")
+    db.execute(f"CREATE TRIGGER captures_keep_latest AFTER INSERT ON captures BEGIN {_LATEST_UPSERTS} END")
+    # Stores made before this migration: the same state, computed once from the history.
+    db.execute(f"""INSERT INTO latest_captures (source_id, url, capture_id)
+        SELECT source_id, url, max(id) FROM captures WHERE {_USABLE} GROUP BY source_id, url""")
+    db.execute(f"""INSERT INTO latest_validators (final_url, capture_id)
+        SELECT final_url, max(id) FROM captures WHERE {_HAS_VALIDATORS} GROUP BY final_url""")
+    db.execute(f"""INSERT INTO latest_payload_captures (payload_digest, final_url, capture_id)
+        SELECT payload_digest, final_url, max(id) FROM captures WHERE {_HAS_PAYLOAD}
+        GROUP BY payload_digest, final_url""")
+
+
+_USABLE = "outcome != 'network' AND source_id IS NOT NULL AND url IS NOT NULL"
+_HAS_VALIDATORS = ("http_status = 200 AND payload_digest IS NOT NULL AND final_url IS NOT NULL "
+                   "AND (etag IS NOT NULL OR last_modified IS NOT NULL)")
+_HAS_PAYLOAD = "payload_digest IS NOT NULL AND final_url IS NOT NULL AND outcome != 'network'"
+
+
+_CAPTURE_COLUMN = re.compile(r"\b(outcome|source_id|url|http_status|payload_digest|final_url|etag|last_modified)\b")
+
+
+def _new(condition: str) -> str:
+    """The condition on the row being inserted, for the trigger."""
+    return _CAPTURE_COLUMN.sub(r"NEW.\1", condition)
+
+_LATEST_UPSERTS = f"""
+    INSERT INTO latest_captures (source_id, url, capture_id) SELECT NEW.source_id, NEW.url, NEW.id
+        WHERE {_new(_USABLE)}
+        ON CONFLICT (source_id, url) DO UPDATE SET capture_id = excluded.capture_id
+        WHERE excluded.capture_id > latest_captures.capture_id;
+    INSERT INTO latest_validators (final_url, capture_id) SELECT NEW.final_url, NEW.id
+        WHERE {_new(_HAS_VALIDATORS)}
+        ON CONFLICT (final_url) DO UPDATE SET capture_id = excluded.capture_id
+        WHERE excluded.capture_id > latest_validators.capture_id;
+    INSERT INTO latest_payload_captures (payload_digest, final_url, capture_id)
+        SELECT NEW.payload_digest, NEW.final_url, NEW.id WHERE {_new(_HAS_PAYLOAD)}
+        ON CONFLICT (payload_digest, final_url) DO UPDATE SET capture_id = excluded.capture_id
+        WHERE excluded.capture_id > latest_payload_captures.capture_id;"""
 
 
 @dataclass(frozen=True)
@@ -268,9 +318,7 @@ class Store:
 
     def latest_usable_captures(self) -> dict[tuple[str, str], dict[str, Any]]:
         """(source id, URL) -> the newest capture that says something about the source (not network-down)."""
-        rows = self.db.query(
-            "select c.* from captures c join (select max(id) as id from captures where outcome != 'network' "
-            "group by source_id, url) m on c.id = m.id")
+        rows = self.db.query("select c.* from latest_captures l join captures c on c.id = l.capture_id")
         return {(row["source_id"], row["url"]): row for row in rows}
 
     def latest_baselines(self) -> dict[str, dict[str, Any]]:
@@ -300,17 +348,15 @@ class Store:
     def soft404s_by_probe(self) -> set[tuple[str, str]]:
         """(payload digest, URL) pairs whose latest capture read like the site's answer to a made-up URL."""
         rows = self.db.query(
-            "select c.payload_digest, c.final_url, c.reason from captures c join (select max(id) as id from captures "
-            "where payload_digest is not null and outcome != 'network' group by payload_digest, final_url) m "
-            "on c.id = m.id")
+            "select c.payload_digest, c.final_url, c.reason from latest_payload_captures l "
+            "join captures c on c.id = l.capture_id where c.reason like 'soft-404%'")
         return {(r["payload_digest"], r["final_url"]) for r in rows if (r["reason"] or "").startswith(SOFT404_BY_PROBE)}
 
     def validators(self) -> dict[str, tuple[str | None, str | None, str]]:
         """url -> (etag, last_modified, payload digest) of the newest 200 capture of each URL."""
         rows = self.db.query(
-            "select c.final_url, c.etag, c.last_modified, c.payload_digest from captures c join "
-            "(select final_url, max(id) as id from captures where http_status = 200 and payload_digest is not null "
-            "and (etag is not null or last_modified is not null) group by final_url) m on c.id = m.id")
+            "select c.final_url, c.etag, c.last_modified, c.payload_digest from latest_validators l "
+            "join captures c on c.id = l.capture_id")
         return {r["final_url"]: (r["etag"], r["last_modified"], r["payload_digest"]) for r in rows}
 
     def payload(self, digest: str) -> dict[str, Any] | None:

@@ -69,7 +69,7 @@ def test_unchanged_payload_is_stored_once(run: Runner, world: Site) -> None:
         written = [(r.rec_type, r.rec_headers, r.http_headers) for r in ArchiveIterator(stream)]
     request_ids = {h.get_header("WARC-Record-ID") for kind, h, _ in written if kind == "request"}
     first = {uri: kind for kind, uri in records(warc_files(run.store)[0]) if kind == "response"}
-    for kind, headers, http in [w for w in written if w[0] == "revisit"]:
+    for _kind, headers, http in [w for w in written if w[0] == "revisit"]:
         assert headers.get_header("WARC-Concurrent-To") in request_ids
         assert headers.get_header("WARC-Refers-To-Target-URI") in first
         assert headers.get_header("WARC-Profile").endswith("/revisit/identical-payload-digest")

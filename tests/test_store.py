@@ -1,0 +1,62 @@
+"""The store's current-state tables: kept by triggers as captures arrive, equal to what the history says."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from conftest import WORLD_PATHS, Runner
+from world import Site
+
+from claimcheck.store import Store
+
+# What each current-state table must hold, computed the slow way from the whole history.
+FROM_HISTORY = {
+    "latest_captures": "select source_id, url, max(id) from captures where outcome != 'network' "
+                       "group by source_id, url",
+    "latest_validators": "select final_url, max(id) from captures where http_status = 200 and payload_digest is "
+                         "not null and (etag is not null or last_modified is not null) group by final_url",
+    "latest_payload_captures": "select payload_digest, final_url, max(id) from captures where payload_digest is "
+                               "not null and final_url is not null and outcome != 'network' "
+                               "group by payload_digest, final_url",
+}
+
+
+def assert_current_state_matches_history(db_path: Path) -> None:
+    db = sqlite3.connect(db_path)
+    for table, query in FROM_HISTORY.items():
+        kept = sorted(db.execute(f"select * from {table}").fetchall())
+        assert kept == sorted(db.execute(query).fetchall()), table
+        assert kept, table
+
+
+def test_current_state_follows_every_kind_of_run(run: Runner, world: Site) -> None:
+    run("check")
+    path, _ = WORLD_PATHS["intel-2023-packaging"]
+    world.page(path, "<html><body><h1>Rewritten</h1><p>Different text entirely.</p></body></html>")
+    run("check", now="2026-11-26T12:00:00Z")
+    world.status(path, 404)
+    run("check", now="2026-11-27T12:00:00Z")
+    run("check", "--offline", now="2026-11-28T12:00:00Z")
+    world.close()  # a network-down run: its captures say nothing about the sources
+    assert run("check", now="2026-11-29T12:00:00Z").exit_code == 3
+    db = sqlite3.connect(run.store / "claimcheck.db")
+    assert db.execute("select count(*) from captures where outcome = 'network'").fetchone()[0] > 0
+    assert_current_state_matches_history(run.store / "claimcheck.db")
+
+
+def test_an_older_store_is_brought_up_to_date_by_the_migration(run: Runner, world: Site) -> None:
+    run("check")
+    run("check", now="2026-11-26T12:00:00Z")
+    db = sqlite3.connect(run.store / "claimcheck.db")
+    # As a store made before the current-state tables existed.
+    db.executescript("DROP TRIGGER captures_keep_latest; DROP TABLE latest_captures; DROP TABLE latest_validators;"
+                     "DROP TABLE latest_payload_captures;"
+                     "DELETE FROM _sqlite_migrations WHERE name = 'm005_latest_captures';")
+    db.commit()
+    db.close()
+    with Store(run.store):
+        pass
+    assert_current_state_matches_history(run.store / "claimcheck.db")
+    run("check", now="2026-11-27T12:00:00Z")
+    assert_current_state_matches_history(run.store / "claimcheck.db")

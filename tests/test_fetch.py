@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from conftest import Runner, by_source
-from world import Site
+from world import Route, Site
 
 from claimcheck.errors import BodyTooLarge
 from claimcheck.fetch import FetchOptions, decode_content, run_fetch
@@ -177,3 +177,15 @@ def test_requests_say_who_is_asking() -> None:
     mock_fetch(handler)
     assert seen[0].headers["user-agent"].startswith("claimcheck/")
     assert seen[0].headers["accept-encoding"] == "gzip, deflate"  # only codings claimcheck decodes under its cap
+
+
+def test_a_cookie_set_on_a_redirect_is_sent_to_its_target(site: Site) -> None:
+    # Consent and bot-check redirects set a cookie and expect it back on the next hop.
+    site.routes["/start"] = Route(status=302, etag=False, headers={"Location": "/landing",
+                                                                    "Set-Cookie": "consent=yes; Path=/"})
+    site.page("/landing", "<h1>Landing</h1>")
+    result = run_fetch([site.url("/start")], FetchOptions(allow_private=True))[site.url("/start")]
+    assert result.status == 200
+    landing = [headers for path, headers in site.requests if path == "/landing"]
+    assert landing and landing[0].get("cookie") == "consent=yes"
+    assert "cookie" not in dict(site.requests)["/start"]

@@ -208,9 +208,6 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.paths.root}: {exc.strerror or exc}") from None
         self._lock_fd: int | None = None
-        # Extractions are looked up by payload for every source on every run (by capture, then by judge);
-        # a row only ever changes through add_extraction, which keeps this memo current.
-        self._extractions: dict[str, dict[str, Any] | None] = {}
         self._column_cache: dict[str, list[str]] = {}
 
     # -- locking ---------------------------------------------------------------------------------------
@@ -365,17 +362,13 @@ class Store:
 
     # -- extractions and texts -------------------------------------------------------------------------
     def extraction(self, payload_digest: str) -> dict[str, Any] | None:
-        if payload_digest not in self._extractions:
-            rows = list(self.db.query("select * from extractions where payload_digest = ?", [payload_digest]))
-            self._extractions[payload_digest] = rows[0] if rows else None
-        found = self._extractions[payload_digest]
-        return dict(found) if found else None
+        rows = list(self.db.query("select * from extractions where payload_digest = ?", [payload_digest]))
+        return rows[0] if rows else None
 
     def add_extraction(self, row: dict[str, Any], texts: dict[str, str]) -> None:
         with self.db.atomic():
             self._insert_many("texts", [{"digest": d, "text": t} for d, t in texts.items()], "insert or ignore")
             self._insert_many("extractions", [row], "insert or replace")
-        self._extractions.pop(row["payload_digest"], None)  # read back as stored, on the next lookup
 
     def text(self, digest: str | None) -> str | None:
         if not digest:

@@ -26,7 +26,9 @@ from . import clock
 from .dates import FuzzyDate, Precision
 from .pagedates import date_in_text, find_dates, month_in_text, settle_with_htmldate
 
-EXTRACTOR_VERSION = "cc-1"
+# Bumped whenever what an extraction says about a payload changes (cc-2: the date cascade and htmldate's
+# second opinion): older stored extractions are then recomputed from the archived payload when next read.
+EXTRACTOR_VERSION = "cc-2"
 
 _DROP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select",
               "input", "textarea", "canvas", "object", "embed", "dialog", "link", "meta"}

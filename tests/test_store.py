@@ -8,6 +8,7 @@ from pathlib import Path
 from conftest import WORLD_PATHS, Runner
 from world import Site
 
+from claimcheck.extract import EXTRACTOR_VERSION
 from claimcheck.store import Store
 
 # What each current-state table must hold, computed the slow way from the whole history.
@@ -60,3 +61,15 @@ def test_an_older_store_is_brought_up_to_date_by_the_migration(run: Runner, worl
     assert_current_state_matches_history(run.store / "claimcheck.db")
     run("check", now="2026-11-27T12:00:00Z")
     assert_current_state_matches_history(run.store / "claimcheck.db")
+
+
+def test_an_outdated_extraction_is_recomputed_from_the_archive(run: Runner) -> None:
+    run("check")
+    db = sqlite3.connect(run.store / "claimcheck.db")
+    db.execute("update extractions set extractor = 'cc-0', published = '1999-01-01'")
+    db.commit()
+    code, _ = run.json("--offline", now="2026-11-26T12:00:00Z")
+    assert code == 0  # the stale 1999 dates would have made date-drift
+    rows = db.execute("select distinct extractor from extractions").fetchall()
+    assert rows == [(EXTRACTOR_VERSION,)]
+    assert db.execute("select count(*) from extractions where published = '1999-01-01'").fetchone()[0] == 0

@@ -30,7 +30,7 @@ from .extract import EXTRACTOR_VERSION, Extracted, extract_page
 from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
 from .settings import NETWORK_ERROR_KINDS, RunSettings
 from .soft404 import folder_key, probe_url, reads_like
-from .store import Store
+from .store import Store, pack_text
 
 EMPTY_PAYLOAD = payload_digest(b"")
 
@@ -144,7 +144,7 @@ def ensure_extraction(store: Store, digest: str, url: str, fresh: dict[str, dict
 
 
 def extraction_record(digest: str, raw: bytes, header_map: dict[str, str], url: str, max_body: int,
-                      today: date) -> tuple[dict[str, Any], dict[str, str]]:
+                      today: date) -> tuple[dict[str, Any], dict[str, str | bytes]]:
     """The extraction row and texts of a payload. Pure and picklable: worker processes run it."""
     signals: dict[str, Any]
     try:
@@ -154,14 +154,14 @@ def extraction_record(digest: str, raw: bytes, header_map: dict[str, str], url: 
     except Exception as exc:  # noqa: BLE001 - a hostile payload must end as a verdict, not a crash
         page = Extracted(kind="binary")
         signals = {"reason": f"cannot decode or extract: {type(exc).__name__}: {exc}"[:300]}
-    texts = {}
+    texts: dict[str, str | bytes] = {}  # packed here, so that worker processes do the compressing
     text_digest = full_digest = None
     if page.text:
         text_digest = _text_digest(page.text)
-        texts[text_digest] = page.text
+        texts[text_digest] = pack_text(page.text)
     if page.full_text:
         full_digest = _text_digest(page.full_text)
-        texts[full_digest] = page.full_text
+        texts.setdefault(full_digest, pack_text(page.full_text))
     published = page.published_date.iso() if page.published_date else None
     row = {"payload_digest": digest, "extractor": EXTRACTOR_VERSION, "kind": page.kind, "title": page.title,
            "published": published, "modified": page.modified.isoformat() if page.modified else None,

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -185,6 +186,16 @@ class Paths:
     @property
     def lock(self) -> Path:
         return self.root / LOCK_NAME
+
+
+def pack_text(text: str) -> bytes:
+    """A text as the store keeps it: zlib at level 1. Main and full texts are ten times the size of the
+    compressed WARC payload; packed, the index stays small and a first check writes a fifth of the bytes."""
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def unpack_text(value: bytes) -> str:
+    return zlib.decompress(value).decode("utf-8")
 
 
 def _json(value: Any) -> str:
@@ -365,16 +376,21 @@ class Store:
         rows = list(self.db.query("select * from extractions where payload_digest = ?", [payload_digest]))
         return rows[0] if rows else None
 
-    def add_extraction(self, row: dict[str, Any], texts: dict[str, str]) -> None:
+    def add_extraction(self, row: dict[str, Any], texts: dict[str, str | bytes]) -> None:
+        """`texts` by digest, as text or already packed by `pack_text` (worker processes pack them)."""
+        packed = [{"digest": d, "text": t if isinstance(t, bytes) else pack_text(t)} for d, t in texts.items()]
         with self.db.atomic():
-            self._insert_many("texts", [{"digest": d, "text": t} for d, t in texts.items()], "insert or ignore")
+            self._insert_many("texts", packed, "insert or ignore")
             self._insert_many("extractions", [row], "insert or replace")
 
     def text(self, digest: str | None) -> str | None:
         if not digest:
             return None
-        rows = list(self.db.query("select text from texts where digest = ?", [digest]))
-        return rows[0]["text"] if rows else None
+        rows = self.db.execute("select text from texts where digest = ?", [digest]).fetchall()
+        if not rows:
+            return None
+        value = rows[0][0]
+        return unpack_text(value) if isinstance(value, bytes) else value  # older stores kept plain text
 
     # -- baselines -------------------------------------------------------------------------------------
     def baseline(self, source_id: str) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from conftest import WORLD_PATHS, Runner
 from world import Site
 
 from claimcheck.extract import EXTRACTOR_VERSION
-from claimcheck.store import Store
+from claimcheck.store import Store, unpack_text
 
 # What each current-state table must hold, computed the slow way from the whole history.
 FROM_HISTORY = {
@@ -73,3 +73,16 @@ def test_an_outdated_extraction_is_recomputed_from_the_archive(run: Runner) -> N
     rows = db.execute("select distinct extractor from extractions").fetchall()
     assert rows == [(EXTRACTOR_VERSION,)]
     assert db.execute("select count(*) from extractions where published = '1999-01-01'").fetchone()[0] == 0
+
+
+def test_texts_are_packed_and_plain_ones_from_older_stores_still_read(run: Runner) -> None:
+    run("check")
+    db = sqlite3.connect(run.store / "claimcheck.db")
+    rows = db.execute("select digest, text from texts").fetchall()
+    assert rows and all(isinstance(text, bytes) for _, text in rows)
+    for digest, packed in rows:  # as an older store kept them
+        db.execute("update texts set text = ? where digest = ?", (unpack_text(packed), digest))
+    db.commit()
+    code, document = run.json("--offline", now="2026-11-26T12:00:00Z")
+    assert code == 0
+    assert {s["verdict"] for c in document["claims"] for s in c["sources"]} <= {"verified", "unchecked"}

@@ -119,13 +119,16 @@ def decode_html(body: bytes, content_type: str) -> str:
     return body.decode("utf-8", errors="replace")
 
 
+_CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32))  # not tab, newline, CR, form feed
+
+
 def looks_binary(body: bytes) -> bool:
     sample = body[:4096]
     if not sample:
         return False
     if sample.count(b"\x00") > 0:
         return True
-    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.1
 
 

@@ -176,6 +176,7 @@ def _text_digest(text: str) -> str:
 
 # Below this many URLs a run extracts in its own process: starting workers would cost more than it saves.
 PARALLEL_EXTRACTION_FROM = 24
+EXTRACTIONS_PER_TRANSACTION = 64
 
 
 def _extraction_pool() -> concurrent.futures.ProcessPoolExecutor:
@@ -249,6 +250,8 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     today = clock.now().date()
     pool = _extraction_pool() if len(by_url) >= PARALLEL_EXTRACTION_FROM else None
 
+    unstored: list[tuple[dict[str, Any], dict[str, str | bytes]]] = []
+
     def on_done(result: FetchResult) -> Awaitable[None] | None:
         nonlocal done
         job = recorder.record(result)
@@ -257,21 +260,30 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
             settings.progress(done, len(by_url))
         if job is None:
             return None
-        # Each extraction is stored as it arrives: holding them for the end of the run would hold every text.
+        # Extractions are stored as they arrive, a few dozen per transaction: holding them for the end of the
+        # run would hold every text, and one transaction each costs a commit each.
         if pool is None:
-            store.add_extraction(*extraction_record(*job, settings.fetch.max_body, today))
+            unstored.append(extraction_record(*job, settings.fetch.max_body, today))
+            store_extractions(EXTRACTIONS_PER_TRANSACTION)
             return None
         future = asyncio.get_running_loop().run_in_executor(
             pool, extraction_record, *job, settings.fetch.max_body, today)
 
         async def collect() -> None:
-            store.add_extraction(*await future)
+            unstored.append(await future)
+            store_extractions(EXTRACTIONS_PER_TRANSACTION)
         return collect()
+
+    def store_extractions(at_least: int) -> None:
+        if len(unstored) >= at_least:
+            store.add_extractions(unstored)
+            unstored.clear()
 
     try:
         run_fetch(list(by_url), settings.fetch, validators=validators, resolver=settings.resolver,
                   transport=settings.transport, on_done=on_done)
         warc.close()
+        store_extractions(1)
     except BaseException:
         warc.abandon()
         raise

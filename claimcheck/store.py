@@ -378,10 +378,15 @@ class Store:
 
     def add_extraction(self, row: dict[str, Any], texts: dict[str, str | bytes]) -> None:
         """`texts` by digest, as text or already packed by `pack_text` (worker processes pack them)."""
-        packed = [{"digest": d, "text": t if isinstance(t, bytes) else pack_text(t)} for d, t in texts.items()]
+        self.add_extractions([(row, texts)])
+
+    def add_extractions(self, items: list[tuple[dict[str, Any], dict[str, str | bytes]]]) -> None:
+        """Several extractions in one transaction (a first check stores thousands)."""
+        packed = [{"digest": d, "text": t if isinstance(t, bytes) else pack_text(t)}
+                  for _, texts in items for d, t in texts.items()]
         with self.db.atomic():
             self._insert_many("texts", packed, "insert or ignore")
-            self._insert_many("extractions", [row], "insert or replace")
+            self._insert_many("extractions", [row for row, _ in items], "insert or replace")
 
     def text(self, digest: str | None) -> str | None:
         if not digest:

@@ -111,7 +111,7 @@ class WarcFile:
         request_block = _http_block(f"GET {path} HTTP/1.1", hop.request_headers)
         self._write_bytes(_record(
             "request", request_id, hop.url, date, "application/http; msgtype=request", request_block,
-            [("WARC-Payload-Digest", _EMPTY_DIGEST)]), "request")
+            [("WARC-Payload-Digest", EMPTY_PAYLOAD)]), "request")
         headers = [(k, v) for k, v in hop.headers if k.lower() not in _FRAMING_HEADERS]
         status_line = f"{_protocol(hop.http_version)} {hop.status} {hop.reason}".strip()
         extra = [("WARC-Concurrent-To", request_id)]
@@ -155,7 +155,7 @@ class WarcFile:
 
 
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
-_EMPTY_DIGEST = payload_digest(b"")
+EMPTY_PAYLOAD = payload_digest(b"")  # a 304's, or a request's
 
 
 def _gzip_member(data: bytes) -> bytes:
@@ -181,9 +181,9 @@ def _http_block(first_line: str, headers: list[tuple[str, str]]) -> bytes:
 
 def _record(record_type: str, record_id: str, uri: str, date: str, content_type: str, block: bytes,
             extra: list[tuple[str, str]]) -> bytes:
-    block_digest = "sha1:" + base64.b32encode(hashlib.sha1(block).digest()).decode("ascii")
+    # A block digest is computed as a payload digest is, over the whole block.
     fields = [("WARC-Type", record_type), ("WARC-Record-ID", record_id), ("WARC-Target-URI", uri),
-              ("WARC-Date", date), *extra, ("WARC-Block-Digest", block_digest), ("Content-Type", content_type),
+              ("WARC-Date", date), *extra, ("WARC-Block-Digest", payload_digest(block)), ("Content-Type", content_type),
               ("Content-Length", str(len(block)))]
     head = "WARC/1.1\r\n" + "".join(f"{name}: {value}\r\n" for name, value in fields) + "\r\n"
     return head.encode("utf-8") + block + b"\r\n\r\n"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import clock
-from .archive import KnownPayload, WarcFile, payload_digest, read_payload
+from .archive import EMPTY_PAYLOAD, KnownPayload, WarcFile, payload_digest, read_payload
 from .check import (
     NETWORK,
     Classified,
@@ -32,7 +32,6 @@ from .settings import NETWORK_ERROR_KINDS, RunSettings
 from .soft404 import folder_key, probe_url, reads_like
 from .store import Store, pack_text
 
-EMPTY_PAYLOAD = payload_digest(b"")
 
 
 @dataclass

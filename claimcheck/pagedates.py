@@ -233,8 +233,16 @@ def time_element_dates(doc: lxml_html.HtmlElement, latest: date) -> tuple[FuzzyD
     return published, modified
 
 
-_VISIBLE_TEXT = "[normalize-space()][not(ancestor::script)][not(ancestor::style)][not(ancestor::noscript)]"
-_NEAR_TEXT = _VISIBLE_TEXT + "[not(ancestor::footer)][not(ancestor::nav)][not(ancestor::aside)]"
+_UNSEEN = ("script", "style", "noscript")  # text a reader never sees
+_NOT_NEAR = frozenset({*_UNSEEN, "footer", "nav", "aside"})  # ... or that is not the article's own
+
+
+def _text_outside(tags: Iterable[str]) -> str:
+    return "[normalize-space()]" + "".join(f"[not(ancestor::{tag})]" for tag in sorted(tags))
+
+
+_VISIBLE_TEXT = _text_outside(_UNSEEN)
+_NEAR_TEXT = _text_outside(_NOT_NEAR)
 # Stamps that carry a date which is not the publication date.
 _STAMP = re.compile(r"updat|modif|revis|edited|copyright|©|\(c\)|aktualisiert|änderung|geändert|mis à jour|"
                     r"actualizado|joined|registered|member since|mitglied seit|registriert", re.IGNORECASE)
@@ -271,9 +279,6 @@ def title_headings(doc: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
         if tag == "h1":
             return headings[:1]
     return []
-
-
-_NOT_NEAR = frozenset({"script", "style", "noscript", "footer", "nav", "aside"})
 
 
 def _near(nodes: Iterable[Any], wanted: int) -> list[Any]:

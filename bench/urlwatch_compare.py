@@ -1,11 +1,13 @@
 """claimcheck's first and second check against urlwatch's first and second run, same server, same run.
 
     pip install urlwatch   # in any environment; not a claimcheck dependency
-    python bench/urlwatch_compare.py --n 5000 [--urlwatch /path/to/urlwatch]
+    python bench/urlwatch_compare.py --n 5000 [--rounds 3] [--urlwatch /path/to/urlwatch]
 
 urlwatch (GET + store + diff, its default 10 worker threads, reporters off) and claimcheck (fetch + WARC +
 extract + match + verdicts, concurrency 128, politeness off) each watch the same N pages of bench/server.py,
 timed as separate processes with peak RSS from the OS. urlwatch's second run sends conditional requests too.
+The first runs alternate, from an empty cache and store each round (this machine's speed drifts by up to a
+third within an hour, so only interleaved runs compare); the medians are printed, and every round.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--urlwatch", default=shutil.which("urlwatch") or "urlwatch")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved first runs of each")
     args = parser.parse_args()
     ports_file = Path(tempfile.mkdtemp()) / "ports.json"
     server = subprocess.Popen([PYTHON, str(HERE / "server.py"), "--ports-file", str(ports_file)])
@@ -73,14 +76,25 @@ def main() -> None:
         check = [PYTHON, "-m", "claimcheck", "--claims", str(claims), "--store", str(work / "store"), "check",
                  "--quiet", "--max-concurrency", "128", "--host-concurrency", "128", "--host-request-interval", "0",
                  "--format", "json", "--output", str(work / "report.json")]
-        results = {"urlwatch-first": timed(watch, home)}
-        stored = _stored_pages(work / "urlwatch-cache.db")
-        results["urlwatch-second"] = timed(watch, home)
-        results["claimcheck-first"] = timed(check, env)
-        results["claimcheck-second"] = timed(check, env)
+        rounds: list[dict[str, dict[str, float]]] = []
+        stored = 0
+        for number in range(args.rounds):
+            (work / "urlwatch-cache.db").unlink(missing_ok=True)
+            shutil.rmtree(work / "store", ignore_errors=True)
+            results = {"urlwatch-first": timed(watch, home)}
+            if number == 0:
+                stored = _stored_pages(work / "urlwatch-cache.db")
+                results["urlwatch-second"] = timed(watch, home)
+            results["claimcheck-first"] = timed(check, env)
+            if number == 0:
+                results["claimcheck-second"] = timed(check, env)
+            rounds.append(results)
         print(f"N = {args.n}, one host; urlwatch stored {stored} pages on its first run")
-        for name, result in results.items():
-            print(f"  {name:<18} {result['wall']:>8.2f} s  peak {result['peak_mb']:>7.1f} MB")
+        for name in rounds[0]:
+            runs = sorted((r[name] for r in rounds if name in r), key=lambda r: r["wall"])
+            middle = runs[len(runs) // 2]
+            walls = ", ".join(f"{r['wall']:.2f}" for r in (r[name] for r in rounds if name in r))
+            print(f"  {name:<18} {middle['wall']:>8.2f} s  peak {middle['peak_mb']:>7.1f} MB   (rounds: {walls} s)")
     finally:
         server.kill()
         shutil.rmtree(work, ignore_errors=True)

@@ -19,12 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from . import clock
-from .archive import EMPTY_PAYLOAD, KnownPayload, WarcFile, payload_digest, read_payload
-from .check import (
-    NETWORK,
-    Classified,
-    classify,
-)
+from .archive import EMPTY_PAYLOAD, KnownPayload, RecordRef, ResponseRecord, WarcFile, payload_digest, read_payload
+from .check import NETWORK, Classified, classify, evidence_match_row
 from .claims import ClaimsFile, Source
 from .extract import EXTRACTOR_VERSION, Extracted, extract_page
 from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
@@ -50,17 +46,50 @@ def _header_map(headers: list[tuple[str, str]]) -> dict[str, str]:
     return {k.lower(): v for k, v in headers}
 
 
+@dataclass(frozen=True)
+class PayloadJob:
+    """A payload first seen in this run: what a worker process needs to archive, extract and match it."""
+
+    digest: str
+    body: bytes
+    headers: dict[str, str]
+    url: str
+    response: ResponseRecord | None  # its record, when the worker builds and gzips it
+    evidence: tuple[str, ...]  # passages that claims cite from this URL
+
+
+@dataclass(frozen=True)
+class PreparedPayload:
+    member: bytes | None  # the gzipped response record, to append to the WARC
+    extraction: dict[str, Any]
+    texts: dict[str, str | bytes]
+    matches: list[dict[str, Any]]
+
+
+def prepare_payload(job: PayloadJob, max_body: int, today: date) -> PreparedPayload:
+    """Everything CPU-heavy about a new payload, in one pass where its body is: the WARC record's digest and
+    compression, extraction, and where each cited passage is. Pure and picklable: worker processes run it."""
+    member = job.response.member(job.body) if job.response is not None else None
+    row, texts, page = _extraction(job.digest, job.body, job.headers, job.url, max_body, today)
+    matches = [evidence_match_row(job.digest, EXTRACTOR_VERSION, evidence, page.text, page.full_text)
+               for evidence in job.evidence] if page.text or page.full_text else []
+    return PreparedPayload(member, row, texts, matches)
+
+
 class _Recorder:
     """Writes each fetch result to the WARC as it arrives; rows are indexed once the file is complete."""
 
-    def __init__(self, store: Store, warc: WarcFile, validators: dict[str, tuple[str | None, str | None, str]]):
+    def __init__(self, store: Store, warc: WarcFile, validators: dict[str, tuple[str | None, str | None, str]],
+                 evidence: dict[str, tuple[str, ...]], *, offload: bool) -> None:
+        """`offload`: new payloads' response records are built by the worker that extracts them."""
         self.store = store
         self.warc = warc
         self.validators = validators
+        self.evidence = evidence
+        self.offload = offload
         self.known: dict[str, KnownPayload] = {}
         self.pending: list[tuple[FetchResult, dict[str, Any]]] = []
         self.new_payloads: dict[str, dict[str, Any]] = {}
-        self.jobs_given: set[str] = set()
 
     def _known(self, digest: str) -> None:
         if digest in self.known or digest == EMPTY_PAYLOAD:  # empty bodies (304s) are never deduplicated
@@ -69,8 +98,9 @@ class _Recorder:
         if row:
             self.known[digest] = KnownPayload(row["uri"], row["date"])
 
-    def record(self, result: FetchResult) -> tuple[str, bytes, dict[str, str], str] | None:
-        """Archive a result; return (digest, raw body, headers, URL) when its payload is new here."""
+    def record(self, result: FetchResult) -> tuple[PayloadJob, dict[str, Any]] | None:
+        """Archive a result; return the job for its payload when that is new here, with the capture row that
+        awaits the job's response record when the worker builds it."""
         row: dict[str, Any] = {
             "url": result.url, "final_url": result.final_url, "fetched_at": clock.isoformat(result.started_at),
             "elapsed": round(result.elapsed, 4), "http_status": result.status, "error_kind": result.error_kind,
@@ -78,25 +108,41 @@ class _Recorder:
             "redirects": json.dumps([[h.url, h.status] for h in result.hops]),
             "permanent_redirect": int(result.permanent_redirect), "not_modified": 0,
         }
+        job = None
         for hop in result.hops:
             digest = payload_digest(hop.body)
             self._known(digest)
-            ref = self.warc.write_hop(hop, self.known, digest)
-            if hop is result.final:
-                headers = _header_map(hop.headers)
-                row.update(warc_file=ref.file, warc_offset=ref.offset, warc_length=ref.length,
-                           record_type=ref.record_type, peer=hop.peer, headers=json.dumps(hop.headers),
-                           etag=headers.get("etag"), last_modified=headers.get("last-modified"),
-                           content_type=headers.get("content-type"), payload_length=len(hop.body))
-                if hop.status == 304 and hop.url in self.validators:
-                    row.update(payload_digest=self.validators[hop.url][2], not_modified=1)
-                elif hop.status != 304:
-                    row["payload_digest"] = digest
-                    if ref.record_type == "response" and hop.body and digest not in self.new_payloads:
-                        self.new_payloads[digest] = {
-                            "digest": digest, "uri": hop.url, "date": clock.isoformat(hop.started_at),
-                            "length": len(hop.body), "content_type": headers.get("content-type"),
-                            "warc_file": ref.file, "warc_offset": ref.offset, "warc_length": ref.length}
+            final = hop is result.final
+            new_payload = (final and hop.status != 304 and bool(hop.body) and digest not in self.known
+                           and digest not in self.new_payloads)
+            if new_payload:
+                request_id = self.warc.write_request(hop)
+                response = self.warc.plan_response(hop, self.known, digest, request_id)
+                # Offloaded, the record is gzipped by the worker that extracts the same body, off the fetch loop.
+                ref = None if self.offload else self.warc.write_member(response.member(hop.body), "response")
+                job = PayloadJob(digest, hop.body, _header_map(hop.headers), result.final_url,
+                                 response if self.offload else None, self.evidence.get(result.url, ()))
+            else:
+                ref = self.warc.write_hop(hop, self.known, digest)
+            if not final:
+                continue
+            headers = _header_map(hop.headers)
+            row.update(record_type=ref.record_type if ref else "response", peer=hop.peer,
+                       headers=json.dumps(hop.headers), etag=headers.get("etag"),
+                       last_modified=headers.get("last-modified"), content_type=headers.get("content-type"),
+                       payload_length=len(hop.body))
+            if ref is not None:
+                self.locate(row, ref)
+            if hop.status == 304 and hop.url in self.validators:
+                row.update(payload_digest=self.validators[hop.url][2], not_modified=1)
+            elif hop.status != 304:
+                row["payload_digest"] = digest
+                if new_payload:
+                    self.new_payloads[digest] = {
+                        "digest": digest, "uri": hop.url, "date": clock.isoformat(hop.started_at),
+                        "length": len(hop.body), "content_type": headers.get("content-type")}
+                    if ref is not None:
+                        self.locate(self.new_payloads[digest], ref)
         if result.error or len(result.hops) > 1:
             # Redirect chains and failures are recorded in the archive too; a plain fetch says it all already.
             meta = self.warc.write_metadata(
@@ -105,18 +151,24 @@ class _Recorder:
                  "error": row["error"], "redirects": [[h.url, h.status] for h in result.hops],
                  "elapsed": row["elapsed"]})
             if not result.hops:
-                row.update(warc_file=meta.file, warc_offset=meta.offset, warc_length=meta.length,
-                           record_type="metadata")
-        job = None
-        final = result.final
-        if final is not None and final.body and row.get("payload_digest") in self.new_payloads \
-                and row["payload_digest"] not in self.jobs_given:
-            self.jobs_given.add(row["payload_digest"])
-            job = (row["payload_digest"], final.body, _header_map(final.headers), result.final_url)
+                row.update(record_type="metadata")
+                self.locate(row, meta)
         for hop in result.hops:
             hop.body = b""  # archived: memory stays flat however many sources a run fetches
         self.pending.append((result, row))
-        return job
+        return (job, row) if job is not None else None
+
+    def complete(self, job: PayloadJob, row: dict[str, Any], member: bytes | None) -> None:
+        """Append a response record a worker built, and say where it is."""
+        if member is None:
+            return
+        ref = self.warc.write_member(member, "response")
+        self.locate(row, ref)
+        self.locate(self.new_payloads[job.digest], ref)
+
+    @staticmethod
+    def locate(row: dict[str, Any], ref: RecordRef) -> None:
+        row.update(warc_file=ref.file, warc_offset=ref.offset, warc_length=ref.length)
 
 
 def _payload_location(store: Store, digest: str, fresh: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
@@ -144,7 +196,13 @@ def ensure_extraction(store: Store, digest: str, url: str, fresh: dict[str, dict
 
 def extraction_record(digest: str, raw: bytes, header_map: dict[str, str], url: str, max_body: int,
                       today: date) -> tuple[dict[str, Any], dict[str, str | bytes]]:
-    """The extraction row and texts of a payload. Pure and picklable: worker processes run it."""
+    """The extraction row and texts of a payload."""
+    row, texts, _ = _extraction(digest, raw, header_map, url, max_body, today)
+    return row, texts
+
+
+def _extraction(digest: str, raw: bytes, header_map: dict[str, str], url: str, max_body: int,
+                today: date) -> tuple[dict[str, Any], dict[str, str | bytes], Extracted]:
     signals: dict[str, Any]
     try:
         body = decode_content(raw, header_map.get("content-encoding"), max_body)
@@ -166,7 +224,7 @@ def extraction_record(digest: str, raw: bytes, header_map: dict[str, str], url: 
            "published": published, "modified": page.modified.isoformat() if page.modified else None,
            "canonical": page.canonical, "text_digest": text_digest, "full_text_digest": full_digest,
            "signals": json.dumps({**signals, "published_from": page.published_from})}
-    return row, texts
+    return row, texts, page
 
 
 def _text_digest(text: str) -> str:
@@ -230,6 +288,22 @@ def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None, *, sof
                     page_kind=extraction["kind"] if extraction else None, signals=signals)
 
 
+def _cited_evidence(claims: ClaimsFile, store: Store) -> dict[str, tuple[str, ...]]:
+    """URL -> the evidence passages cited from it (as written, and as accepted in review)."""
+    accepted = store.accepted_evidence()
+    found: dict[str, dict[str, None]] = {}
+    for claim in claims.claims:
+        for cite in claim.cites:
+            source = claims.sources.get(cite.source)
+            url = source.url if source else None
+            if not url:
+                continue
+            evidence = accepted.get((claim.id, cite.source)) or cite.evidence  # as judging reads it
+            if evidence:
+                found.setdefault(url, {})[evidence] = None
+    return {url: tuple(passages) for url, passages in found.items()}
+
+
 def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, run_id: int) -> FetchOutcome:
     """Fetch every source with a URL, archive each capture and index it (inside the caller's lock)."""
     store.sync_sources(claims)
@@ -244,38 +318,41 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     stored_validators = store.validators()
     validators = {url: Validators(etag, last_modified) for url, (etag, last_modified, _) in stored_validators.items()}
     warc = WarcFile(_warc_name(run_id, store))
-    recorder = _Recorder(store, warc, stored_validators)
+    pool = _extraction_pool() if len(by_url) >= PARALLEL_EXTRACTION_FROM else None
+    recorder = _Recorder(store, warc, stored_validators, _cited_evidence(claims, store), offload=pool is not None)
     done = 0
     today = clock.now().date()
-    pool = _extraction_pool() if len(by_url) >= PARALLEL_EXTRACTION_FROM else None
-
-    unstored: list[tuple[dict[str, Any], dict[str, str | bytes]]] = []
+    unstored: list[PreparedPayload] = []
 
     def on_done(result: FetchResult) -> Awaitable[None] | None:
         nonlocal done
-        job = recorder.record(result)
+        recorded = recorder.record(result)
         done += 1
         if settings.progress:
             settings.progress(done, len(by_url))
-        if job is None:
+        if recorded is None:
             return None
+        job, row = recorded
         # Extractions are stored as they arrive, a few dozen per transaction: holding them for the end of the
         # run would hold every text, and one transaction each costs a commit each.
         if pool is None:
-            unstored.append(extraction_record(*job, settings.fetch.max_body, today))
+            unstored.append(prepare_payload(job, settings.fetch.max_body, today))
             store_extractions(EXTRACTIONS_PER_TRANSACTION)
             return None
-        future = asyncio.get_running_loop().run_in_executor(
-            pool, extraction_record, *job, settings.fetch.max_body, today)
+        future = asyncio.get_running_loop().run_in_executor(pool, prepare_payload, job, settings.fetch.max_body,
+                                                            today)
 
         async def collect() -> None:
-            unstored.append(await future)
+            prepared = await future
+            recorder.complete(job, row, prepared.member)
+            unstored.append(prepared)
             store_extractions(EXTRACTIONS_PER_TRANSACTION)
         return collect()
 
     def store_extractions(at_least: int) -> None:
         if len(unstored) >= at_least:
-            store.add_extractions(unstored)
+            store.add_extractions([(p.extraction, p.texts) for p in unstored],
+                                  [m for p in unstored for m in p.matches])
             unstored.clear()
 
     try:

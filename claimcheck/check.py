@@ -8,6 +8,7 @@ moves, dates and drift against the source's accepted baseline (`judge`).
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -333,6 +334,20 @@ def locate_evidence(evidence: str, text: str, full_text: str) -> tuple[Match, bo
         if wider.score > best.score:
             return wider, False
     return best, True
+
+
+def evidence_key(evidence: str) -> str:
+    return hashlib.sha256(normalize(evidence).encode("utf-8")).hexdigest()[:32]
+
+
+def evidence_match_row(payload_digest: str, extractor: str, evidence: str, text: str,
+                       full_text: str) -> dict[str, Any]:
+    """Where an evidence passage is in a payload, as the store caches it: a payload never changes, so the
+    match is computed once, where the payload's text is at hand (a worker process, on a first capture)."""
+    match, in_main = locate_evidence(evidence, text, full_text)
+    return {"payload_digest": payload_digest, "evidence_key": evidence_key(evidence), "extractor": extractor,
+            "score": match.score, "start": match.start, "end": match.end, "passage": match.passage,
+            "exact": int(match.exact), "in_main_text": int(in_main)}
 
 
 def _join(head: str, notes: list[str]) -> str:

@@ -7,7 +7,6 @@ them. It also looks up archived copies (Memento) for what is gone.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, replace
 from typing import Any
@@ -27,12 +26,13 @@ from .check import (
     compare_texts,
     judge_content,
     judge_failure,
-    locate_evidence,
+    evidence_key,
+    evidence_match_row,
 )
 from .claims import ClaimsFile, Source
 from .dates import FuzzyDate
 from .fetch import run_fetch
-from .match import Match, normalize
+from .match import Match
 from .memento import accept_datetime, memento_from, timegate_url
 from .settings import NETWORK_ERROR_KINDS, RunSettings
 from .store import Store
@@ -57,24 +57,15 @@ class _Texts:
                 self.store.text(extraction["full_text_digest"]) or "")
 
 
-def evidence_key(evidence: str) -> str:
-    return hashlib.sha256(normalize(evidence).encode("utf-8")).hexdigest()[:32]
-
-
 def _match_in(store: Store, texts: _Texts, evidence: str, extraction: dict[str, Any]) -> tuple[Match, bool]:
     """Where the evidence is in a payload: computed once per (payload, passage), then read from the store."""
-    key = evidence_key(evidence)
-    cached = store.evidence_match(extraction["payload_digest"], key)
-    if cached and cached["extractor"] == extraction["extractor"]:
-        return (Match(cached["score"], cached["start"], cached["end"], cached["passage"], bool(cached["exact"])),
-                bool(cached["in_main_text"]))
-    text, full_text = texts.of(extraction)
-    match, in_main = locate_evidence(evidence, text, full_text)
-    store.add_evidence_match({"payload_digest": extraction["payload_digest"], "evidence_key": key,
-                              "extractor": extraction["extractor"], "score": match.score, "start": match.start,
-                              "end": match.end, "passage": match.passage, "exact": int(match.exact),
-                              "in_main_text": int(in_main)})
-    return match, in_main
+    cached = store.evidence_match(extraction["payload_digest"], evidence_key(evidence))
+    if not cached or cached["extractor"] != extraction["extractor"]:
+        text, full_text = texts.of(extraction)
+        cached = evidence_match_row(extraction["payload_digest"], extraction["extractor"], evidence, text, full_text)
+        store.add_evidence_match(cached)
+    return (Match(cached["score"], cached["start"], cached["end"], cached["passage"], bool(cached["exact"])),
+            bool(cached["in_main_text"]))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import time
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from sqlite_utils.migrations import Migrations
 
 from . import clock
 from .claims import ClaimsFile
+from .compression import deflate
 from .errors import NotFound, StoreError, StoreLocked
 
 DB_NAME = "claimcheck.db"
@@ -190,13 +190,14 @@ class Paths:
 
 
 def pack_text(text: str) -> bytes:
-    """A text as the store keeps it: zlib at level 1. Plain main and full texts made the index twelve times
-    the size of the WARC files on the benchmark's pages; packed, a first check writes a quarter of the bytes."""
-    return zlib.compress(text.encode("utf-8"), 1)
+    """A text as the store keeps it: a zlib stream (level 2, see `compression`). Plain main and full texts
+    made the index twelve times the size of the WARC files on the benchmark's pages; packed, a first check
+    writes a quarter of the bytes."""
+    return deflate.compress(text.encode("utf-8"), 2)
 
 
 def unpack_text(value: bytes) -> str:
-    return zlib.decompress(value).decode("utf-8")
+    return deflate.decompress(value).decode("utf-8")
 
 
 def _json(value: Any) -> str:
@@ -381,13 +382,16 @@ class Store:
         """`texts` by digest, as text or already packed by `pack_text` (worker processes pack them)."""
         self.add_extractions([(row, texts)])
 
-    def add_extractions(self, items: list[tuple[dict[str, Any], dict[str, str | bytes]]]) -> None:
-        """Several extractions in one transaction (a first check stores thousands)."""
+    def add_extractions(self, items: list[tuple[dict[str, Any], dict[str, str | bytes]]],
+                        evidence_matches: list[dict[str, Any]] | None = None) -> None:
+        """Several extractions, and the evidence matches found in them, in one transaction (a first check
+        stores thousands)."""
         packed = [{"digest": d, "text": t if isinstance(t, bytes) else pack_text(t)}
                   for _, texts in items for d, t in texts.items()]
         with self.db.atomic():
             self._insert_many("texts", packed, "insert or ignore")
             self._insert_many("extractions", [row for row, _ in items], "insert or replace")
+            self._insert_many("evidence_matches", evidence_matches or [], "insert or replace")
 
     def text(self, digest: str | None) -> str | None:
         if not digest:

@@ -142,6 +142,12 @@ def test_large_runs_extract_in_worker_processes(tmp_path: Path, site: Site) -> N
         sentences.append(f"Claim {i} is sourced.")
         claims.append({"id": f"c{i}", "text": f"Claim {i} is sourced.",
                        "cites": [{"source": f"s{i}", "evidence": f"Packaging fact number {i} is stated here"}]})
+    # The same page at a second URL: one response record, and a revisit for whichever comes second.
+    site.routes["/copy.html"] = site.routes["/news/0.html"]
+    sources["copy"] = {**sources["s0"], "url": site.url("/copy.html")}
+    sentences.append("Claim copy is sourced.")
+    claims.append({"id": "c-copy", "text": "Claim copy is sourced.",
+                   "cites": [{"source": "copy", "evidence": "Packaging fact number 0 is stated here"}]})
     (tmp_path / "article.txt").write_text(" ".join(sentences))
     path = tmp_path / "claims.yaml"
     path.write_text(yaml.safe_dump({"article": {"title": "T", "path": "article.txt"}, "sources": sources,
@@ -149,6 +155,24 @@ def test_large_runs_extract_in_worker_processes(tmp_path: Path, site: Site) -> N
     result = Runner(path, tmp_path / "store")("check", "--format", "json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert doc["summary"]["verified"] == n
+    assert doc["summary"]["verified"] == n + 1
     assert all(s["evidence_score"] == 1.0 and s["page_date"] == s["cited_date"]
                for c in doc["claims"] for s in c["sources"])
+
+    # The workers built and gzipped the response records: the file is valid, and every capture's record
+    # reads back from its offset.
+    [warc] = warc_files(tmp_path / "store")
+    checked = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(warc)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    kinds = [kind for kind, _ in records(warc)]
+    assert kinds.count("response") == n and kinds.count("revisit") == 1 and kinds.count("request") == n + 1
+    db = sqlite3.connect(tmp_path / "store" / "claimcheck.db")
+    rows = db.execute("select url, warc_file, warc_offset, record_type from captures").fetchall()
+    assert len(rows) == n + 1
+    for url, name, offset, record_type in rows:
+        if record_type == "response":
+            body, _ = read_payload(warc.parent / name, offset)
+            number = "0" if url.endswith("/copy.html") else url.rsplit("/", 1)[1].split(".")[0]
+            assert f"Packaging fact number {number} is stated".encode() in body
+    # ... and found the cited passages while the text was at hand: judging read them from the store.
+    assert db.execute("select count(*), min(exact) from evidence_matches").fetchone() == (n, 1)

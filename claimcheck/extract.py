@@ -10,6 +10,7 @@ missing because the main-text guess was narrow. PDFs go through pypdf.
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import re
 import unicodedata
@@ -39,6 +40,7 @@ _BOILERPLATE_TOKENS = re.compile(
     r"sponsored|sidebar|popup|modal|footer|comments?|disqus|skip|toolbar|pagination|pager|tags|"
     r"recommended|more-stories|read-more|signup|outbrain|taboola|masthead|site-header|global-header|"
     r"onetrust|osano|truste|sr-only|visually-hidden|print-only|hidden)$", re.IGNORECASE)
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
 _TOKEN_SPLIT = re.compile(r"[\s_]+|(?<=[a-z])-(?=[a-z])")
 _MAIN_SELECTORS = (
     '//*[contains(concat(" ", normalize-space(@class), " "), " wd_news_body ")]',
@@ -49,6 +51,9 @@ _MAIN_SELECTORS = (
 )
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "dd", "dt",
                "figcaption", "caption", "summary"}
+# Elements that end the line of text before them and start a new one.
+_BREAKING_TAGS = frozenset(_BLOCK_TAGS | {"div", "section", "article", "main", "br", "tr", "ul", "ol", "table",
+                                          "header", "figure", "dl"})
 # Error-page wording only: a headline may say "not found" or carry a number like 404 ("Article 404").
 _NOT_FOUND = re.compile(
     r"^\s*(?:error\s*)?(?:404|page\s+not\s+found|not\s+found)\b|"
@@ -159,9 +164,10 @@ def extract_page(body: bytes, url: str, content_type: str = "", *, today: date |
     return extract_html(decode_html(body, content_type), url, latest)
 
 
-def _tokens(element: etree._Element) -> list[str]:
-    label = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('role') or ''}"
-    return [t for t in _TOKEN_SPLIT.split(label.lower()) if t]
+@functools.lru_cache(maxsize=4096)
+def _boilerplate_label(label: str) -> bool:
+    """Whether a class/id/role label names boilerplate. Cached: a page repeats a few labels on many elements."""
+    return any(_BOILERPLATE_TOKENS.match(token) for token in _TOKEN_SPLIT.split(label.lower()) if token)
 
 
 def _is_boilerplate(element: etree._Element) -> bool:
@@ -169,14 +175,16 @@ def _is_boilerplate(element: etree._Element) -> bool:
         return True
     if element.tag == "header" and not _inside(element, ("article", "main")):
         return True
+    if not element.attrib:  # every test below reads an attribute, and most elements have none
+        return False
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
-    if re.search(r"display\s*:\s*none", element.get("style") or ""):
+    if _DISPLAY_NONE.search(element.get("style") or ""):
         return True
     role = (element.get("role") or "").lower()
     if role in ("navigation", "banner", "contentinfo", "complementary", "dialog", "alert"):
         return True
-    return any(_BOILERPLATE_TOKENS.match(token) for token in _tokens(element))
+    return _boilerplate_label(f"{element.get('class') or ''} {element.get('id') or ''} {element.get('role') or ''}")
 
 
 def _inside(element: etree._Element, tags: tuple[str, ...]) -> bool:
@@ -195,8 +203,7 @@ def _blocks(root: etree._Element) -> list[str]:
         current.clear()
 
     def walk(element: etree._Element) -> None:
-        block = element.tag in _BLOCK_TAGS or element.tag in ("div", "section", "article", "main", "br", "tr",
-                                                              "ul", "ol", "table", "header", "figure", "dl")
+        block = element.tag in _BREAKING_TAGS
         if block:
             flush()
         if element.text:
@@ -225,6 +232,8 @@ def _prune(doc: etree._Element) -> None:
 def _main_element(doc: etree._Element) -> etree._Element:
     for selector in _MAIN_SELECTORS:
         found = doc.xpath(selector)
+        if len(found) == 1:
+            return found[0]
         if found:
             # Several <article>s (a feed, teasers): the one with the most paragraph text.
             return max(found, key=lambda e: sum(len(p.text_content()) for p in e.iter("p")))

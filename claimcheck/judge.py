@@ -157,8 +157,9 @@ def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *,
     texts = _Texts(store)
     latest_rows = store.latest_usable_captures()
     baselines = store.latest_baselines()
-    states = {sid: _source_state(store, source, settings, network_down, latest_rows, baselines, texts)
-              for sid, source in claims.sources.items()}
+    with store.db.atomic():  # a first check sets thousands of initial baselines: one commit, not one each
+        states = {sid: _source_state(store, source, settings, network_down, latest_rows, baselines, texts)
+                  for sid, source in claims.sources.items()}
     findings = []
     with store.db.atomic():  # the evidence-match cache rows of a whole run, in one transaction
         for claim in claims.claims:

@@ -410,9 +410,9 @@ class Store:
 
     def set_baseline(self, source_id: str, capture_id: int, *, by: str, note: str, kind: str) -> None:
         with self.db.atomic():
-            self.db.table("baselines").insert({"source_id": source_id, "capture_id": capture_id,
-                                         "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
-                                         "note": note, "kind": kind})
+            self._insert_many("baselines", [{"source_id": source_id, "capture_id": capture_id,
+                                             "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
+                                             "note": note, "kind": kind}])
             self.audit(by, f"baseline-{kind}", source_id, note, {"capture_id": capture_id}, commit=False)
 
     def baselines_of(self, source_id: str) -> list[dict[str, Any]]:
@@ -479,9 +479,9 @@ class Store:
                "note": note, "data": _json(data or {})}
         if commit:
             with self.db.atomic():
-                self.db.table("audit").insert(row)
+                self._insert_many("audit", [row])
         else:
-            self.db.table("audit").insert(row)
+            self._insert_many("audit", [row])
 
     def audit_log(self, target_prefix: str | None = None) -> list[dict[str, Any]]:
         if target_prefix:

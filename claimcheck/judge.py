@@ -13,6 +13,7 @@ from typing import Any
 
 from . import clock
 from .capture import ensure_extraction
+from .extract import EXTRACTOR_VERSION
 from .check import (
     NETWORK,
     OK,
@@ -46,22 +47,35 @@ def _page(capture: dict[str, Any], extraction: dict[str, Any]) -> Page:
                 published_from=json.loads(extraction["signals"] or "{}").get("published_from"))
 
 
-class _Texts:
-    """Main and full texts of payloads, read from the store only when a fact is not cached already."""
+class _Reads:
+    """What judging reads from the store: extractions and evidence matches of the newest payloads are loaded
+    for the whole run in a few queries (a query each per source was most of judging's time at thousands of
+    sources); anything else, and texts, are read one by one when a fact is not cached already."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, digests: set[str]) -> None:
         self.store = store
+        self.extractions = store.extractions_of(digests)
+        self.matches = store.evidence_matches_of(digests)
 
-    def of(self, extraction: dict[str, Any]) -> tuple[str, str]:
+    def extraction(self, digest: str, url: str) -> dict[str, Any] | None:
+        row = self.extractions.get(digest)
+        if row is not None and row["extractor"] == EXTRACTOR_VERSION:
+            return row
+        return ensure_extraction(self.store, digest, url)
+
+    def evidence_match(self, digest: str, key: str) -> dict[str, Any] | None:
+        return self.matches.get((digest, key)) or self.store.evidence_match(digest, key)
+
+    def texts(self, extraction: dict[str, Any]) -> tuple[str, str]:
         return (self.store.text(extraction["text_digest"]) or "",
                 self.store.text(extraction["full_text_digest"]) or "")
 
 
-def _match_in(store: Store, texts: _Texts, evidence: str, extraction: dict[str, Any]) -> tuple[Match, bool]:
+def _match_in(store: Store, reads: _Reads, evidence: str, extraction: dict[str, Any]) -> tuple[Match, bool]:
     """Where the evidence is in a payload: computed once per (payload, passage), then read from the store."""
-    cached = store.evidence_match(extraction["payload_digest"], evidence_key(evidence))
+    cached = reads.evidence_match(extraction["payload_digest"], evidence_key(evidence))
     if not cached or cached["extractor"] != extraction["extractor"]:
-        text, full_text = texts.of(extraction)
+        text, full_text = reads.texts(extraction)
         cached = evidence_match_row(extraction["payload_digest"], extraction["extractor"], evidence, text, full_text)
         store.add_evidence_match(cached)
     return (Match(cached["score"], cached["start"], cached["end"], cached["passage"], bool(cached["exact"])),
@@ -85,7 +99,7 @@ class SourceState:
 
 def _source_state(store: Store, source: Source, settings: RunSettings, network_down: bool,
                   latest_rows: dict[tuple[str, str], dict[str, Any]], baselines: dict[str, dict[str, Any]],
-                  texts: _Texts) -> SourceState:
+                  reads: _Reads) -> SourceState:
     if not source.url:
         return SourceState(source, None, None, None, None, "no URL is known for this source yet")
     latest = latest_rows.get((source.id, source.url))
@@ -103,7 +117,7 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
             Attempt(clock.parse_instant(c["fetched_at"]), c["outcome"], c["reason"] or "") for c in usable)
         classified = Classified(latest["outcome"], latest["reason"] or f"HTTP {latest['http_status']}")
         return SourceState(source, latest, judge_failure(classified, streak, settings.policy), None, None)
-    extraction = ensure_extraction(store, latest["payload_digest"], latest["final_url"])
+    extraction = reads.extraction(latest["payload_digest"], latest["final_url"])
     if extraction is None:
         return SourceState(source, latest, None, None, None, "the archived capture cannot be read")
     page = _page(latest, extraction)
@@ -122,7 +136,7 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
     base_extraction = ensure_extraction(store, base_capture["payload_digest"], base_capture["final_url"])
     if base_extraction is None:
         return SourceState(source, latest, None, page, None, extraction=extraction)
-    change = compare_texts(texts.of(base_extraction)[0], texts.of(extraction)[0], settings.policy)
+    change = compare_texts(reads.texts(base_extraction)[0], reads.texts(extraction)[0], settings.policy)
     return SourceState(source, latest, None, page, _page(base_capture, base_extraction), extraction=extraction,
                        baseline_extraction=base_extraction, change=change)
 
@@ -142,23 +156,42 @@ def _finding(claim_id: str, claim_text: str, state: SourceState, judgement: Judg
     }
 
 
-def _evidence_finding(store: Store, texts: _Texts, state: SourceState, evidence: str) -> EvidenceFinding:
+def _evidence_finding(store: Store, reads: _Reads, state: SourceState, evidence: str) -> EvidenceFinding:
     assert state.extraction is not None
-    match, in_main = _match_in(store, texts, evidence, state.extraction)
+    match, in_main = _match_in(store, reads, evidence, state.extraction)
     baseline_passage = None
     if not match.exact and state.baseline_extraction is not None:
-        baseline_passage = _match_in(store, texts, evidence, state.baseline_extraction)[0].passage
+        baseline_passage = _match_in(store, reads, evidence, state.baseline_extraction)[0].passage
     return EvidenceFinding(match, in_main, baseline_passage)
+
+
+def _with_initial_baselines(claims: ClaimsFile, store: Store, latest_rows: dict[tuple[str, str], dict[str, Any]],
+                            reads: _Reads) -> dict[str, dict[str, Any]]:
+    """Every source's baseline; a source first captured well and readably gets its first successful capture as
+    its baseline here, all of them in one transaction (a first check of thousands of sources sets thousands)."""
+    baselines = store.latest_baselines()
+    unset = []
+    for source in claims.sources.values():
+        latest = latest_rows.get((source.id, source.url or ""))
+        if source.id in baselines or latest is None or latest["outcome"] != OK:
+            continue
+        extraction = reads.extractions.get(latest["payload_digest"])
+        if extraction is not None and extraction["extractor"] == EXTRACTOR_VERSION:
+            unset.append((source.id, latest["url"]))
+    if not unset:
+        return baselines
+    store.set_initial_baselines(unset, by="claimcheck", note="first successful capture")
+    return store.latest_baselines()
 
 
 def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *,
                  network_down: bool) -> list[dict[str, Any]]:
     accepted = store.accepted_evidence()
-    texts = _Texts(store)
     latest_rows = store.latest_usable_captures()
-    baselines = store.latest_baselines()
-    with store.db.atomic():  # a first check sets thousands of initial baselines: one commit, not one each
-        states = {sid: _source_state(store, source, settings, network_down, latest_rows, baselines, texts)
+    reads = _Reads(store, {row["payload_digest"] for row in latest_rows.values() if row["payload_digest"]})
+    baselines = _with_initial_baselines(claims, store, latest_rows, reads)
+    with store.db.atomic():  # the baselines that still need setting, in one commit, not one each
+        states = {sid: _source_state(store, source, settings, network_down, latest_rows, baselines, reads)
                   for sid, source in claims.sources.items()}
     findings = []
     with store.db.atomic():  # the evidence-match cache rows of a whole run, in one transaction
@@ -172,7 +205,7 @@ def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *,
                 else:
                     assert state.page is not None
                     evidence = accepted.get((claim.id, cite.source)) or cite.evidence
-                    found = _evidence_finding(store, texts, state, evidence) if evidence else None
+                    found = _evidence_finding(store, reads, state, evidence) if evidence else None
                     judgement = judge_content(state.source, state.page, state.baseline, settings.policy,
                                               evidence=evidence, found=found, change=state.change)
                 findings.append(_finding(claim.id, claim.text, state, judgement))

@@ -12,7 +12,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,7 @@ from .compression import deflate
 from .errors import NotFound, StoreError, StoreLocked
 
 DB_NAME = "claimcheck.db"
+_IN_CHUNK = 500  # values per "in (...)" query: well under SQLite's limit on bound parameters
 SOFT404_BY_PROBE = "soft-404: the page matches what the site answers for a made-up URL"
 LOCK_NAME = "claimcheck.lock"
 
@@ -393,6 +394,17 @@ class Store:
             self._insert_many("extractions", [row for row, _ in items], "insert or replace")
             self._insert_many("evidence_matches", evidence_matches or [], "insert or replace")
 
+    def extractions_of(self, digests: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """payload digest -> its extraction row, for many payloads at once."""
+        return {row["payload_digest"]: row for row in self._rows_where_in("extractions", "payload_digest", digests)}
+
+    def _rows_where_in(self, table: str, column: str, values: Iterable[str]) -> Iterator[dict[str, Any]]:
+        wanted = list(values)
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start:start + _IN_CHUNK]
+            yield from self.db.query(f"select * from [{table}] where [{column}] in ({','.join('?' * len(chunk))})",
+                                     chunk)
+
     def text(self, digest: str | None) -> str | None:
         if not digest:
             return None
@@ -415,6 +427,25 @@ class Store:
                                              "note": note, "kind": kind}])
             self.audit(by, f"baseline-{kind}", source_id, note, {"capture_id": capture_id}, commit=False)
 
+    def set_initial_baselines(self, sources: list[tuple[str, str]], *, by: str, note: str) -> None:
+        """Give each (source id, URL) its first successful capture of that URL as its baseline, audited, in one
+        transaction."""
+        now = clock.isoformat(clock.now())
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(sources), _IN_CHUNK // 2):
+            chunk = sources[start:start + _IN_CHUNK // 2]
+            pairs = ",".join("(?, ?)" for _ in chunk)
+            rows += self.db.query(
+                f"with wanted(source_id, url) as (values {pairs}) select c.source_id, min(c.id) as capture_id "
+                "from captures c join wanted w on c.source_id = w.source_id and c.url = w.url "
+                "where c.outcome = 'ok' group by c.source_id", [value for pair in chunk for value in pair])
+        with self.db.atomic():
+            self._insert_many("baselines", [{**row, "accepted_at": now, "accepted_by": by, "note": note,
+                                             "kind": "initial"} for row in rows])
+            self._insert_many("audit", [{"at": now, "actor": by, "action": "baseline-initial",
+                                         "target": row["source_id"], "note": note,
+                                         "data": _json({"capture_id": row["capture_id"]})} for row in rows])
+
     def baselines_of(self, source_id: str) -> list[dict[str, Any]]:
         return list(self.db.query("select * from baselines where source_id = ? order by id", [source_id]))
 
@@ -435,6 +466,11 @@ class Store:
         rows = list(self.db.query("select * from evidence_matches where payload_digest = ? and evidence_key = ?",
                                   [payload_digest, evidence_key]))
         return rows[0] if rows else None
+
+    def evidence_matches_of(self, digests: Iterable[str]) -> dict[tuple[str, str], dict[str, Any]]:
+        """(payload digest, evidence key) -> where the passage was found, for many payloads at once."""
+        return {(row["payload_digest"], row["evidence_key"]): row
+                for row in self._rows_where_in("evidence_matches", "payload_digest", digests)}
 
     def add_evidence_match(self, row: dict[str, Any]) -> None:
         with self.db.atomic():

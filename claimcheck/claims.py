@@ -6,12 +6,14 @@ the field, and it collects every problem before it raises, so `lint` can show th
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import re
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -224,10 +226,25 @@ def load_claims(path: str | Path = "claims.yaml", *, check_article: bool = True,
         cached = _cached(path, Path(cache_dir))
         if cached is not None:
             return cached
-    claims = _load_and_validate(path, check_article)
+    with _collector_paused():
+        claims = _load_and_validate(path, check_article)
     if cache_dir is not None and check_article:
         _remember(claims, Path(cache_dir))
     return claims
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Composing a large file allocates a node per scalar, and the cyclic garbage collector kept re-scanning
+    the growing tree: 5,000 sources loaded in 1.1 s with it, 0.5 s without. The tree holds no cycles, so
+    reference counting frees it all the same."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _fingerprint(path: Path, article: Path | None) -> str | None:

@@ -88,7 +88,7 @@ class _Recorder:
         self.evidence = evidence
         self.offload = offload
         self.known: dict[str, KnownPayload] = {}
-        self.pending: list[tuple[FetchResult, dict[str, Any]]] = []
+        self.pending: list[dict[str, Any]] = []  # capture rows, in the order the fetches ended
         self.new_payloads: dict[str, dict[str, Any]] = {}
 
     def _known(self, digest: str) -> None:
@@ -155,7 +155,7 @@ class _Recorder:
                 self.locate(row, meta)
         for hop in result.hops:
             hop.body = b""  # archived: memory stays flat however many sources a run fetches
-        self.pending.append((result, row))
+        self.pending.append(row)
         return (job, row) if job is not None else None
 
     def complete(self, job: PayloadJob, row: dict[str, Any], member: bytes | None) -> None:
@@ -411,7 +411,7 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
 
     try:
         run_fetch(list(by_url), settings.fetch, validators=validators, resolver=settings.resolver,
-                  transport=settings.transport, on_done=on_done)
+                  transport=settings.transport, on_done=on_done, keep_results=False)
         warc.close()
         store_extractions(1)
     except BaseException:
@@ -420,22 +420,26 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    results = [result for result, _ in recorder.pending]
-    network_down = bool(results) and all(r.error_kind in NETWORK_ERROR_KINDS for r in results)
+    pending = recorder.pending
+    network_down = bool(pending) and all(row["error_kind"] in NETWORK_ERROR_KINDS for row in pending)
 
+    stored = store.extractions_of({row["payload_digest"] for row in pending if row.get("payload_digest")})
     extractions: dict[str, dict[str, Any] | None] = {}
-    for result, row in recorder.pending:
-        if row.get("payload_digest"):
-            extractions[result.url] = ensure_extraction(store, row["payload_digest"], row["final_url"],
-                                                        recorder.new_payloads, max_body=settings.fetch.max_body)
+    for row in pending:
+        digest = row.get("payload_digest")
+        if digest:
+            known = stored.get(digest)
+            extractions[row["url"]] = known if known is not None and known["extractor"] == EXTRACTOR_VERSION else \
+                ensure_extraction(store, digest, row["final_url"], recorder.new_payloads,
+                                  max_body=settings.fetch.max_body)
     like_made_up = set() if network_down or not settings.probe_soft404 else _soft404_probes(
-        store, settings, [(row, extractions.get(result.url)) for result, row in recorder.pending
+        store, settings, [(row, extractions.get(row["url"])) for row in pending
                           if row.get("http_status") == 200 and row.get("payload_digest") in recorder.new_payloads])
 
     earlier_soft404s = store.soft404s_by_probe() if not network_down else set()
     rows: list[dict[str, Any]] = []
-    for result, row in recorder.pending:
-        extraction = extractions.get(result.url)
+    for row in pending:
+        extraction = extractions.get(row["url"])
         if network_down:
             classified = Classified(NETWORK, "the network was down")
         else:
@@ -444,8 +448,8 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
                 (row.get("payload_digest"), row["final_url"]) in earlier_soft404s
                 and row["payload_digest"] not in recorder.new_payloads)
             classified = _classify_row(row, extraction, soft404=soft404)
-        for source in by_url[result.url]:
+        for source in by_url[row["url"]]:
             rows.append({**row, "run_id": run_id, "source_id": source.id, "outcome": classified.outcome,
                          "reason": classified.reason})
     store.add_captures(rows, list(recorder.new_payloads.values()))
-    return FetchOutcome(run_id, network_down, len(results))
+    return FetchOutcome(run_id, network_down, len(pending))

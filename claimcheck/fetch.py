@@ -12,7 +12,8 @@ import asyncio
 import sys
 import time
 import zlib
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -240,38 +241,68 @@ class Fetcher:
         self._gates: dict[str, _HostGate] = {}
         self._extra_headers: dict[str, dict[str, str]] = {}
 
-    def _gate(self, url: str) -> _HostGate:
+    @staticmethod
+    def _host(url: str) -> str:
         parts = urlsplit(url)
         # A host is a name and a port: another port is usually another server (and the benchmark's hosts).
-        host = f"{(parts.hostname or '').lower()}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+        return f"{(parts.hostname or '').lower()}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+
+    def _gate(self, url: str) -> _HostGate:
+        host = self._host(url)
         gate = self._gates.get(host)
         if gate is None:
             gate = self._gates[host] = _HostGate(self.options.host_concurrency, self.options.host_request_interval)
         return gate
 
+    def _interleaved(self, urls: Iterable[str]) -> Iterator[str]:
+        """Each URL once, hosts taken in turn (A1 B1 C1 A2 B2 A3 ...), so that the fetch lanes spread over the
+        hosts instead of queueing behind the first host's politeness limits."""
+        by_host: dict[str, deque[str]] = {}
+        for url in dict.fromkeys(urls):
+            by_host.setdefault(self._host(url), deque()).append(url)
+        queues = deque(by_host.values())
+        while queues:
+            queue = queues.popleft()
+            yield queue.popleft()
+            if queue:
+                queues.append(queue)
+
     async def fetch_all(self, urls: Sequence[str], validators: dict[str, Validators] | None = None,
                         on_done: OnDone | None = None,
-                        headers: dict[str, dict[str, str]] | None = None) -> dict[str, FetchResult]:
-        """Fetch each URL once; `headers` adds request headers per URL (e.g. Accept-Datetime)."""
+                        headers: dict[str, dict[str, str]] | None = None, *,
+                        keep_results: bool = True) -> dict[str, FetchResult]:
+        """Fetch each URL once; `headers` adds request headers per URL (e.g. Accept-Datetime). With
+        `keep_results=False`, results go to `on_done` only and the returned dict is empty, so that a run's
+        memory does not grow with its number of URLs."""
         validators = validators or {}
         self._extra_headers = headers or {}
         slots = asyncio.Semaphore(self.options.max_concurrency)
         results: dict[str, FetchResult] = {}
+        pending = self._interleaved(urls)
         async with Session(self.options, self._guard, self._transport) as client:
-            async def one(url: str) -> None:
-                results[url] = await self._fetch_politely(client, slots, url, validators, on_done)
+            async def lane() -> None:
+                # A fixed number of lanes, each taking the next URL when it is done: a task per URL would
+                # hold thousands of waiting tasks (about 1.7 KB each) for a run of thousands of sources.
+                for url in pending:
+                    result = await self._fetch_politely(client, slots, url, validators, on_done)
+                    if keep_results:
+                        results[url] = result
 
-            tasks = [asyncio.ensure_future(one(url)) for url in dict.fromkeys(urls)]
+            lanes = [asyncio.ensure_future(lane()) for _ in range(self._lane_count(len(urls)))]
             try:
-                await asyncio.gather(*tasks)
+                await asyncio.gather(*lanes)
             except BaseException:
                 # A failure outside the fetches (the archive cannot be written) stops the run: the other
                 # fetches are cancelled and drained, so nothing is left running or unreported.
-                for task in tasks:
+                for task in lanes:
                     task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
+                await asyncio.gather(*lanes, return_exceptions=True)
                 raise
         return results
+
+    def _lane_count(self, urls: int) -> int:
+        """Enough lanes to keep every global slot busy while others wait on their host's politeness."""
+        return max(1, min(urls, 2 * self.options.max_concurrency))
 
     async def _fetch_politely(self, client: Session, slots: asyncio.Semaphore, url: str,
                               validators: dict[str, Validators], on_done: OnDone | None) -> FetchResult:
@@ -423,7 +454,8 @@ def run_fetch(urls: Iterable[str], options: FetchOptions = FetchOptions(), *,
               validators: dict[str, Validators] | None = None, resolver: Resolver = system_resolver,
               transport: httpx.AsyncBaseTransport | None = None,
               on_done: OnDone | None = None,
-              headers: dict[str, dict[str, str]] | None = None) -> dict[str, FetchResult]:
+              headers: dict[str, dict[str, str]] | None = None,
+              keep_results: bool = True) -> dict[str, FetchResult]:
     """Fetch every URL once (synchronous entry point)."""
     fetcher = Fetcher(options, resolver=resolver, transport=transport)
-    return asyncio.run(fetcher.fetch_all(list(urls), validators, on_done, headers))
+    return asyncio.run(fetcher.fetch_all(list(urls), validators, on_done, headers, keep_results=keep_results))

@@ -12,7 +12,7 @@ from conftest import Runner, by_source
 from world import Route, Site
 
 from claimcheck.errors import BodyTooLarge
-from claimcheck.fetch import FetchOptions, decode_content, run_fetch
+from claimcheck.fetch import FetchOptions, FetchResult, decode_content, run_fetch
 from claimcheck.netguard import address_refusal, static_resolver
 
 PUBLIC = static_resolver({"news.example.com": ["93.184.216.34"]})
@@ -163,6 +163,36 @@ def test_hosts_are_served_side_by_side_not_one_after_another() -> None:
         assert all(r.status == 200 for r in results.values())
         assert arrivals.index(second.url("/b0")) < arrivals.index(first.url("/a5"))
         assert len(first.requests) == len(second.requests) == 6
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_run_holds_a_bounded_number_of_tasks_and_takes_hosts_in_turn() -> None:
+    """A run of many URLs keeps a fixed set of fetch lanes, not a task per URL, and the lanes take the hosts in
+    turn: URLs listed host by host still start side by side."""
+    import asyncio
+
+    first, second = Site(), Site()
+    try:
+        for i in range(40):
+            first.page(f"/a{i}", "<h1>a</h1>")
+            second.page(f"/b{i}", "<h1>b</h1>")
+        urls = [first.url(f"/a{i}") for i in range(40)] + [second.url(f"/b{i}") for i in range(40)]
+        options = FetchOptions(allow_private=True, max_concurrency=4, host_concurrency=2, host_request_interval=0)
+        tasks_seen: list[int] = []
+        order: list[str] = []
+
+        def on_done(result: FetchResult) -> None:
+            tasks_seen.append(len(asyncio.all_tasks()))
+            order.append(result.url)
+
+        results = run_fetch(urls, options, on_done=on_done)
+        assert len(results) == 80 and all(r.status == 200 for r in results.values())
+        assert max(tasks_seen) <= 2 * options.max_concurrency + 1  # the lanes, and the run itself
+        assert {url.split("/")[2] for url in order[:4]} == {first.url("/").split("/")[2], second.url("/").split("/")[2]}
+        # Results can go to the callback only, for runs whose memory must not grow with their size.
+        assert run_fetch(urls[:3], options, keep_results=False) == {}
     finally:
         first.close()
         second.close()

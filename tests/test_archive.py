@@ -176,3 +176,38 @@ def test_large_runs_extract_in_worker_processes(tmp_path: Path, site: Site) -> N
             assert f"Packaging fact number {number} is stated".encode() in body
     # ... and found the cited passages while the text was at hand: judging read them from the store.
     assert db.execute("select count(*), min(exact) from evidence_matches").fetchone() == (n, 1)
+
+
+def test_payload_batches_deliver_each_result_and_each_failure() -> None:
+    """New payloads go to the workers in batches; every job gets its own result, a partial batch leaves after
+    a moment, and a batch that fails fails each of its jobs (the run then stops, as with one job)."""
+    import asyncio
+    import concurrent.futures
+    from datetime import date
+
+    import pytest
+
+    from claimcheck import capture
+    from claimcheck.capture import PayloadJob, _Batches
+
+    def job(i: int) -> PayloadJob:
+        page = f"<html><head><title>Page {i}</title></head><body><p>Fact {i} is here.</p></body></html>"
+        return PayloadJob(f"sha1:{i}", page.encode(), {"content-type": "text/html"}, f"http://example.org/{i}",
+                          None, (f"Fact {i} is here",))
+
+    async def run(count: int) -> list[capture.PreparedPayload]:
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            batches = _Batches(pool, 1 << 20, date(2026, 11, 26))
+            return await asyncio.gather(*(batches.submit(job(i)) for i in range(count)))
+
+    prepared = asyncio.run(run(_Batches.SIZE * 2 + 3))  # two full batches and a partial one
+    assert [p.extraction["title"] for p in prepared] == [f"Page {i}" for i in range(_Batches.SIZE * 2 + 3)]
+    assert all(p.matches[0]["exact"] == 1 for p in prepared)
+
+    def broken(*_: object) -> None:
+        raise MemoryError("worker ran out")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(capture, "prepare_payloads", broken)
+        with pytest.raises(MemoryError):
+            asyncio.run(run(3))

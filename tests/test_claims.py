@@ -97,6 +97,30 @@ def test_each_problem_names_file_line_and_field(tmp_path: Path, change: tuple[st
     assert found[0].startswith(str(tmp_path / "claims.yaml") + ":")
 
 
+def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
+    """The collector is paused while a file is composed, and restored however the loading ends."""
+    import gc
+
+    from claimcheck.errors import ClaimsFileError
+
+    path = tmp_path / "claims.yaml"
+    path.write_text(GOOD)
+    assert gc.isenabled()
+    load_claims(path)
+    assert gc.isenabled()
+    path.write_text(GOOD.replace("    title: A title\n", ""))
+    with pytest.raises(ClaimsFileError):
+        load_claims(path)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        path.write_text(GOOD)
+        load_claims(path)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+
+
 def test_duplicate_ids(tmp_path: Path) -> None:
     text = GOOD + "  - id: c1\n    text: TSMC's CoWoS family is one of the best-known examples.\n    cites: [s1]\n"
     text = text.replace("claims:\n", "  s1:\n    publisher: Q\n    title: Again\nclaims:\n")

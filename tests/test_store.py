@@ -86,3 +86,34 @@ def test_texts_are_packed_and_plain_ones_from_older_stores_still_read(run: Runne
     code, document = run.json("--offline", now="2026-11-26T12:00:00Z")
     assert code == 0
     assert {s["verdict"] for c in document["claims"] for s in c["sources"]} <= {"verified", "unchecked"}
+
+
+def test_initial_baselines_are_the_first_good_captures_and_are_audited(run: Runner, world: Site) -> None:
+    """A first check sets every source's baseline in one statement: the first successful capture of its URL."""
+    run("check")
+    run("check", now="2026-11-26T12:00:00Z")
+    db = sqlite3.connect(run.store / "claimcheck.db")
+    baselines = dict(db.execute("select source_id, capture_id from baselines where kind = 'initial'").fetchall())
+    first_ok = dict(db.execute("select source_id, min(id) from captures where outcome = 'ok' "
+                               "group by source_id").fetchall())
+    assert baselines == first_ok and len(baselines) == 5  # set once, on the first check, not again
+    audited = db.execute("select target, data from audit where action = 'baseline-initial'").fetchall()
+    assert sorted(target for target, _ in audited) == sorted(baselines)
+    assert all(f'"capture_id": {baselines[target]}' in data for target, data in audited)
+
+
+def test_bulk_reads_cover_more_values_than_one_query_takes(tmp_path: Path) -> None:
+    """Reads by many digests are split into queries of a few hundred values; none is lost at the seams."""
+    from claimcheck.store import _IN_CHUNK
+
+    with Store(tmp_path / "store") as store:
+        digests = [f"sha1:{i:06d}" for i in range(2 * _IN_CHUNK + 7)]
+        rows = [({"payload_digest": d, "extractor": EXTRACTOR_VERSION, "kind": "html", "title": d, "signals": "{}"},
+                 {}) for d in digests]
+        matches = [{"payload_digest": d, "evidence_key": "k", "extractor": EXTRACTOR_VERSION, "score": 1.0,
+                    "start": 0, "end": 1, "passage": "p", "exact": 1, "in_main_text": 1} for d in digests]
+        store.add_extractions(rows, matches)
+        found = store.extractions_of(set(digests) | {"sha1:missing"})
+        assert sorted(found) == digests and found[digests[-1]]["title"] == digests[-1]
+        assert sorted(store.evidence_matches_of(digests)) == [(d, "k") for d in digests]
+        assert store.extractions_of([]) == {}

@@ -233,8 +233,12 @@ def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, fa
         if outcome.network_down:
             click.echo("claimcheck: the network is unreachable: every source failed to connect. Nothing is flagged; "
                        "verdicts come from the archive.", err=True)
-        _render(store, outcome.run_id, fmt, output)
-    ctx.exit(exit_code_for(outcome.verdicts, fail_on, outcome.network_down))
+        # The report reads the findings back from the store: the run's own copy is let go first, so that a
+        # run of thousands of sources never holds two.
+        run_id, network_down, verdicts = outcome.run_id, outcome.network_down, outcome.verdicts
+        del outcome
+        _render(store, run_id, fmt, output)
+    ctx.exit(exit_code_for(verdicts, fail_on, network_down))
 
 
 @cli.command()

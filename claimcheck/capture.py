@@ -448,8 +448,11 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
                 (row.get("payload_digest"), row["final_url"]) in earlier_soft404s
                 and row["payload_digest"] not in recorder.new_payloads)
             classified = _classify_row(row, extraction, soft404=soft404)
-        for source in by_url[row["url"]]:
-            rows.append({**row, "run_id": run_id, "source_id": source.id, "outcome": classified.outcome,
-                         "reason": classified.reason})
+        cited_by = by_url[row["url"]]
+        for number, source in enumerate(cited_by):
+            # The row itself for the last source citing the URL (usually the only one): no copy per source.
+            capture = row if number == len(cited_by) - 1 else dict(row)
+            capture.update(run_id=run_id, source_id=source.id, outcome=classified.outcome, reason=classified.reason)
+            rows.append(capture)
     store.add_captures(rows, list(recorder.new_payloads.values()))
     return FetchOutcome(run_id, network_down, len(pending))

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import ARTICLE, REPO
 from hypothesis import HealthCheck, given, settings
@@ -119,6 +120,66 @@ def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+SOURCES_PART = GOOD[GOOD.index("sources:"):GOOD.index("claims:")]
+CLAIMS_PART = GOOD[GOOD.index("claims:"):]
+ARTICLE_PART = GOOD[:GOOD.index("sources:")]
+SHAPES = {
+    "usual": GOOD,
+    "no article": SOURCES_PART + CLAIMS_PART,
+    "claims first": ARTICLE_PART + CLAIMS_PART + SOURCES_PART,
+    "article last": SOURCES_PART + CLAIMS_PART + ARTICLE_PART,
+    "sources twice": ARTICLE_PART + SOURCES_PART + SOURCES_PART.replace("A title", "Another") + CLAIMS_PART,
+    "unknown key": GOOD + "extra: 1\n",
+    "no claims": ARTICLE_PART + SOURCES_PART,
+    "second document": GOOD + "---\nsources: {}\n",
+    "anchored sources": GOOD.replace("sources:\n", "sources: &all\n"),
+    "shorthand cite": GOOD + "  - id: c2\n    text: TSMC's CoWoS family is one of the best-known examples.\n"
+                      "    cites: [s1]\n",
+    "aliased evidence": GOOD.replace("evidence: some words", "evidence: &words some words")
+                        + "  - id: c2\n    text: TSMC's CoWoS family is one of the best-known examples.\n"
+                          "    cites:\n      - source: s1\n        evidence: *words\n",
+    "flow sources": ARTICLE_PART + "sources: {s1: {publisher: P, title: A title}}\n" + CLAIMS_PART,
+    "sources a list": ARTICLE_PART + "sources:\n  - s1\n" + CLAIMS_PART,
+    "bad date": GOOD.replace("November 2025", "sometime soon"),
+    "unknown source": GOOD.replace("- source: s1", "- source: s9"),
+    "broken YAML late": GOOD + "  - id: [unclosed\n",
+    "non-string key": ARTICLE_PART + "sources:\n  [a, b]: {publisher: P, title: T}\n" + CLAIMS_PART,
+    "tagged claims": GOOD.replace("claims:\n", "claims: !!seq\n"),
+}
+
+
+STREAMED = {"usual", "no article", "shorthand cite", "aliased evidence", "bad date", "unknown source", "flow sources",
+            "non-string key"}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_streaming_and_whole_tree_validation_agree(tmp_path: Path, shape: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file in the usual shape is validated as it is read, one source or claim composed at a time; every
+    other shape falls back to the whole tree. Either way the result, or every problem, is the same."""
+    from claimcheck import claims as claims_module
+
+    path = tmp_path / "claims.yaml"
+    path.write_text(SHAPES[shape])
+
+    def outcome() -> object:
+        try:
+            return load_claims(path)
+        except ClaimsFileError as error:
+            return [str(p) for p in error.problems]
+
+    try:
+        took_the_stream = claims_module._stream_validate(path, path.read_text(), True) is not None
+    except ClaimsFileError:
+        took_the_stream = True
+    except yaml.YAMLError:
+        took_the_stream = False
+    assert took_the_stream == (shape in STREAMED)
+    streamed = outcome()
+    monkeypatch.setattr(claims_module, "_stream_validate", lambda *args: None)
+    assert streamed == outcome()
 
 
 def test_duplicate_ids(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ from typing import Any
 
 from . import clock
 from .capture import ensure_extraction
-from .extract import EXTRACTOR_VERSION
 from .check import (
     NETWORK,
     OK,
@@ -32,6 +31,7 @@ from .check import (
 )
 from .claims import ClaimsFile, Source
 from .dates import FuzzyDate
+from .extract import EXTRACTOR_VERSION
 from .fetch import run_fetch
 from .match import Match
 from .memento import accept_datetime, memento_from, timegate_url
@@ -73,11 +73,13 @@ class _Reads:
 
 def _match_in(store: Store, reads: _Reads, evidence: str, extraction: dict[str, Any]) -> tuple[Match, bool]:
     """Where the evidence is in a payload: computed once per (payload, passage), then read from the store."""
-    cached = reads.evidence_match(extraction["payload_digest"], evidence_key(evidence))
+    key = evidence_key(evidence)
+    cached = reads.evidence_match(extraction["payload_digest"], key)
     if not cached or cached["extractor"] != extraction["extractor"]:
         text, full_text = reads.texts(extraction)
         cached = evidence_match_row(extraction["payload_digest"], extraction["extractor"], evidence, text, full_text)
         store.add_evidence_match(cached)
+        reads.matches[extraction["payload_digest"], key] = cached
     return (Match(cached["score"], cached["start"], cached["end"], cached["passage"], bool(cached["exact"])),
             bool(cached["in_main_text"]))
 

@@ -228,11 +228,19 @@ def _payload_location(store: Store, digest: str, fresh: dict[str, dict[str, Any]
     return fresh.get(digest) or store.payload(digest)
 
 
+def is_current(extraction: dict[str, Any] | None) -> bool:
+    """An extraction made by this extractor (an older one is recomputed from the archive)."""
+    return extraction is not None and extraction["extractor"] == EXTRACTOR_VERSION
+
+
 def ensure_extraction(store: Store, digest: str, url: str, fresh: dict[str, dict[str, Any]] | None = None,
-                      *, max_body: int = FetchOptions.max_body) -> dict[str, Any] | None:
-    """The stored extraction of a payload, computed from the archived record if missing or outdated."""
-    existing = store.extraction(digest)
-    if existing and existing["extractor"] == EXTRACTOR_VERSION:
+                      *, max_body: int = FetchOptions.max_body,
+                      stored: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """The stored extraction of a payload, computed from the archived record if missing or outdated.
+    `stored`: extractions already read in bulk (`Store.extractions_of`), so that no query is made again; a
+    recomputed one replaces its outdated entry there."""
+    existing = stored[digest] if stored is not None and digest in stored else store.extraction(digest)
+    if is_current(existing):
         return existing
     if digest == EMPTY_PAYLOAD:  # never stored as a payload: there is nothing to read back
         raw, header_map = b"", {}
@@ -244,6 +252,8 @@ def ensure_extraction(store: Store, digest: str, url: str, fresh: dict[str, dict
         header_map = _header_map(headers)
     row, texts = extraction_record(digest, raw, header_map, url, max_body, clock.now().date())
     store.add_extraction(row, texts)
+    if stored is not None:
+        stored[digest] = row
     return row
 
 
@@ -426,12 +436,10 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     stored = store.extractions_of({row["payload_digest"] for row in pending if row.get("payload_digest")})
     extractions: dict[str, dict[str, Any] | None] = {}
     for row in pending:
-        digest = row.get("payload_digest")
-        if digest:
-            known = stored.get(digest)
-            extractions[row["url"]] = known if known is not None and known["extractor"] == EXTRACTOR_VERSION else \
-                ensure_extraction(store, digest, row["final_url"], recorder.new_payloads,
-                                  max_body=settings.fetch.max_body)
+        if row.get("payload_digest"):
+            extractions[row["url"]] = ensure_extraction(store, row["payload_digest"], row["final_url"],
+                                                        recorder.new_payloads, max_body=settings.fetch.max_body,
+                                                        stored=stored)
     like_made_up = set() if network_down or not settings.probe_soft404 else _soft404_probes(
         store, settings, [(row, extractions.get(row["url"])) for row in pending
                           if row.get("http_status") == 200 and row.get("payload_digest") in recorder.new_payloads])

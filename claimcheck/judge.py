@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from . import clock
-from .capture import ensure_extraction
+from .capture import ensure_extraction, is_current
 from .check import (
     NETWORK,
     OK,
@@ -31,7 +31,6 @@ from .check import (
 )
 from .claims import ClaimsFile, Source
 from .dates import FuzzyDate
-from .extract import EXTRACTOR_VERSION
 from .fetch import run_fetch
 from .match import Match
 from .memento import accept_datetime, memento_from, timegate_url
@@ -58,10 +57,7 @@ class _Reads:
         self.matches = store.evidence_matches_of(digests)
 
     def extraction(self, digest: str, url: str) -> dict[str, Any] | None:
-        row = self.extractions.get(digest)
-        if row is not None and row["extractor"] == EXTRACTOR_VERSION:
-            return row
-        return ensure_extraction(self.store, digest, url)
+        return ensure_extraction(self.store, digest, url, stored=self.extractions)
 
     def evidence_match(self, digest: str, key: str) -> dict[str, Any] | None:
         return self.matches.get((digest, key)) or self.store.evidence_match(digest, key)
@@ -177,8 +173,7 @@ def _with_initial_baselines(claims: ClaimsFile, store: Store, latest_rows: dict[
         latest = latest_rows.get((source.id, source.url or ""))
         if source.id in baselines or latest is None or latest["outcome"] != OK:
             continue
-        extraction = reads.extractions.get(latest["payload_digest"])
-        if extraction is not None and extraction["extractor"] == EXTRACTOR_VERSION:
+        if is_current(reads.extractions.get(latest["payload_digest"])):
             unset.append((source.id, latest["url"]))
     if not unset:
         return baselines

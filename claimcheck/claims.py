@@ -33,7 +33,7 @@ except (AttributeError, ImportError):  # pragma: no cover - PyYAML built without
 
 class _ItemComposer(yaml.composer.Composer, _Events, yaml.resolver.Resolver):
     """libyaml's events, composed into nodes by PyYAML's composer one source or claim at a time: a file of
-    10,000 sources composed whole held about 75 MB of nodes at once, and loads no faster."""
+    10,000 sources composed whole peaked 63 MB higher (153 MB against 90 MB), and loaded no faster."""
 
     def __init__(self, text: str) -> None:
         _Events.__init__(self, text)

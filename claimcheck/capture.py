@@ -304,7 +304,7 @@ def _extraction_pool() -> concurrent.futures.ProcessPoolExecutor:
 
     forkserver, not fork: forking a process that runs an event loop and threads is unsafe."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["claimcheck.capture"])
+    context.set_forkserver_preload(["claimcheck.capture", "bs4.dammit"])
     return concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=context)
 
 

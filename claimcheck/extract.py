@@ -19,7 +19,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 
-from bs4.dammit import UnicodeDammit
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -117,6 +116,8 @@ def decode_html(body: bytes, content_type: str) -> str:
     declared = _charset(content_type)
     # After the declarations: UTF-8, then windows-1252, the web's de facto default for mislabelled
     # Western pages (WHATWG), before statistical sniffing, which guesses worst on short pages.
+    from bs4.dammit import UnicodeDammit  # here: importing bs4 is a tenth of a second of every run's start-up
+
     dammit = UnicodeDammit(body, known_definite_encodings=[declared] if declared else [],
                            user_encodings=["utf-8", "windows-1252"], is_html=True)
     if dammit.unicode_markup is not None:

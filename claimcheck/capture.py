@@ -250,18 +250,11 @@ def ensure_extraction(store: Store, digest: str, url: str, fresh: dict[str, dict
             return None
         raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
         header_map = _header_map(headers)
-    row, texts = extraction_record(digest, raw, header_map, url, max_body, clock.now().date())
+    row, texts, _ = _extraction(digest, raw, header_map, url, max_body, clock.now().date())
     store.add_extraction(row, texts)
     if stored is not None:
         stored[digest] = row
     return row
-
-
-def extraction_record(digest: str, raw: bytes, header_map: dict[str, str], url: str, max_body: int,
-                      today: date) -> tuple[dict[str, Any], dict[str, str | bytes]]:
-    """The extraction row and texts of a payload."""
-    row, texts, _ = _extraction(digest, raw, header_map, url, max_body, today)
-    return row, texts
 
 
 def _extraction(digest: str, raw: bytes, header_map: dict[str, str], url: str, max_body: int,

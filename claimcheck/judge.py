@@ -121,10 +121,7 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
     page = _page(latest, extraction)
     baseline_row = baselines.get(source.id)
     if baseline_row is None:
-        first_ok = store.first_ok_capture(source.id, source.url)
-        assert first_ok is not None
-        store.set_baseline(source.id, first_ok["id"], by="claimcheck", note="first successful capture",
-                           kind="initial")
+        store.set_initial_baselines([(source.id, source.url)], by=_BASELINE_BY, note=_BASELINE_NOTE)
         baseline_row = store.latest_baselines_of([source.id])[source.id]
     if baseline_row["capture_payload_digest"] == latest["payload_digest"]:
         # The same payload as the baseline: nothing changed, and no text needs reading.
@@ -163,6 +160,10 @@ def _evidence_finding(store: Store, reads: _Reads, state: SourceState, evidence:
     return EvidenceFinding(match, in_main, baseline_passage)
 
 
+_BASELINE_BY = "claimcheck"
+_BASELINE_NOTE = "first successful capture"
+
+
 def _with_initial_baselines(claims: ClaimsFile, store: Store, latest_rows: dict[tuple[str, str], dict[str, Any]],
                             reads: _Reads) -> dict[str, dict[str, Any]]:
     """Every source's baseline; a source first captured well and readably gets its first successful capture as
@@ -177,7 +178,7 @@ def _with_initial_baselines(claims: ClaimsFile, store: Store, latest_rows: dict[
             unset.append((source.id, latest["url"]))
     if not unset:
         return baselines
-    store.set_initial_baselines(unset, by="claimcheck", note="first successful capture")
+    store.set_initial_baselines(unset, by=_BASELINE_BY, note=_BASELINE_NOTE)
     return store.latest_baselines()
 
 

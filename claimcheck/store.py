@@ -348,11 +348,6 @@ class Store:
             "join captures c on c.id = b.capture_id", params)
         return {row["source_id"]: row for row in rows}
 
-    def first_ok_capture(self, source_id: str, url: str) -> dict[str, Any] | None:
-        rows = list(self.db.query("select * from captures where source_id = ? and url = ? and outcome = 'ok' "
-                                  "order by id limit 1", [source_id, url]))
-        return rows[0] if rows else None
-
     def captures_of(self, source_id: str) -> list[dict[str, Any]]:
         return list(self.db.query("select * from captures where source_id = ? order by fetched_at, id",
                                   [source_id]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -135,17 +135,22 @@ def _settings(kwargs: dict[str, Any], progress: _Progress, **extra: Any) -> RunS
                        probe_soft404=not kwargs["no_probe"], **extra)
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(pieces: Iterable[str], output: str | None) -> None:
+    """The report to stdout, or to a file that appears whole or not at all, a piece at a time."""
     if not output or output == "-":
-        click.echo(text, nl=False)
+        for piece in pieces:
+            click.echo(piece, nl=False)
         return
     target = Path(output)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        with temporary.open("w", encoding="utf-8") as stream:
+            stream.writelines(pieces)
         os.replace(temporary, target)
     except OSError as exc:
         raise ClaimcheckError(f"cannot write the report to {output}: {exc.strerror or exc}") from None
+    finally:
+        temporary.unlink(missing_ok=True)  # a report cut short, by a full disk or anything else
 
 
 def _render(store: Store, run_id: int, fmt: str, output: str | None) -> None:
@@ -226,19 +231,16 @@ def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, fa
     progress = _Progress("checking", kwargs["quiet"])
     with _store(ctx) as store:
         try:
+            # The findings are not kept: the report reads them back from the store, a claim at a time.
             outcome = check_claims(claims, store, _settings(kwargs, progress, policy=policy, offline=offline,
-                                                            timegate=gate))
+                                                            timegate=gate), keep_findings=False)
         finally:
             progress.close()
         if outcome.network_down:
             click.echo("claimcheck: the network is unreachable: every source failed to connect. Nothing is flagged; "
                        "verdicts come from the archive.", err=True)
-        # The report reads the findings back from the store: the run's own copy is let go first, so that a
-        # run of thousands of sources never holds two.
-        run_id, network_down, verdicts = outcome.run_id, outcome.network_down, outcome.verdicts
-        del outcome
-        _render(store, run_id, fmt, output)
-    ctx.exit(exit_code_for(verdicts, fail_on, network_down))
+        _render(store, outcome.run_id, fmt, output)
+    ctx.exit(exit_code_for(outcome.verdicts_seen, fail_on, outcome.network_down))
 
 
 @cli.command()

@@ -8,6 +8,7 @@ them. It also looks up archived copies (Memento) for what is gone.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,7 +30,7 @@ from .check import (
     evidence_key,
     evidence_match_row,
 )
-from .claims import ClaimsFile, Source
+from .claims import Claim, ClaimsFile, Source
 from .dates import FuzzyDate
 from .fetch import run_fetch
 from .match import Match
@@ -164,13 +165,15 @@ _BASELINE_BY = "claimcheck"
 _BASELINE_NOTE = "first successful capture"
 
 
-def _with_initial_baselines(claims: ClaimsFile, store: Store, latest_rows: dict[tuple[str, str], dict[str, Any]],
+def _with_initial_baselines(sources: list[Source], store: Store,
+                            latest_rows: dict[tuple[str, str], dict[str, Any]],
                             reads: _Reads) -> dict[str, dict[str, Any]]:
-    """Every source's baseline; a source first captured well and readably gets its first successful capture as
-    its baseline here, all of them in one transaction (a first check of thousands of sources sets thousands)."""
-    baselines = store.latest_baselines()
+    """These sources' baselines; a source first captured well and readably gets its first successful capture
+    as its baseline here, all of them in one transaction (a first check of thousands of sources sets thousands)."""
+    ids = [source.id for source in sources]
+    baselines = store.latest_baselines_of(ids)
     unset = []
-    for source in claims.sources.values():
+    for source in sources:
         latest = latest_rows.get((source.id, source.url or ""))
         if source.id in baselines or latest is None or latest["outcome"] != OK:
             continue
@@ -179,35 +182,88 @@ def _with_initial_baselines(claims: ClaimsFile, store: Store, latest_rows: dict[
     if not unset:
         return baselines
     store.set_initial_baselines(unset, by=_BASELINE_BY, note=_BASELINE_NOTE)
-    return store.latest_baselines()
+    return store.latest_baselines_of(ids)
+
+
+def _states(store: Store, sources: list[Source], settings: RunSettings,
+            network_down: bool) -> tuple[dict[str, SourceState], _Reads]:
+    """The states of some sources, from a few queries for all of them, and what was read for them."""
+    latest_rows = store.latest_usable_captures(source.id for source in sources)
+    reads = _Reads(store, {row["payload_digest"] for row in latest_rows.values() if row["payload_digest"]})
+    baselines = _with_initial_baselines(sources, store, latest_rows, reads)
+    with store.db.atomic():  # the baselines that still need setting, in one commit, not one each
+        return {source.id: _source_state(store, source, settings, network_down, latest_rows, baselines, reads)
+                for source in sources}, reads
+
+
+JUDGE_CHUNK = 500  # sources whose state is held at once: the memory of judging does not grow with the file
+
+
+def judge_in_chunks(claims: ClaimsFile, store: Store, settings: RunSettings, *,
+                    network_down: bool) -> Iterator[list[dict[str, Any]]]:
+    """The findings of every (claim, cited source) pair, in the claims file's order, a chunk of claims at a time.
+
+    A source's state is gathered once, with those of up to JUDGE_CHUNK other sources, and let go after the
+    last claim that cites it, so a run over tens of thousands of sources holds a chunk's worth, not the run's.
+    Sources no claim cites are judged too, last (their first good capture becomes their baseline)."""
+    accepted = store.accepted_evidence()
+    last_use: dict[str, int] = {}
+    for index, claim in enumerate(claims.claims):
+        for cite in claim.cites:
+            last_use[cite.source] = index
+    states: dict[str, SourceState] = {}
+    wanted: dict[str, None] = {}  # sources cited by the claims waiting, whose state is not held yet
+    waiting: list[tuple[int, Claim]] = []
+
+    def judged() -> list[dict[str, Any]]:
+        # A state kept from an earlier chunk reads its evidence matches one by one (reads falls back to the store).
+        new_states, reads = _states(store, [claims.sources[sid] for sid in wanted], settings, network_down)
+        states.update(new_states)
+        wanted.clear()
+        findings = []
+        with store.db.atomic():  # the evidence-match cache rows of a chunk, in one transaction
+            for _, claim in waiting:
+                for cite in claim.cites:
+                    findings.append(_judged_cite(store, reads, claim, cite.source, cite.evidence,
+                                                 states[cite.source], accepted, settings))
+        done = waiting[-1][0]
+        for sid in [sid for sid in states if last_use[sid] <= done]:
+            del states[sid]
+        waiting.clear()
+        return findings
+
+    for index, claim in enumerate(claims.claims):
+        waiting.append((index, claim))
+        wanted.update((cite.source, None) for cite in claim.cites if cite.source not in states)
+        if len(wanted) >= JUDGE_CHUNK:
+            yield judged()
+    if waiting:
+        yield judged()
+    uncited = [source for sid, source in claims.sources.items() if sid not in last_use]
+    for start in range(0, len(uncited), JUDGE_CHUNK):
+        _states(store, uncited[start:start + JUDGE_CHUNK], settings, network_down)
+
+
+def _judged_cite(store: Store, reads: _Reads, claim: Claim, source_id: str, cited_evidence: str | None,
+                 state: SourceState, accepted: dict[tuple[str, str], str], settings: RunSettings) -> dict[str, Any]:
+    if state.unchecked_reason:
+        judgement = Judgement(Verdict.UNCHECKED, state.unchecked_reason)
+    elif state.failure:
+        judgement = state.failure
+    else:
+        assert state.page is not None and state.extraction is not None
+        evidence = accepted.get((claim.id, source_id)) or cited_evidence
+        found = _evidence_finding(store, reads, state, evidence) if evidence else None
+        judgement = judge_content(state.source, state.page, state.baseline, settings.policy,
+                                  evidence=evidence, found=found, change=state.change)
+    return _finding(claim.id, claim.text, state, judgement)
 
 
 def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *,
                  network_down: bool) -> list[dict[str, Any]]:
-    accepted = store.accepted_evidence()
-    latest_rows = store.latest_usable_captures()
-    reads = _Reads(store, {row["payload_digest"] for row in latest_rows.values() if row["payload_digest"]})
-    baselines = _with_initial_baselines(claims, store, latest_rows, reads)
-    with store.db.atomic():  # the baselines that still need setting, in one commit, not one each
-        states = {sid: _source_state(store, source, settings, network_down, latest_rows, baselines, reads)
-                  for sid, source in claims.sources.items()}
-    findings = []
-    with store.db.atomic():  # the evidence-match cache rows of a whole run, in one transaction
-        for claim in claims.claims:
-            for cite in claim.cites:
-                state = states[cite.source]
-                if state.unchecked_reason:
-                    judgement = Judgement(Verdict.UNCHECKED, state.unchecked_reason)
-                elif state.failure:
-                    judgement = state.failure
-                else:
-                    assert state.page is not None
-                    evidence = accepted.get((claim.id, cite.source)) or cite.evidence
-                    found = _evidence_finding(store, reads, state, evidence) if evidence else None
-                    judgement = judge_content(state.source, state.page, state.baseline, settings.policy,
-                                              evidence=evidence, found=found, change=state.change)
-                findings.append(_finding(claim.id, claim.text, state, judgement))
-    return findings
+    """Every finding of a run at once (`judge_in_chunks` streams them)."""
+    return [finding for chunk in judge_in_chunks(claims, store, settings, network_down=network_down)
+            for finding in chunk]
 
 
 MEMENTO_VERDICTS = frozenset({Verdict.GONE.value, Verdict.EVIDENCE_MISSING.value})

@@ -8,13 +8,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .capture import FetchOutcome, capture_sources, ensure_extraction
 from .claims import ClaimsFile
 from .errors import StoreError
-from .judge import judge_claims, suggest_mementos
+from .judge import judge_claims, judge_in_chunks, suggest_mementos
 from .settings import RunSettings
 from .store import Store
 from .verdicts import Verdict
@@ -25,18 +25,17 @@ class CheckOutcome:
     run_id: int
     network_down: bool
     offline: bool
-    findings: list[dict[str, Any]]
+    findings: list[dict[str, Any]]  # empty when the run was asked not to keep them (`keep_findings=False`)
+    summary: dict[str, int] = field(default_factory=dict)  # verdict -> number of (claim, source) pairs
 
     @property
     def verdicts(self) -> list[Verdict]:
         return [Verdict(f["verdict"]) for f in self.findings]
 
-
-def _summary(findings: list[dict[str, Any]]) -> dict[str, int]:
-    counts = {v.value: 0 for v in Verdict}
-    for finding in findings:
-        counts[finding["verdict"]] += 1
-    return counts
+    @property
+    def verdicts_seen(self) -> list[Verdict]:
+        """Each verdict the run gave at least once (kept or not)."""
+        return [Verdict(verdict) for verdict, count in self.summary.items() if count]
 
 
 def _settings_record(settings: RunSettings) -> dict[str, Any]:
@@ -66,8 +65,12 @@ def fetch_sources(claims: ClaimsFile, store: Store, settings: RunSettings | None
         return outcome
 
 
-def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None = None) -> CheckOutcome:
-    """`claimcheck check`: fetch (unless offline), then give every (claim, source) pair a verdict."""
+def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None = None, *,
+                 keep_findings: bool = True) -> CheckOutcome:
+    """`claimcheck check`: fetch (unless offline), then give every (claim, source) pair a verdict.
+
+    Findings go to the store a chunk at a time as they are judged; with `keep_findings=False` the outcome
+    carries only their counts (the CLI reads them back for the report), so memory does not grow with them."""
     settings = settings or RunSettings()
     with _storage_errors(store), store.locked(settings.lock_wait):
         run_id = store.start_run("check", str(claims.path), _settings_record(settings))
@@ -75,12 +78,17 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
         network_down = False
         if not settings.offline:
             network_down = capture_sources(claims, store, settings, run_id=run_id).network_down
-        findings = judge_claims(claims, store, settings, network_down=network_down)
-        suggest_mementos(claims, store, settings, findings, online=not (settings.offline or network_down))
-        store.add_findings(run_id, findings)
+        online = not (settings.offline or network_down)
+        summary = {v.value: 0 for v in Verdict}
+        for findings in judge_in_chunks(claims, store, settings, network_down=network_down):
+            suggest_mementos(claims, store, settings, findings, online=online)
+            store.add_findings(run_id, findings)
+            for finding in findings:
+                summary[finding["verdict"]] += 1
         network = "offline" if settings.offline else "down" if network_down else "ok"
-        store.finish_run(run_id, "network-down" if network_down else "complete", network, _summary(findings))
-        return CheckOutcome(run_id, network_down, settings.offline, store.findings(run_id))
+        store.finish_run(run_id, "network-down" if network_down else "complete", network, summary)
+        return CheckOutcome(run_id, network_down, settings.offline,
+                            store.findings(run_id) if keep_findings else [], summary)
 
 
 __all__ = ["RunSettings", "CheckOutcome", "FetchOutcome", "check_claims", "fetch_sources", "judge_claims",

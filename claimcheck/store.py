@@ -31,6 +31,12 @@ _IN_CHUNK = 500  # values per "in (...)" query: well under SQLite's limit on bou
 SOFT404_BY_PROBE = "soft-404: the page matches what the site answers for a made-up URL"
 LOCK_NAME = "claimcheck.lock"
 
+
+def _chunks(values: list[Any], size: int = _IN_CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
 migrations = Migrations("claimcheck")
 
 
@@ -328,25 +334,27 @@ class Store:
         except sqlite_utils.db.NotFoundError:
             raise NotFound(f"no capture {capture_id}") from None
 
-    def latest_usable_captures(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """(source id, URL) -> the newest capture that says something about the source (not network-down)."""
-        rows = self.db.query("select c.* from latest_captures l join captures c on c.id = l.capture_id")
-        return {(row["source_id"], row["url"]): row for row in rows}
+    def latest_usable_captures(self, source_ids: Iterable[str]) -> dict[tuple[str, str], dict[str, Any]]:
+        """(source id, URL) -> the newest capture that says something about the source (not network-down),
+        for the given sources."""
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for chunk in _chunks(list(source_ids)):
+            for row in self.db.query("select c.* from latest_captures l join captures c on c.id = l.capture_id "
+                                     f"where l.source_id in ({','.join('?' * len(chunk))})", chunk):
+                rows[row["source_id"], row["url"]] = row
+        return rows
 
-    def latest_baselines(self) -> dict[str, dict[str, Any]]:
+    def latest_baselines_of(self, source_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """source id -> its current baseline row, with the baseline capture's payload digest."""
-        return self.latest_baselines_of(None)
-
-    def latest_baselines_of(self, source_ids: list[str] | None) -> dict[str, dict[str, Any]]:
-        where, params = "", []
-        if source_ids is not None:
-            where = f"where source_id in ({','.join('?' * len(source_ids))})"
-            params = list(source_ids)
-        rows = self.db.query(
-            "select b.*, c.payload_digest as capture_payload_digest from baselines b "
-            f"join (select source_id, max(id) as id from baselines {where} group by source_id) m on b.id = m.id "
-            "join captures c on c.id = b.capture_id", params)
-        return {row["source_id"]: row for row in rows}
+        rows: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(list(source_ids)):
+            for row in self.db.query(
+                    "select b.*, c.payload_digest as capture_payload_digest from baselines b "
+                    "join (select source_id, max(id) as id from baselines "
+                    f"where source_id in ({','.join('?' * len(chunk))}) group by source_id) m on b.id = m.id "
+                    "join captures c on c.id = b.capture_id", chunk):
+                rows[row["source_id"]] = row
+        return rows
 
     def captures_of(self, source_id: str) -> list[dict[str, Any]]:
         return list(self.db.query("select * from captures where source_id = ? order by fetched_at, id",
@@ -395,9 +403,7 @@ class Store:
         return {row["payload_digest"]: row for row in self._rows_where_in("extractions", "payload_digest", digests)}
 
     def _rows_where_in(self, table: str, column: str, values: Iterable[str]) -> Iterator[dict[str, Any]]:
-        wanted = list(values)
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start:start + _IN_CHUNK]
+        for chunk in _chunks(list(values)):
             yield from self.db.query(f"select * from [{table}] where [{column}] in ({','.join('?' * len(chunk))})",
                                      chunk)
 
@@ -428,8 +434,7 @@ class Store:
         transaction."""
         now = clock.isoformat(clock.now())
         rows: list[dict[str, Any]] = []
-        for start in range(0, len(sources), _IN_CHUNK // 2):
-            chunk = sources[start:start + _IN_CHUNK // 2]
+        for chunk in _chunks(sources, _IN_CHUNK // 2):
             pairs = ",".join("(?, ?)" for _ in chunk)
             rows += self.db.query(
                 f"with wanted(source_id, url) as (values {pairs}) select c.source_id, min(c.id) as capture_id "
@@ -497,7 +502,28 @@ class Store:
             self._insert_many("findings", ({"run_id": run_id, **row} for row in rows))
 
     def findings(self, run_id: int) -> list[dict[str, Any]]:
-        return list(self.db.query("select * from findings where run_id = ? order by id", [run_id]))
+        return list(self.iter_findings(run_id))
+
+    def iter_findings(self, run_id: int) -> Iterator[dict[str, Any]]:
+        """A run's findings in the order they were judged, read as they are iterated."""
+        return self.db.query("select * from findings where run_id = ? order by id", [run_id])
+
+    def finding_counts(self, run_id: int) -> dict[str, int]:
+        """verdict -> how many of a run's findings have it."""
+        rows = self.db.execute("select verdict, count(*) from findings where run_id = ? group by verdict", [run_id])
+        return dict(rows.fetchall())
+
+    def finding_claim_count(self, run_id: int) -> int:
+        return int(self.db.execute("select count(distinct claim_id) from findings where run_id = ?",
+                                   [run_id]).fetchone()[0])
+
+    def finding_sources(self, run_id: int, verdicts: Iterable[str]) -> list[str]:
+        """The sources given one of `verdicts` in a run, in the order of their first such finding."""
+        wanted = list(verdicts)
+        rows = self.db.execute(
+            f"select source_id from findings where run_id = ? and verdict in ({','.join('?' * len(wanted))}) "
+            "group by source_id order by min(id)", [run_id, *wanted])
+        return [row[0] for row in rows]
 
     def findings_of(self, source_id: str) -> list[dict[str, Any]]:
         return list(self.db.query(

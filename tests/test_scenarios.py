@@ -200,3 +200,43 @@ def test_archived_copy_is_suggested_for_what_is_gone(run: Runner, world: Site) -
         assert f'data-versionurl="{memento}"' in exported
     finally:
         gate.close()
+
+
+def test_judging_a_chunk_at_a_time_gives_the_same_findings(tmp_path: Path, world: Site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Sources judged one at a time (states let go after their last citing claim, sources cited far apart
+    gathered again) give the findings of sources judged all at once; sources no claim cites still get a baseline."""
+    import yaml
+
+    from claimcheck import judge
+
+    claims_path = write_claims(tmp_path, world)
+    data = yaml.safe_load(claims_path.read_text())
+    world.fixture("/uncited.html", "intel-packaging.html")
+    data["sources"]["uncited"] = {"publisher": "Intel", "title": "Nobody cites this", "url": world.url("/uncited.html")}
+    claims_path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    loaded = load_claims(claims_path)
+    settings = RunSettings(fetch=FetchOptions(allow_private=True, host_request_interval=0), timegate=None)
+
+    def findings(store: Store) -> list[tuple[str, ...]]:
+        outcome = check_claims(loaded, store, settings)
+        return [(f["claim_id"], f["source_id"], f["verdict"], f["detail"], f["evidence_text"] or "")
+                for f in outcome.findings]
+
+    with Store(tmp_path / "whole") as whole, Store(tmp_path / "chunked") as chunked:
+        runs: dict[str, list[list[tuple[str, ...]]]] = {"whole": [], "chunked": []}
+        for day, change in zip(DAYS[:3], [None, "edit", "remove"], strict=True):
+            monkeypatch.setenv("CLAIMCHECK_NOW", day)
+            if change == "edit":
+                world.page(INTEL_PATH, INTEL.replace("Foveros", "Stacking"))
+            elif change == "remove":
+                world.remove(WORLD_PATHS["synopsys-tsmc-2026-ai-systems"][0])
+            runs["whole"].append(findings(whole))
+            monkeypatch.setattr(judge, "JUDGE_CHUNK", 1)
+            runs["chunked"].append(findings(chunked))
+            monkeypatch.setattr(judge, "JUDGE_CHUNK", 500)
+        assert runs["chunked"] == runs["whole"]
+        assert len(runs["whole"][0]) == sum(len(c.cites) for c in loaded.claims)
+        assert {f[2] for f in runs["whole"][1]} > {"verified"}  # the edit was seen, in both
+        assert chunked.latest_baselines_of(["uncited"])["uncited"]["kind"] == "initial"
+        summary = json.loads(chunked.run(chunked.last_check_run()["id"])["summary"])
+        assert sum(summary.values()) == len(runs["chunked"][-1])

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from ..store import Store
@@ -27,12 +27,73 @@ class ClaimReport:
     sources: list[dict[str, Any]]
 
 
+class ClaimReports:
+    """A run's claims with their findings, read from the store a claim at a time as they are iterated (a report
+    on tens of thousands of sources never holds them all). Iterable more than once; `len` is the claim count."""
+
+    def __init__(self, store: Store, run_id: int) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.count = store.finding_claim_count(run_id)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[ClaimReport]:
+        # Findings are stored in the claims file's order, a claim's citations together.
+        claim: ClaimReport | None = None
+        for finding in self.store.iter_findings(self.run_id):
+            if claim is None or finding["claim_id"] != claim.id:
+                if claim is not None:
+                    yield _with_status(claim)
+                claim = ClaimReport(finding["claim_id"], finding["claim_text"] or "", Verdict.UNCHECKED, [])
+            claim.sources.append(finding)
+        if claim is not None:
+            yield _with_status(claim)
+
+
+def _with_status(claim: ClaimReport) -> ClaimReport:
+    claim.status = worst([Verdict(s["verdict"]) for s in claim.sources])
+    return claim
+
+
+DIFF_VERDICTS = ("changed", "evidence-missing", "moved", "date-drift")
+
+
+class Diffs:
+    """Source id -> its main text's diff from the accepted baseline, for the sources of a run whose verdict
+    says something changed; each computed when a renderer asks for it, none held after."""
+
+    _KEPT = 16  # the last few asked for: a source cited by several claims in a row is diffed once
+
+    def __init__(self, store: Store, source_ids: list[str]) -> None:
+        self.store = store
+        self.source_ids = set(source_ids)
+        self.order = source_ids
+        self.recent: dict[str, list[tuple[str, str]]] = {}
+
+    def get(self, source_id: str) -> list[tuple[str, str]]:
+        if source_id not in self.source_ids:
+            return []
+        if source_id not in self.recent:
+            from ..review import text_diff
+            if len(self.recent) >= self._KEPT:
+                del self.recent[next(iter(self.recent))]
+            self.recent[source_id] = text_diff(self.store, source_id)
+        return self.recent[source_id]
+
+    def items(self) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+        for source_id in self.order:
+            if diff := self.get(source_id):
+                yield source_id, diff
+
+
 @dataclass
 class ReportData:
     run: dict[str, Any]
-    claims: list[ClaimReport]
+    claims: ClaimReports
     summary: dict[str, int]
-    diffs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # source id -> [(op, line)]
+    diffs: Diffs | None = None  # with_diffs only
 
     @property
     def network_down(self) -> bool:
@@ -41,32 +102,13 @@ class ReportData:
 
 def build_report(store: Store, run_id: int, *, with_diffs: bool = False) -> ReportData:
     run = store.run(run_id)
-    findings = store.findings(run_id)
-    claims: dict[str, ClaimReport] = {}
-    for finding in findings:
-        report = claims.get(finding["claim_id"])
-        if report is None:
-            report = claims[finding["claim_id"]] = ClaimReport(finding["claim_id"], finding["claim_text"] or "",
-                                                               Verdict.UNCHECKED, [])
-        report.sources.append(finding)
-    for report in claims.values():
-        report.status = worst([Verdict(s["verdict"]) for s in report.sources])
     summary = {v.value: 0 for v in Verdict}
-    for finding in findings:
-        summary[finding["verdict"]] += 1
-    diffs: dict[str, list[tuple[str, str]]] = {}
-    if with_diffs:
-        from ..review import text_diff
-        for finding in findings:
-            if finding["verdict"] in ("changed", "evidence-missing", "moved", "date-drift") \
-                    and finding["source_id"] not in diffs:
-                diff = text_diff(store, finding["source_id"])
-                if diff:
-                    diffs[finding["source_id"]] = diff
-    return ReportData(run=run, claims=list(claims.values()), summary=summary, diffs=diffs)
+    summary.update(store.finding_counts(run_id))
+    diffs = Diffs(store, store.finding_sources(run_id, DIFF_VERDICTS)) if with_diffs else None
+    return ReportData(run=run, claims=ClaimReports(store, run_id), summary=summary, diffs=diffs)
 
 
-Renderer = Callable[[ReportData], str]
+Renderer = Callable[[ReportData], Iterator[str]]  # the report in pieces, written out as they come
 
 
 def renderers() -> dict[str, Renderer]:

@@ -11,6 +11,7 @@ import base64
 import difflib
 import hashlib
 import html
+from collections.abc import Iterator
 from itertools import zip_longest
 
 from ..verdicts import Level, Verdict
@@ -106,7 +107,7 @@ def _diff(rows: list[tuple[str, str]]) -> str:
             '<div><b>accepted baseline</b></div><div><b>latest capture</b></div>' + "".join(cells) + "</div>")
 
 
-def render(data: ReportData) -> str:
+def render(data: ReportData) -> Iterator[str]:
     run = data.run
     csp = (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{_SCRIPT_HASH}'; img-src data:; "
            "base-uri 'none'; form-action 'none'")
@@ -127,7 +128,9 @@ def render(data: ReportData) -> str:
         parts.append(f'<label><input type="checkbox" name="verdict" value="{verdict.value}" checked> '
                      f'{_badge(verdict)} {count}</label>')
     parts.append("</form>")
+    yield "\n".join(parts) + "\n"
     for claim in data.claims:
+        parts = []
         verdicts = " ".join(sorted({s["verdict"] for s in claim.sources}))
         parts.append(f'<section class="claim" id="claim-{_e(claim.id)}" data-status="{claim.status.value}" '
                      f'data-verdicts="{_e(verdicts)}">')
@@ -145,12 +148,12 @@ def render(data: ReportData) -> str:
                 f'</td><td>{score}</td><td class="detail">{_e(source["detail"])}{suggested}</td></tr>')
         parts.append("</table>")
         for source_id in dict.fromkeys(s["source_id"] for s in claim.sources):
-            if source_id in data.diffs:
+            if data.diffs and (diff := data.diffs.get(source_id)):
                 parts.append(f"<details><summary>What changed in {_e(source_id)}</summary>"
-                             f"{_diff(data.diffs[source_id])}</details>")
+                             f"{_diff(diff)}</details>")
         parts.append("</section>")
-    parts.append(f"<script>{_SCRIPT}</script></body></html>")
-    return "\n".join(parts) + "\n"
+        yield "\n".join(parts) + "\n"
+    yield f"<script>{_SCRIPT}</script></body></html>\n"
 
 
 __all__ = ["Level", "render"]

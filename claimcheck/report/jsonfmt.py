@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from . import SCHEMA_VERSION, ReportData
+from . import SCHEMA_VERSION, ClaimReport, ReportData
 
 SOURCE_FIELDS = ("source", "url", "final_url", "verdict", "http_status", "captured_at", "evidence_score",
                  "page_date", "cited_date", "detail")
 
 
-def document(data: ReportData) -> dict[str, Any]:
+def _claim(claim: ClaimReport) -> dict[str, Any]:
+    return {"id": claim.id, "status": claim.status.value, "text": claim.text,
+            "sources": [{"source": s["source_id"], "url": s["url"], "final_url": s["final_url"],
+                         "verdict": s["verdict"], "http_status": s["http_status"], "captured_at": s["captured_at"],
+                         "evidence_score": s["evidence_score"], "page_date": s["page_date"],
+                         "cited_date": s["cited_date"], "detail": s["detail"],
+                         "suggested_url": s["suggested_url"]} for s in claim.sources]}
+
+
+def _head(data: ReportData) -> dict[str, Any]:
     run = data.run
     return {
         "schema": SCHEMA_VERSION,
@@ -19,16 +29,21 @@ def document(data: ReportData) -> dict[str, Any]:
                 "network": run["network"], "offline": run["network"] == "offline",
                 "claims_file": run["claims_file"], "status": run["status"]},
         "summary": data.summary,
-        "claims": [
-            {"id": claim.id, "status": claim.status.value, "text": claim.text,
-             "sources": [{"source": s["source_id"], "url": s["url"], "final_url": s["final_url"],
-                          "verdict": s["verdict"], "http_status": s["http_status"], "captured_at": s["captured_at"],
-                          "evidence_score": s["evidence_score"], "page_date": s["page_date"],
-                          "cited_date": s["cited_date"], "detail": s["detail"],
-                          "suggested_url": s["suggested_url"]} for s in claim.sources]}
-            for claim in data.claims],
     }
 
 
-def render(data: ReportData) -> str:
-    return json.dumps(document(data), indent=2, ensure_ascii=False) + "\n"
+def document(data: ReportData) -> dict[str, Any]:
+    """The whole document as one value (the stream `render` writes parses to this)."""
+    return {**_head(data), "claims": [_claim(claim) for claim in data.claims]}
+
+
+def render(data: ReportData) -> Iterator[str]:
+    """The text of `json.dumps(document(data), indent=2)`, a claim at a time."""
+    head = json.dumps({**_head(data), "claims": []}, indent=2, ensure_ascii=False)
+    assert head.endswith("[]\n}")  # "claims" is the last key
+    yield head[:-len("[]\n}")]
+    separator = "[\n    "
+    for claim in data.claims:
+        yield separator + json.dumps(_claim(claim), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        separator = ",\n    "
+    yield "[]\n}\n" if separator.startswith("[") else "\n  ]\n}\n"

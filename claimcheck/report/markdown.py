@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 
 from ..verdicts import Level, Verdict
 from . import ReportData, clean
@@ -15,7 +16,7 @@ def _cell(text: object) -> str:
     return html.escape(clean(text)).replace("|", "\\|").replace("\n", " ")
 
 
-def render(data: ReportData) -> str:
+def render(data: ReportData) -> Iterator[str]:
     run = data.run
     lines = [f"## claimcheck: {len(data.claims)} claims", "",
              f"Run {run['id']} at {run['started_at']}, network: {run['network']}.", ""]
@@ -24,7 +25,9 @@ def render(data: ReportData) -> str:
     counts = " · ".join(f"{ICONS[Verdict(v).level]} {v}: {n}" for v, n in data.summary.items() if n)
     lines += [counts or "No claims.", "", "| Claim | Status | Source | Verdict | Detail |",
               "|---|---|---|---|---|"]
+    yield "\n".join(lines) + "\n"
     for claim in data.claims:
+        lines = []
         for index, source in enumerate(claim.sources):
             verdict = Verdict(source["verdict"])
             first = index == 0
@@ -36,10 +39,12 @@ def render(data: ReportData) -> str:
             lines.append(f"| {('`' + _cell(claim.id) + '`') if first else ''} | "
                          f"{(ICONS[claim.status.level] + ' ' + claim.status.value) if first else ''} | {link} | "
                          f"{ICONS[verdict.level]} {verdict.value} | {detail} |")
-    if data.diffs:
-        lines += ["", "### Changes since the accepted baselines"]
-        for source_id, diff in data.diffs.items():
-            lines += ["", f"<details><summary>{_cell(source_id)}</summary>", "", "```diff"]
-            lines += [f"{op}{line}".replace("```", "ˋˋˋ") for op, line in diff if op in "+-"][:200]
-            lines += ["```", "", "</details>"]
-    return "\n".join(lines) + "\n"
+        if lines:
+            yield "\n".join(lines) + "\n"
+    heading = ["", "### Changes since the accepted baselines"]
+    for source_id, diff in (data.diffs.items() if data.diffs else ()):
+        lines = [*heading, "", f"<details><summary>{_cell(source_id)}</summary>", "", "```diff"]
+        lines += [f"{op}{line}".replace("```", "ˋˋˋ") for op, line in diff if op in "+-"][:200]
+        lines += ["```", "", "</details>"]
+        heading = []
+        yield "\n".join(lines) + "\n"

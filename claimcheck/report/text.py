@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..verdicts import Level, Verdict
 from . import ReportData, clean
 
@@ -9,7 +11,7 @@ SYMBOLS = {Level.OK: "✓", Level.NOTICE: "·", Level.WARNING: "!", Level.ERROR:
 COLOURS = {Level.OK: "green", Level.NOTICE: "blue", Level.WARNING: "yellow", Level.ERROR: "red"}
 
 
-def render(data: ReportData, *, colour: bool = False) -> str:
+def render(data: ReportData, *, colour: bool = False) -> Iterator[str]:
     import click
 
     def style(text: str, level: Level, bold: bool = False) -> str:
@@ -20,7 +22,9 @@ def render(data: ReportData, *, colour: bool = False) -> str:
     if data.network_down:
         lines += ["The network is down: nothing was fetched and no source is flagged. "
                   "Verdicts below come from the archive.", ""]
+    yield "\n".join(lines) + "\n"
     for claim in data.claims:
+        lines = []
         level = claim.status.level
         lines.append(style(f"{SYMBOLS[level]} {claim.status.value:<16} {claim.id}", level, bold=True))
         lines.append(f"    {clean(claim.text)}")
@@ -33,10 +37,10 @@ def render(data: ReportData, *, colour: bool = False) -> str:
             if source["suggested_url"]:
                 lines.append(f"        suggested URL: {clean(source['suggested_url'])}")
         lines.append("")
+        yield "\n".join(lines) + "\n"
     counts = ", ".join(f"{count} {verdict}" for verdict, count in data.summary.items() if count)
-    lines.append(f"Summary: {counts or 'no claims'} ({sum(data.summary.values())} claim-source pairs, "
-                 f"{len(data.claims)} claims)")
-    return "\n".join(lines) + "\n"
+    yield (f"Summary: {counts or 'no claims'} ({sum(data.summary.values())} claim-source pairs, "
+           f"{len(data.claims)} claims)\n")
 
 
 def _network(network: str | None) -> str:

@@ -26,7 +26,7 @@ from .extract import EXTRACTOR_VERSION, Extracted, extract_page
 from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
 from .settings import NETWORK_ERROR_KINDS, RunSettings
 from .soft404 import folder_key, probe_url, reads_like
-from .store import Store, pack_text
+from .store import Store, chunks, pack_text
 
 
 
@@ -307,13 +307,12 @@ def _canary_down(settings: RunSettings) -> bool:
     return all(r.error_kind in NETWORK_ERROR_KINDS for r in results.values())
 
 
-def _soft404_probes(store: Store, settings: RunSettings,
-                    candidates: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> set[str]:
-    """Final URLs of new pages that read like the site's answer to a made-up URL in the same folder."""
-    extractions = {row["final_url"]: extraction for row, extraction in candidates if extraction}
-    if not extractions:
+def _soft404_probes(store: Store, settings: RunSettings, candidates: dict[str, str]) -> set[str]:
+    """Final URLs of new pages that read like the site's answer to a made-up URL in the same folder.
+    `candidates`: final URL -> the digest of its main text."""
+    if not candidates:
         return set()
-    probes = {folder_key(url): probe_url(url) for url in extractions}
+    probes = {folder_key(url): probe_url(url) for url in candidates}
     answers = run_fetch(list(probes.values()), settings.fetch, resolver=settings.resolver,
                         transport=settings.transport)
     probe_texts: dict[str, str] = {}
@@ -328,9 +327,9 @@ def _soft404_probes(store: Store, settings: RunSettings,
             except Exception:  # noqa: BLE001 - a probe that cannot be read proves nothing
                 continue
     # Most sites answer a made-up URL with a 404: then no page's text is even read.
-    return {url for url, extraction in extractions.items()
+    return {url for url, text_digest in candidates.items()
             if folder_key(url) in probe_texts
-            and reads_like(store.text(extraction["text_digest"]) or "", probe_texts[folder_key(url)])}
+            and reads_like(store.text(text_digest) or "", probe_texts[folder_key(url)])}
 
 
 def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None, *, soft404: bool = False) -> Classified:
@@ -426,34 +425,48 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     pending = recorder.pending
     network_down = bool(pending) and all(row["error_kind"] in NETWORK_ERROR_KINDS for row in pending)
 
-    stored = store.extractions_of({row["payload_digest"] for row in pending if row.get("payload_digest")})
-    extractions: dict[str, dict[str, Any] | None] = {}
-    for row in pending:
-        if row.get("payload_digest"):
-            extractions[row["url"]] = ensure_extraction(store, row["payload_digest"], row["final_url"],
-                                                        recorder.new_payloads, max_body=settings.fetch.max_body,
-                                                        stored=stored)
-    like_made_up = set() if network_down or not settings.probe_soft404 else _soft404_probes(
-        store, settings, [(row, extractions.get(row["url"])) for row in pending
-                          if row.get("http_status") == 200 and row.get("payload_digest") in recorder.new_payloads])
+    def extractions_of(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any] | None]:
+        """URL -> the extraction of its payload, for a chunk of rows: one query for all of them."""
+        stored = store.extractions_of({row["payload_digest"] for row in rows if row.get("payload_digest")})
+        return {row["url"]: ensure_extraction(store, row["payload_digest"], row["final_url"], recorder.new_payloads,
+                                              max_body=settings.fetch.max_body, stored=stored)
+                for row in rows if row.get("payload_digest")}
+
+    like_made_up: set[str] = set()
+    if not network_down and settings.probe_soft404:
+        candidates: dict[str, str] = {}  # final URL -> main-text digest, for new pages answered 200
+        for chunk in chunks([row for row in pending if row.get("http_status") == 200
+                              and row.get("payload_digest") in recorder.new_payloads]):
+            extractions = extractions_of(chunk)
+            for row in chunk:
+                if (extraction := extractions.get(row["url"])) is not None:
+                    candidates[row["final_url"]] = extraction["text_digest"]
+        like_made_up = _soft404_probes(store, settings, candidates)
 
     earlier_soft404s = store.soft404s_by_probe() if not network_down else set()
-    rows: list[dict[str, Any]] = []
-    for row in pending:
-        extraction = extractions.get(row["url"])
-        if network_down:
-            classified = Classified(NETWORK, "the network was down")
-        else:
-            # An unchanged payload keeps what its probe found: the site's answer is not asked again.
-            soft404 = row["final_url"] in like_made_up or (
-                (row.get("payload_digest"), row["final_url"]) in earlier_soft404s
-                and row["payload_digest"] not in recorder.new_payloads)
-            classified = _classify_row(row, extraction, soft404=soft404)
-        cited_by = by_url[row["url"]]
-        for number, source in enumerate(cited_by):
-            # The row itself for the last source citing the URL (usually the only one): no copy per source.
-            capture = row if number == len(cited_by) - 1 else dict(row)
-            capture.update(run_id=run_id, source_id=source.id, outcome=classified.outcome, reason=classified.reason)
-            rows.append(capture)
-    store.add_captures(rows, list(recorder.new_payloads.values()))
+    # Rows are classified and indexed a chunk at a time (a chunk's extractions read at once), all of them in one
+    # transaction: an interrupted run indexes nothing, and memory holds a chunk's extractions, not the run's.
+    with store.db.atomic():
+        store.add_payloads(list(recorder.new_payloads.values()))
+        for chunk in chunks(pending):
+            extractions = extractions_of(chunk)
+            rows: list[dict[str, Any]] = []
+            for row in chunk:
+                extraction = extractions.get(row["url"])
+                if network_down:
+                    classified = Classified(NETWORK, "the network was down")
+                else:
+                    # An unchanged payload keeps what its probe found: the site's answer is not asked again.
+                    soft404 = row["final_url"] in like_made_up or (
+                        (row.get("payload_digest"), row["final_url"]) in earlier_soft404s
+                        and row["payload_digest"] not in recorder.new_payloads)
+                    classified = _classify_row(row, extraction, soft404=soft404)
+                cited_by = by_url[row["url"]]
+                for number, source in enumerate(cited_by):
+                    # The row itself for the last source citing the URL (usually the only one): no copy per source.
+                    capture = row if number == len(cited_by) - 1 else dict(row)
+                    capture.update(run_id=run_id, source_id=source.id, outcome=classified.outcome,
+                                   reason=classified.reason)
+                    rows.append(capture)
+            store.add_captures(rows)
     return FetchOutcome(run_id, network_down, len(pending))

@@ -36,7 +36,7 @@ from .fetch import run_fetch
 from .match import Match
 from .memento import accept_datetime, memento_from, timegate_url
 from .settings import NETWORK_ERROR_KINDS, RunSettings
-from .store import Store
+from .store import Store, chunks
 from .verdicts import Verdict
 
 
@@ -240,8 +240,8 @@ def judge_in_chunks(claims: ClaimsFile, store: Store, settings: RunSettings, *,
     if waiting:
         yield judged()
     uncited = [source for sid, source in claims.sources.items() if sid not in last_use]
-    for start in range(0, len(uncited), JUDGE_CHUNK):
-        _states(store, uncited[start:start + JUDGE_CHUNK], settings, network_down)
+    for chunk in chunks(uncited, JUDGE_CHUNK):
+        _states(store, chunk, settings, network_down)
 
 
 def _judged_cite(store: Store, reads: _Reads, claim: Claim, source_id: str, cited_evidence: str | None,

@@ -32,7 +32,8 @@ SOFT404_BY_PROBE = "soft-404: the page matches what the site answers for a made-
 LOCK_NAME = "claimcheck.lock"
 
 
-def _chunks(values: list[Any], size: int = _IN_CHUNK) -> Iterator[list[Any]]:
+def chunks(values: list[Any], size: int = _IN_CHUNK) -> Iterator[list[Any]]:
+    """`values` a slice at a time; by default as many as one query of the store takes."""
     for start in range(0, len(values), size):
         yield values[start:start + size]
 
@@ -318,10 +319,14 @@ class Store:
         # A generator, not a list: a run's thousands of rows are not copied once more as parameter lists.
         self.db.conn.executemany(sql, ([row.get(column) for column in columns] for row in rows))
 
-    def add_captures(self, rows: list[dict[str, Any]], payloads: list[dict[str, Any]]) -> list[int]:
-        """Index captures (and first-seen payloads) in one transaction; return the new capture ids."""
+    def add_payloads(self, payloads: list[dict[str, Any]]) -> None:
+        """Index first-seen payloads (one already known is left as it is)."""
         with self.db.atomic():
             self._insert_many("payloads", payloads, "insert or ignore")
+
+    def add_captures(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Index captures in one transaction; return the new capture ids."""
+        with self.db.atomic():
             # Ids are given here, under the store lock, so that the rows go in as one batch.
             first = self.db.execute("select coalesce(max(id), 0) + 1 from captures").fetchone()[0]
             ids = list(range(first, first + len(rows)))
@@ -338,7 +343,7 @@ class Store:
         """(source id, URL) -> the newest capture that says something about the source (not network-down),
         for the given sources."""
         rows: dict[tuple[str, str], dict[str, Any]] = {}
-        for chunk in _chunks(list(source_ids)):
+        for chunk in chunks(list(source_ids)):
             for row in self.db.query("select c.* from latest_captures l join captures c on c.id = l.capture_id "
                                      f"where l.source_id in ({','.join('?' * len(chunk))})", chunk):
                 rows[row["source_id"], row["url"]] = row
@@ -347,7 +352,7 @@ class Store:
     def latest_baselines_of(self, source_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """source id -> its current baseline row, with the baseline capture's payload digest."""
         rows: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(list(source_ids)):
+        for chunk in chunks(list(source_ids)):
             for row in self.db.query(
                     "select b.*, c.payload_digest as capture_payload_digest from baselines b "
                     "join (select source_id, max(id) as id from baselines "
@@ -403,7 +408,7 @@ class Store:
         return {row["payload_digest"]: row for row in self._rows_where_in("extractions", "payload_digest", digests)}
 
     def _rows_where_in(self, table: str, column: str, values: Iterable[str]) -> Iterator[dict[str, Any]]:
-        for chunk in _chunks(list(values)):
+        for chunk in chunks(list(values)):
             yield from self.db.query(f"select * from [{table}] where [{column}] in ({','.join('?' * len(chunk))})",
                                      chunk)
 
@@ -434,7 +439,7 @@ class Store:
         transaction."""
         now = clock.isoformat(clock.now())
         rows: list[dict[str, Any]] = []
-        for chunk in _chunks(sources, _IN_CHUNK // 2):
+        for chunk in chunks(sources, _IN_CHUNK // 2):
             pairs = ",".join("(?, ?)" for _ in chunk)
             rows += self.db.query(
                 f"with wanted(source_id, url) as (values {pairs}) select c.source_id, min(c.id) as capture_id "

@@ -26,7 +26,7 @@ from .extract import EXTRACTOR_VERSION, Extracted, extract_page
 from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
 from .settings import NETWORK_ERROR_KINDS, RunSettings
 from .soft404 import folder_key, probe_url, reads_like
-from .store import Store, chunks, pack_text
+from .store import SpilledRows, Store, pack_text
 
 
 
@@ -88,7 +88,8 @@ class _Recorder:
         self.evidence = evidence
         self.offload = offload
         self.known: dict[str, KnownPayload] = {}
-        self.pending: list[dict[str, Any]] = []  # capture rows, in the order the fetches ended
+        self.pending = SpilledRows(store.db, "pending_captures")  # complete capture rows, in the order completed
+        self.answered = False  # whether any fetch got past the network (else the network was down)
         self.new_payloads: dict[str, dict[str, Any]] = {}
 
     def _known(self, digest: str) -> None:
@@ -155,16 +156,19 @@ class _Recorder:
                 self.locate(row, meta)
         for hop in result.hops:
             hop.body = b""  # archived: memory stays flat however many sources a run fetches
+        self.answered = self.answered or row["error_kind"] not in NETWORK_ERROR_KINDS
+        if job is not None and job.response is not None:
+            return job, row  # the row waits for its response record: `complete` puts it with the others
         self.pending.append(row)
         return (job, row) if job is not None else None
 
     def complete(self, job: PayloadJob, row: dict[str, Any], member: bytes | None) -> None:
         """Append a response record a worker built, and say where it is."""
-        if member is None:
-            return
-        ref = self.warc.write_member(member, "response")
-        self.locate(row, ref)
-        self.locate(self.new_payloads[job.digest], ref)
+        if member is not None:
+            ref = self.warc.write_member(member, "response")
+            self.locate(row, ref)
+            self.locate(self.new_payloads[job.digest], ref)
+        self.pending.append(row)
 
     @staticmethod
     def locate(row: dict[str, Any], ref: RecordRef) -> None:
@@ -412,18 +416,27 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
             unstored.clear()
 
     try:
-        run_fetch(list(by_url), settings.fetch, validators=validators, resolver=settings.resolver,
-                  transport=settings.transport, on_done=on_done, keep_results=False)
-        warc.close()
-        store_extractions(1)
-    except BaseException:
-        warc.abandon()
-        raise
+        try:
+            run_fetch(list(by_url), settings.fetch, validators=validators, resolver=settings.resolver,
+                      transport=settings.transport, on_done=on_done, keep_results=False)
+            warc.close()
+            store_extractions(1)
+        except BaseException:
+            warc.abandon()
+            raise
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        return _index_captures(store, settings, recorder, by_url, run_id)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        recorder.pending.discard()
+
+
+def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by_url: dict[str, list[Source]],
+                    run_id: int) -> FetchOutcome:
+    """Classify the run's captures and index them, with their new payloads, in one transaction."""
     pending = recorder.pending
-    network_down = bool(pending) and all(row["error_kind"] in NETWORK_ERROR_KINDS for row in pending)
+    network_down = bool(pending) and not recorder.answered
 
     def extractions_of(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any] | None]:
         """URL -> the extraction of its payload, for a chunk of rows: one query for all of them."""
@@ -435,8 +448,9 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     like_made_up: set[str] = set()
     if not network_down and settings.probe_soft404:
         candidates: dict[str, str] = {}  # final URL -> main-text digest, for new pages answered 200
-        for chunk in chunks([row for row in pending if row.get("http_status") == 200
-                              and row.get("payload_digest") in recorder.new_payloads]):
+        for spilled in pending.chunks():
+            chunk = [row for row in spilled if row.get("http_status") == 200
+                     and row.get("payload_digest") in recorder.new_payloads]
             extractions = extractions_of(chunk)
             for row in chunk:
                 if (extraction := extractions.get(row["url"])) is not None:
@@ -448,7 +462,7 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     # transaction: an interrupted run indexes nothing, and memory holds a chunk's extractions, not the run's.
     with store.db.atomic():
         store.add_payloads(list(recorder.new_payloads.values()))
-        for chunk in chunks(pending):
+        for chunk in pending.chunks():
             extractions = extractions_of(chunk)
             rows: list[dict[str, Any]] = []
             for row in chunk:

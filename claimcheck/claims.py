@@ -70,7 +70,7 @@ class _ItemComposer(yaml.composer.Composer, _Events, yaml.resolver.Resolver):
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # tens of thousands of them in a large run
 class Source:
     id: str
     publisher: str
@@ -82,13 +82,13 @@ class Source:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cite:
     source: str
     evidence: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     id: str
     text: str
@@ -261,7 +261,7 @@ def _compose(path: Path, text: str) -> yaml.Node:
     return node
 
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2  # 2: JSON lines, read and written an item at a time
 
 
 def load_claims(path: str | Path = "claims.yaml", *, check_article: bool = True,
@@ -311,7 +311,7 @@ def _fingerprint(path: Path, article: Path | None) -> str | None:
 
 
 def _cache_file(cache_dir: Path, fingerprint: str) -> Path:
-    return cache_dir / "claims" / f"{fingerprint}.json"
+    return cache_dir / "claims" / f"{fingerprint}.jsonl"
 
 
 def _cached(path: Path, cache_dir: Path) -> ClaimsFile | None:
@@ -323,20 +323,31 @@ def _cached(path: Path, cache_dir: Path) -> ClaimsFile | None:
     fingerprint = _fingerprint(path, Path(article) if article else None)
     if fingerprint is None:
         return None
-    try:
-        data = json.loads(_cache_file(cache_dir, fingerprint).read_text())
-    except (OSError, ValueError):
-        return None
     article_text = Path(article).read_text(encoding="utf-8") if article else None
-    return ClaimsFile(
-        path=path,
-        article=Article(data["article"]["title"], Path(article) if article else None, data["article"]["url"]),
-        sources={s["id"]: Source(s["id"], s["publisher"], s["title"], s["url"],
-                                 FuzzyDate.from_iso(s["cited"]) if s["cited"] else None, s["cited_text"], s["note"],
-                                 s["line"]) for s in data["sources"]},
-        claims=tuple(Claim(c["id"], c["text"], tuple(Cite(source, evidence) for source, evidence in c["cites"]),
-                           c["section"], c["line"]) for c in data["claims"]),
-        article_text=article_text)
+    sources: dict[str, Source] = {}
+    claims: list[Claim] = []
+    complete = False
+    try:
+        with _cache_file(cache_dir, fingerprint).open(encoding="utf-8") as lines:
+            head = json.loads(next(lines))
+            for line in lines:
+                kind, item = json.loads(line)
+                if kind == "end":  # written last: a file cut short is never taken for a whole one
+                    complete = item == [len(sources), len(claims)]
+                elif kind == "s":
+                    sid, publisher, title, url, cited, cited_text, note, number = item
+                    sources[sid] = Source(sid, publisher, title, url, FuzzyDate.from_iso(cited) if cited else None,
+                                          cited_text, note, number)
+                elif kind == "c":
+                    cid, text, cites, section, number = item
+                    claims.append(Claim(cid, text, tuple(Cite(source, evidence) for source, evidence in cites),
+                                        section, number))
+    except (OSError, ValueError, StopIteration, TypeError):
+        return None
+    if not complete:
+        return None
+    return ClaimsFile(path=path, article=Article(head["title"], Path(article) if article else None, head["url"]),
+                      sources=sources, claims=tuple(claims), article_text=article_text)
 
 
 def _remember(claims: ClaimsFile, cache_dir: Path) -> None:
@@ -344,20 +355,20 @@ def _remember(claims: ClaimsFile, cache_dir: Path) -> None:
     fingerprint = _fingerprint(claims.path, article)
     if fingerprint is None:
         return
-    data = {
-        "article": {"title": claims.article.title, "url": claims.article.url},
-        "sources": [{"id": s.id, "publisher": s.publisher, "title": s.title, "url": s.url,
-                     "cited": s.cited_date.iso() if s.cited_date else None, "cited_text": s.cited_date_text,
-                     "note": s.note, "line": s.line} for s in claims.sources.values()],
-        "claims": [{"id": c.id, "text": c.text, "cites": [[cite.source, cite.evidence] for cite in c.cites],
-                    "section": c.section, "line": c.line} for c in claims.claims],
-    }
     try:
         folder = cache_dir / "claims"
         folder.mkdir(parents=True, exist_ok=True)
         target = _cache_file(cache_dir, fingerprint)
         temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data))
+        # A line per item: neither writing nor reading it back holds the whole file as one JSON tree.
+        with temporary.open("w", encoding="utf-8") as out:
+            out.write(json.dumps({"title": claims.article.title, "url": claims.article.url}) + "\n")
+            out.writelines(json.dumps(["s", [s.id, s.publisher, s.title, s.url, s.cited_date.iso() if s.cited_date
+                                             else None, s.cited_date_text, s.note, s.line]]) + "\n"
+                           for s in claims.sources.values())
+            out.writelines(json.dumps(["c", [c.id, c.text, [[cite.source, cite.evidence] for cite in c.cites],
+                                             c.section, c.line]]) + "\n" for c in claims.claims)
+            out.write(json.dumps(["end", [len(claims.sources), len(claims.claims)]]) + "\n")
         os.replace(temporary, target)
         index = folder / (hashlib.sha256(str(claims.path.resolve()).encode()).hexdigest() + ".article")
         index.write_text(str(article.resolve()) if article else "")

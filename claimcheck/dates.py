@@ -28,7 +28,7 @@ class Precision(str, Enum):
 _RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class FuzzyDate:
     """A calendar date known to a precision; `value` holds the first day of the period."""
 

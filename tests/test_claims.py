@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import yaml
@@ -12,6 +13,7 @@ from conftest import ARTICLE, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from claimcheck import claims as claims_module
 from claimcheck.claims import load_claims
 from claimcheck.cli import cli
 from claimcheck.dates import Precision
@@ -253,9 +255,15 @@ def test_a_validated_file_is_cached_in_the_store_and_invalidated_by_any_change(t
     store = tmp_path / "store"
     store.mkdir()
     fresh = load_claims(claims_path, cache_dir=store)
-    assert list((store / "claims").glob("*.json"))
+    [cache] = (store / "claims").glob("*.jsonl")
     cached = load_claims(claims_path, cache_dir=store)
     assert cached == fresh and cached.article_text == fresh.article_text
+    lines = cache.read_text().splitlines(keepends=True)
+    cache.write_text("".join(lines[:-2]))  # cut short at a line's end: taken for nothing, read again from YAML
+    with mock.patch("claimcheck.claims._load_and_validate", wraps=claims_module._load_and_validate) as loads:
+        assert load_claims(claims_path, cache_dir=store) == fresh
+    assert loads.call_count == 1
+    assert cache.read_text() == "".join(lines)  # and written whole again
     article.write_text(article.read_text().replace("TSMC's CoWoS family", "Some CoWoS family"))
     with pytest.raises(ClaimsFileError, match="not found verbatim"):
         load_claims(claims_path, cache_dir=store)

@@ -117,3 +117,22 @@ def test_bulk_reads_cover_more_values_than_one_query_takes(tmp_path: Path) -> No
         assert sorted(found) == digests and found[digests[-1]]["title"] == digests[-1]
         assert sorted(store.evidence_matches_of(digests)) == [(d, "k") for d in digests]
         assert store.extractions_of([]) == {}
+
+
+def test_spilled_rows_come_back_exactly_in_order_a_batch_at_a_time(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from claimcheck.store import SpilledRows
+    monkeypatch.setattr(SpilledRows, "BATCH", 3)
+    with Store(tmp_path / "store") as store:
+        spill = SpilledRows(store.db, "pending_test")
+        rows = [{"url": f"https://example.org/{i}", "elapsed": i / 7, "status": None if i % 2 else 200,
+                 "text": "ünïcode \x00 and a NUL"} for i in range(8)]
+        for row in rows:
+            spill.append(row)
+        assert len(spill.buffer) == 2  # two batches of three went to the table
+        chunks = list(spill.chunks())
+        assert [len(c) for c in chunks] == [3, 3, 2] and len(spill) == 8
+        assert [r for c in chunks for r in c] == rows
+        assert list(spill.chunks()) == chunks  # readable again
+        spill.discard()
+        assert not store.db.execute("select name from temp.sqlite_master where name = 'pending_test'").fetchall()
+        assert not store.db.conn.in_transaction  # nothing left open that later commits would fold into

@@ -6,6 +6,8 @@ For each N: a fresh store and claims file (N sources over H hosts, one claim eac
 then, timed as separate processes with their peak RSS from the OS (wait4):
   aiohttp-get        bare aiohttp GET loop, first fetch
   aiohttp-304        bare aiohttp conditional GET loop (every answer a 304), median of --runs
+  httpx-304          the same loop with httpx Requests sent straight to the httpx-aiohttp transport, as
+                     claimcheck sends them: the floor of any client that keeps httpx's API, median of --runs
   httpx-get          bare httpx GET loop (unless --skip-httpx)
   claimcheck-first   `claimcheck check`: fetch + WARC + extract + match + verdicts
   claimcheck-recheck `claimcheck check` again: conditional requests, nothing new stored, median of --runs
@@ -89,6 +91,8 @@ def bench_n(n: int, ports: list[int], skip_httpx: bool, runs: int) -> dict[str, 
                                     str(etags)])
     results["aiohttp-304"] = median_of(runs, [PYTHON, str(HERE / "baselines.py"), "aiohttp", str(urls),
                                               "--conditional", str(etags)])
+    results["httpx-304"] = median_of(runs, [PYTHON, str(HERE / "baselines.py"), "httpx-transport", str(urls),
+                                            "--conditional", str(etags)])
     if not skip_httpx:
         results["httpx-get"] = timed([PYTHON, str(HERE / "baselines.py"), "httpx", str(urls)])
     results["claimcheck-startup"] = timed([*cc, "lint"], env)
@@ -133,21 +137,25 @@ def main() -> None:
             all_results.append(result)
             base = result["aiohttp-304"]["wall"]  # type: ignore[index]
             print(f"\nN = {n} on {len(ports)} host(s)")
-            for key in ("aiohttp-get", "aiohttp-304", "httpx-get", "claimcheck-startup", "claimcheck-first",
-                        "claimcheck-recheck", "claimcheck-offline"):
+            for key in ("aiohttp-get", "aiohttp-304", "httpx-304", "httpx-get", "claimcheck-startup",
+                        "claimcheck-first", "claimcheck-recheck", "claimcheck-offline"):
                 if key in result:
                     r = result[key]  # type: ignore[index]
                     print(f"  {key:<20} {r['wall']:>8.2f} s  peak {r['peak_mb']:>7.1f} MB")
-            print(f"  re-check / aiohttp-304 = {result['claimcheck-recheck']['wall'] / base:.2f}")  # type: ignore[index]
+            print(f"  re-check / aiohttp-304 = {result['claimcheck-recheck']['wall'] / base:.2f}"  # type: ignore[index]
+                  f"  httpx-304 / aiohttp-304 = {result['httpx-304']['wall'] / base:.2f}")  # type: ignore[index]
             print(f"  store growth on re-check: {result['recheck_bytes_per_source']} bytes/source")
             print(f"  verdicts first: {result['summary_first']}  re-check: {result['summary_recheck']}")
         if len(all_results) > 1:
             print("\nMarginal cost per source (start-up apart), from one N to the next:")
             for low, high in zip(all_results, all_results[1:], strict=False):
                 span = high["n"] - low["n"]  # type: ignore[operator]
-                for key in ("aiohttp-304", "claimcheck-recheck"):
-                    cost = (high[key]["wall"] - low[key]["wall"]) / span * 1000  # type: ignore[index]
-                    print(f"  {key:<20} N {low['n']} -> {high['n']}: {cost:.3f} ms/source")
+                costs = {key: (high[key]["wall"] - low[key]["wall"]) / span * 1000  # type: ignore[index]
+                         for key in ("aiohttp-304", "httpx-304", "claimcheck-recheck")}
+                for key, cost in costs.items():
+                    ratio = cost / costs["aiohttp-304"] if costs["aiohttp-304"] > 0 else float("nan")
+                    print(f"  {key:<20} N {low['n']} -> {high['n']}: {cost:.3f} ms/source "
+                          f"({ratio:.1f}x aiohttp-304)")
         if args.out:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(all_results, indent=1))

@@ -80,11 +80,14 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
             network_down = capture_sources(claims, store, settings, run_id=run_id).network_down
         online = not (settings.offline or network_down)
         summary = {v.value: 0 for v in Verdict}
-        for findings in judge_in_chunks(claims, store, settings, network_down=network_down):
-            suggest_mementos(claims, store, settings, findings, online=online)
-            store.add_findings(run_id, findings)
-            for finding in findings:
-                summary[finding["verdict"]] += 1
+        # One transaction: a run's findings appear together or not at all, as its captures do. (No other
+        # writer waits on it: they all take the store's lock, held for the whole run.)
+        with store.db.atomic():
+            for findings in judge_in_chunks(claims, store, settings, network_down=network_down):
+                suggest_mementos(claims, store, settings, findings, online=online)
+                store.add_findings(run_id, findings)
+                for finding in findings:
+                    summary[finding["verdict"]] += 1
         network = "offline" if settings.offline else "down" if network_down else "ok"
         store.finish_run(run_id, "network-down" if network_down else "complete", network, summary)
         return CheckOutcome(run_id, network_down, settings.offline,

@@ -240,3 +240,37 @@ def test_judging_a_chunk_at_a_time_gives_the_same_findings(tmp_path: Path, world
         assert chunked.latest_baselines_of(["uncited"])["uncited"]["kind"] == "initial"
         summary = json.loads(chunked.run(chunked.last_check_run()["id"])["summary"])
         assert sum(summary.values()) == len(runs["chunked"][-1])
+
+
+def test_a_run_interrupted_while_judging_leaves_no_findings(tmp_path: Path, world: Site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Findings are written a chunk at a time, but in one transaction: a run that stops half-way through
+    judging leaves none of its findings, and the next run completes."""
+    from claimcheck import judge
+
+    loaded = load_claims(write_claims(tmp_path, world))
+    settings = RunSettings(fetch=FetchOptions(allow_private=True, host_request_interval=0), timegate=None)
+    judged = judge._judged_cite
+    calls = 0
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 6:
+            raise KeyboardInterrupt
+        return judged(*args, **kwargs)
+
+    monkeypatch.setattr(judge, "JUDGE_CHUNK", 1)
+    monkeypatch.setattr(judge, "_judged_cite", failing)
+    with Store(tmp_path / "store") as store:
+        try:
+            check_claims(loaded, store, settings)
+        except KeyboardInterrupt:
+            pass
+        assert calls == 6
+        assert store.db.execute("select count(*) from findings").fetchone()[0] == 0
+        assert store.db.execute("select count(*) from baselines").fetchone()[0] == 0
+        monkeypatch.setattr(judge, "_judged_cite", judged)
+        outcome = check_claims(loaded, store, settings)
+        assert [run["status"] for run in store.db.query("select status from runs order by id")] == [
+            "interrupted", "complete"]
+        assert len(outcome.findings) == sum(len(c.cites) for c in loaded.claims)

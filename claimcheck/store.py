@@ -12,6 +12,7 @@ import json
 import marshal
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -260,7 +261,12 @@ class SpilledRows:
 
     def discard(self) -> None:
         self.buffer.clear()
-        self.db.execute(f"DROP TABLE IF EXISTS {self.table}")
+        try:
+            self.db.execute(f"DROP TABLE IF EXISTS {self.table}")
+        except sqlite3.Error:
+            # Called on the way out of a failed run, whose error is the one to report; the table goes with the
+            # connection anyway.
+            pass
 
 
 class Store:

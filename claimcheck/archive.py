@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
@@ -62,12 +62,20 @@ class RecordRef:
     record_type: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnownPayload:
     """The first capture of a payload, which later revisit records point to."""
 
     uri: str
     date: str
+
+
+class PayloadIndex(Protocol):
+    """Payload digest -> its first capture, for revisit records (a dict will do)."""
+
+    def get(self, digest: str) -> KnownPayload | None: ...
+
+    def __setitem__(self, digest: str, known: KnownPayload) -> None: ...
 
 
 def _warc_date(value: datetime) -> str:
@@ -134,7 +142,7 @@ class WarcFile:
         self._writer.write_record(record)
         return self.write_member(gzip_member(buffer.getvalue()), record.rec_headers.get_header("WARC-Type"))
 
-    def write_hop(self, hop: Hop, known: dict[str, KnownPayload], digest: str) -> RecordRef:
+    def write_hop(self, hop: Hop, known: PayloadIndex, digest: str) -> RecordRef:
         """Write a hop's request and its response record, or a revisit when `known` holds its payload digest.
 
         These two records are most of what a run writes (two per source, even when nothing changed), so they
@@ -167,7 +175,7 @@ class WarcFile:
             "revisit", _record_id(), hop.url, response.date, "application/http; msgtype=response",
             _http_block(response.status_line, response.headers), extra)), "revisit")
 
-    def plan_response(self, hop: Hop, known: dict[str, KnownPayload], digest: str,
+    def plan_response(self, hop: Hop, known: PayloadIndex, digest: str,
                       request_id: str) -> ResponseRecord:
         """The response record a hop will get, to be built (where its body is) and handed to `write_member`.
         From here on its payload is known: a later hop with the same payload is written as a revisit."""

@@ -12,7 +12,7 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -76,6 +76,68 @@ def prepare_payload(job: PayloadJob, max_body: int, today: date) -> PreparedPayl
     return PreparedPayload(member, row, texts, matches)
 
 
+def _locate(row: dict[str, Any], ref: RecordRef) -> None:
+    row.update(warc_file=ref.file, warc_offset=ref.offset, warc_length=ref.length)
+
+
+NEW_PAYLOAD = "_new_payload"  # a capture row's mark: its payload was first seen in this run (not a column)
+
+
+class _RunPayloads:
+    """What a run knows of payloads, for revisit records and for indexing: the store's, looked up as bodies
+    are seen, and the run's new ones, whose rows wait in a temporary table until the run is indexed. Only the
+    most recently used few thousand, and those whose record a worker is still building, are held in memory."""
+
+    RECENT = 4096
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.recent: dict[str, KnownPayload] = {}
+        self.awaiting: dict[str, dict[str, Any]] = {}  # digest -> the row of a new payload not archived yet
+        self.new = SpilledRows(store.db, "pending_payloads", key="digest")
+
+    def get(self, digest: str) -> KnownPayload | None:
+        """Where a payload was first archived, if anywhere (the archive's PayloadIndex)."""
+        if digest == EMPTY_PAYLOAD:  # empty bodies (304s) are never deduplicated
+            return None
+        known = self.recent.get(digest)
+        if known is None:
+            row = self.location(digest) or self.store.payload(digest)
+            if row is None:
+                return None
+            known = KnownPayload(row["uri"], row["date"])
+            self[digest] = known
+        return known
+
+    def __setitem__(self, digest: str, known: KnownPayload) -> None:
+        if len(self.recent) >= self.RECENT:
+            del self.recent[next(iter(self.recent))]
+        self.recent[digest] = known
+
+    def add(self, payload: dict[str, Any], *, archived: bool) -> None:
+        """A new payload's row; `archived=False` while a worker still builds its record."""
+        if archived:
+            self.new.append(payload)
+        else:
+            self.awaiting[payload["digest"]] = payload
+
+    def archived(self, digest: str, ref: RecordRef) -> None:
+        """A worker built the record of a new payload: now its row can wait with the others."""
+        payload = self.awaiting.pop(digest)
+        _locate(payload, ref)
+        self.new.append(payload)
+
+    def location(self, digest: str) -> dict[str, Any] | None:
+        """The row of a payload new in this run (where its record is), for reading it back before indexing."""
+        return self.awaiting.get(digest) or self.new.get(digest)
+
+    def rows(self) -> Iterator[list[dict[str, Any]]]:
+        return self.new.chunks()
+
+    def discard(self) -> None:
+        self.new.discard()
+
+
 class _Recorder:
     """Writes each fetch result to the WARC as it arrives; rows are indexed once the file is complete."""
 
@@ -87,17 +149,9 @@ class _Recorder:
         self.validators = validators
         self.evidence = evidence
         self.offload = offload
-        self.known: dict[str, KnownPayload] = {}
+        self.payloads = _RunPayloads(store)
         self.pending = SpilledRows(store.db, "pending_captures")  # complete capture rows, in the order completed
         self.answered = False  # whether any fetch got past the network (else the network was down)
-        self.new_payloads: dict[str, dict[str, Any]] = {}
-
-    def _known(self, digest: str) -> None:
-        if digest in self.known or digest == EMPTY_PAYLOAD:  # empty bodies (304s) are never deduplicated
-            return
-        row = self.store.payload(digest)
-        if row:
-            self.known[digest] = KnownPayload(row["uri"], row["date"])
 
     def record(self, result: FetchResult) -> tuple[PayloadJob, dict[str, Any]] | None:
         """Archive a result; return the job for its payload when that is new here, with the capture row that
@@ -112,19 +166,17 @@ class _Recorder:
         job = None
         for hop in result.hops:
             digest = payload_digest(hop.body)
-            self._known(digest)
             final = hop is result.final
-            new_payload = (final and hop.status != 304 and bool(hop.body) and digest not in self.known
-                           and digest not in self.new_payloads)
+            new_payload = (final and hop.status != 304 and bool(hop.body) and self.payloads.get(digest) is None)
             if new_payload:
                 request_id = self.warc.write_request(hop)
-                response = self.warc.plan_response(hop, self.known, digest, request_id)
+                response = self.warc.plan_response(hop, self.payloads, digest, request_id)
                 # Offloaded, the record is gzipped by the worker that extracts the same body, off the fetch loop.
                 ref = None if self.offload else self.warc.write_member(response.member(hop.body), "response")
                 job = PayloadJob(digest, hop.body, _header_map(hop.headers), result.final_url,
                                  response if self.offload else None, self.evidence.get(result.url, ()))
             else:
-                ref = self.warc.write_hop(hop, self.known, digest)
+                ref = self.warc.write_hop(hop, self.payloads, digest)
             if not final:
                 continue
             headers = _header_map(hop.headers)
@@ -133,17 +185,19 @@ class _Recorder:
                        last_modified=headers.get("last-modified"), content_type=headers.get("content-type"),
                        payload_length=len(hop.body))
             if ref is not None:
-                self.locate(row, ref)
+                _locate(row, ref)
             if hop.status == 304 and hop.url in self.validators:
                 row.update(payload_digest=self.validators[hop.url][2], not_modified=1)
             elif hop.status != 304:
                 row["payload_digest"] = digest
+                # New here, or first seen earlier in this run (several URLs answering the same page).
+                row[NEW_PAYLOAD] = new_payload or (bool(hop.body) and self.payloads.location(digest) is not None)
                 if new_payload:
-                    self.new_payloads[digest] = {
-                        "digest": digest, "uri": hop.url, "date": clock.isoformat(hop.started_at),
-                        "length": len(hop.body), "content_type": headers.get("content-type")}
+                    payload = {"digest": digest, "uri": hop.url, "date": clock.isoformat(hop.started_at),
+                               "length": len(hop.body), "content_type": headers.get("content-type")}
                     if ref is not None:
-                        self.locate(self.new_payloads[digest], ref)
+                        _locate(payload, ref)
+                    self.payloads.add(payload, archived=ref is not None)
         if result.error or len(result.hops) > 1:
             # Redirect chains and failures are recorded in the archive too; a plain fetch says it all already.
             meta = self.warc.write_metadata(
@@ -153,7 +207,7 @@ class _Recorder:
                  "elapsed": row["elapsed"]})
             if not result.hops:
                 row.update(record_type="metadata")
-                self.locate(row, meta)
+                _locate(row, meta)
         for hop in result.hops:
             hop.body = b""  # archived: memory stays flat however many sources a run fetches
         self.answered = self.answered or row["error_kind"] not in NETWORK_ERROR_KINDS
@@ -166,13 +220,10 @@ class _Recorder:
         """Append a response record a worker built, and say where it is."""
         if member is not None:
             ref = self.warc.write_member(member, "response")
-            self.locate(row, ref)
-            self.locate(self.new_payloads[job.digest], ref)
+            _locate(row, ref)
+            self.payloads.archived(job.digest, ref)
         self.pending.append(row)
 
-    @staticmethod
-    def locate(row: dict[str, Any], ref: RecordRef) -> None:
-        row.update(warc_file=ref.file, warc_offset=ref.offset, warc_length=ref.length)
 
 
 def prepare_payloads(jobs: list[PayloadJob], max_body: int, today: date) -> list[PreparedPayload]:
@@ -228,16 +279,12 @@ class _Batches:
         done.add_done_callback(deliver)
 
 
-def _payload_location(store: Store, digest: str, fresh: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-    return fresh.get(digest) or store.payload(digest)
-
-
 def is_current(extraction: dict[str, Any] | None) -> bool:
     """An extraction made by this extractor (an older one is recomputed from the archive)."""
     return extraction is not None and extraction["extractor"] == EXTRACTOR_VERSION
 
 
-def ensure_extraction(store: Store, digest: str, url: str, fresh: dict[str, dict[str, Any]] | None = None,
+def ensure_extraction(store: Store, digest: str, url: str, fresh: _RunPayloads | None = None,
                       *, max_body: int = FetchOptions.max_body,
                       stored: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
     """The stored extraction of a payload, computed from the archived record if missing or outdated.
@@ -249,7 +296,7 @@ def ensure_extraction(store: Store, digest: str, url: str, fresh: dict[str, dict
     if digest == EMPTY_PAYLOAD:  # never stored as a payload: there is nothing to read back
         raw, header_map = b"", {}
     else:
-        where = _payload_location(store, digest, fresh or {})
+        where = (fresh.location(digest) if fresh is not None else None) or store.payload(digest)
         if where is None:
             return None
         raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
@@ -430,6 +477,7 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
         return _index_captures(store, settings, recorder, by_url, run_id)
     finally:
         recorder.pending.discard()
+        recorder.payloads.discard()
 
 
 def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by_url: dict[str, list[Source]],
@@ -441,7 +489,7 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
     def extractions_of(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any] | None]:
         """URL -> the extraction of its payload, for a chunk of rows: one query for all of them."""
         stored = store.extractions_of({row["payload_digest"] for row in rows if row.get("payload_digest")})
-        return {row["url"]: ensure_extraction(store, row["payload_digest"], row["final_url"], recorder.new_payloads,
+        return {row["url"]: ensure_extraction(store, row["payload_digest"], row["final_url"], recorder.payloads,
                                               max_body=settings.fetch.max_body, stored=stored)
                 for row in rows if row.get("payload_digest")}
 
@@ -450,7 +498,7 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
         candidates: dict[str, str] = {}  # final URL -> main-text digest, for new pages answered 200
         for spilled in pending.chunks():
             chunk = [row for row in spilled if row.get("http_status") == 200
-                     and row.get("payload_digest") in recorder.new_payloads]
+                     and row.get(NEW_PAYLOAD)]
             extractions = extractions_of(chunk)
             for row in chunk:
                 if (extraction := extractions.get(row["url"])) is not None:
@@ -461,7 +509,8 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
     # Rows are classified and indexed a chunk at a time (a chunk's extractions read at once), all of them in one
     # transaction: an interrupted run indexes nothing, and memory holds a chunk's extractions, not the run's.
     with store.db.atomic():
-        store.add_payloads(list(recorder.new_payloads.values()))
+        for payloads in recorder.payloads.rows():
+            store.add_payloads(payloads)
         for chunk in pending.chunks():
             extractions = extractions_of(chunk)
             rows: list[dict[str, Any]] = []
@@ -473,7 +522,7 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
                     # An unchanged payload keeps what its probe found: the site's answer is not asked again.
                     soft404 = row["final_url"] in like_made_up or (
                         (row.get("payload_digest"), row["final_url"]) in earlier_soft404s
-                        and row["payload_digest"] not in recorder.new_payloads)
+                        and not row.get(NEW_PAYLOAD))
                     classified = _classify_row(row, extraction, soft404=soft404)
                 cited_by = by_url[row["url"]]
                 for number, source in enumerate(cited_by):

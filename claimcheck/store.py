@@ -218,21 +218,26 @@ class SpilledRows:
     """Rows a run keeps until its end, held in a temporary table of the store's connection (a file SQLite
     deletes when the connection closes) rather than in memory: a run over tens of thousands of sources holds
     a few hundred of them at a time. Rows are dicts of str, int, float and None, kept with `marshal` (exact,
-    and several times faster than JSON); they never leave this process."""
+    and several times faster than JSON); they never leave this process. With `key`, rows can be looked up by
+    that field (unique)."""
 
     BATCH = _IN_CHUNK
 
-    def __init__(self, db: sqlite_utils.Database, name: str) -> None:
+    def __init__(self, db: sqlite_utils.Database, name: str, *, key: str | None = None) -> None:
         self.db = db
         self.table = f"temp.[{name}]"
+        self.key = key
         with db.atomic():
             db.execute(f"DROP TABLE IF EXISTS {self.table}")
-            db.execute(f"CREATE TABLE {self.table} (seq INTEGER PRIMARY KEY, row BLOB NOT NULL)")
+            db.execute(f"CREATE TABLE {self.table} (seq INTEGER PRIMARY KEY, key TEXT UNIQUE, row BLOB NOT NULL)")
         self.buffer: list[dict[str, Any]] = []
+        self.buffered: dict[Any, dict[str, Any]] = {}  # key -> row, for the rows not flushed yet
         self.count = 0
 
     def append(self, row: dict[str, Any]) -> None:
         self.buffer.append(row)
+        if self.key is not None:
+            self.buffered[row[self.key]] = row
         self.count += 1
         if len(self.buffer) >= self.BATCH:
             self.flush()
@@ -240,9 +245,18 @@ class SpilledRows:
     def flush(self) -> None:
         if self.buffer:
             with self.db.atomic():
-                self.db.conn.executemany(f"INSERT INTO {self.table} (row) VALUES (?)",
-                                         ((marshal.dumps(row),) for row in self.buffer))
+                self.db.conn.executemany(
+                    f"INSERT INTO {self.table} (key, row) VALUES (?, ?)",
+                    ((row[self.key] if self.key is not None else None, marshal.dumps(row)) for row in self.buffer))
             self.buffer.clear()
+            self.buffered.clear()
+
+    def get(self, key: Any) -> dict[str, Any] | None:
+        """The row whose `key` field is `key`, if appended."""
+        if key in self.buffered:
+            return self.buffered[key]
+        found = self.db.execute(f"SELECT row FROM {self.table} WHERE key = ?", [key]).fetchone()
+        return marshal.loads(found[0]) if found else None
 
     def __len__(self) -> int:
         return self.count
@@ -261,6 +275,7 @@ class SpilledRows:
 
     def discard(self) -> None:
         self.buffer.clear()
+        self.buffered.clear()
         try:
             self.db.execute(f"DROP TABLE IF EXISTS {self.table}")
         except sqlite3.Error:

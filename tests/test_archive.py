@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import WORLD_PATHS, Runner
 from warcio.archiveiterator import ArchiveIterator
 from world import Site
@@ -211,3 +213,54 @@ def test_payload_batches_deliver_each_result_and_each_failure() -> None:
         patch.setattr(capture, "prepare_payloads", broken)
         with pytest.raises(MemoryError):
             asyncio.run(run(3))
+
+
+@pytest.mark.parametrize("in_workers", [False, True])
+def test_payloads_new_in_a_run_are_found_again_from_its_spill(tmp_path: Path, site: Site, monkeypatch,  # type: ignore[no-untyped-def]
+                                                              in_workers: bool) -> None:
+    """A run keeps only a few recent payloads in memory: the rest of its new payloads are found in its
+    temporary table. Repeated bodies still become revisits, each payload is indexed once, and several URLs
+    answering the page a made-up URL gets are all soft-404s, however far apart they come."""
+    import json
+
+    import yaml
+
+    from claimcheck import capture
+    from world import Route
+
+    monkeypatch.setattr(capture._RunPayloads, "RECENT", 2)
+    home = ("<html><head><title>Example News</title></head><body><h1>Newsroom</h1><p>The latest news and stories "
+            "from Example, updated every day for the press and the public.</p></body></html>")
+    site.fallback = Route(body=home.encode())
+    n = capture.PARALLEL_EXTRACTION_FROM + 2 if in_workers else 8
+    sources, claims, sentences = {}, [], []
+    for i in range(n):
+        path = f"/gone/{i}.html" if i % 4 == 0 else f"/news/{i}.html"  # every fourth: the home page
+        body = home if i % 4 == 0 else (f"<html><head><title>Release {i}</title></head><body><article><h1>Release "
+                                        f"{i}</h1><p>Packaging fact number {i} is stated here, with enough words "
+                                        "to be a paragraph.</p></article></body></html>")
+        site.page(path, body)
+        sources[f"s{i}"] = {"publisher": "P", "title": f"Release {i}", "url": site.url(path)}
+        sentences.append(f"Claim {i} is sourced.")
+        claims.append({"id": f"c{i}", "text": f"Claim {i} is sourced.",
+                       "cites": [{"source": f"s{i}", "evidence": f"Packaging fact number {i} is stated here"}]})
+    (tmp_path / "article.txt").write_text(" ".join(sentences))
+    claims_path = tmp_path / "claims.yaml"
+    claims_path.write_text(yaml.safe_dump({"article": {"title": "T", "path": "article.txt"}, "sources": sources,
+                                           "claims": claims}))
+    result = Runner(claims_path, tmp_path / "store")("check", "--format", "json")
+    doc = json.loads(result.stdout)
+    by_source = {s["source"]: s for c in doc["claims"] for s in c["sources"]}
+    home_pages = [f"s{i}" for i in range(n) if i % 4 == 0]
+    assert len(home_pages) >= 2
+    for source in home_pages:
+        assert "soft-404" in by_source[source]["detail"], by_source[source]
+    assert all(by_source[f"s{i}"]["verdict"] == "verified" for i in range(n) if i % 4)
+    [warc] = warc_files(tmp_path / "store")
+    kinds = [kind for kind, _ in records(warc)]
+    assert kinds.count("revisit") == len(home_pages) - 1
+    db = sqlite3.connect(tmp_path / "store" / "claimcheck.db")
+    distinct_bodies = n - len(home_pages) + 1
+    assert db.execute("select count(*), count(distinct digest) from payloads").fetchone() == (distinct_bodies,) * 2
+    located = db.execute("select count(*) from payloads where warc_file is not null and warc_offset is not null")
+    assert located.fetchone()[0] == distinct_bodies

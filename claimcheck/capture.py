@@ -217,13 +217,12 @@ class _Recorder:
         return (job, row) if job is not None else None
 
     def complete(self, job: PayloadJob, row: dict[str, Any], member: bytes | None) -> None:
-        """Append a response record a worker built, and say where it is."""
+        """Append a response record a worker built, say where it is, and let its row wait with the others."""
         if member is not None:
             ref = self.warc.write_member(member, "response")
             _locate(row, ref)
             self.payloads.archived(job.digest, ref)
         self.pending.append(row)
-
 
 
 def prepare_payloads(jobs: list[PayloadJob], max_body: int, today: date) -> list[PreparedPayload]:

@@ -323,7 +323,6 @@ def _cached(path: Path, cache_dir: Path) -> ClaimsFile | None:
     fingerprint = _fingerprint(path, Path(article) if article else None)
     if fingerprint is None:
         return None
-    article_text = Path(article).read_text(encoding="utf-8") if article else None
     sources: dict[str, Source] = {}
     claims: list[Claim] = []
     complete = False
@@ -346,6 +345,7 @@ def _cached(path: Path, cache_dir: Path) -> ClaimsFile | None:
         return None
     if not complete:
         return None
+    article_text = Path(article).read_text(encoding="utf-8") if article else None
     return ClaimsFile(path=path, article=Article(head["title"], Path(article) if article else None, head["url"]),
                       sources=sources, claims=tuple(claims), article_text=article_text)
 

@@ -65,30 +65,38 @@ async def with_httpx_aiohttp(urls: list[str], etags: dict[str, str], concurrency
                              etags, concurrency)
 
 
+class _TransportClient:
+    """httpx Requests handed straight to a transport, as claimcheck's fetcher sends them: no Client, so no URL
+    merging, auth, redirect or cookie pass."""
+
+    def __init__(self, transport, timeout: dict) -> None:  # type: ignore[no-untyped-def]
+        self.transport = transport
+        self.timeout = timeout
+
+    async def __aenter__(self) -> _TransportClient:
+        await self.transport.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.transport.aclose()
+
+    async def get(self, url: str, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+        import httpx
+        request = httpx.Request("GET", url, headers=headers, extensions={"timeout": self.timeout})
+        response = await self.transport.handle_async_request(request)
+        await response.aread()
+        await response.aclose()
+        return response
+
+
 async def with_httpx_transport(urls: list[str], etags: dict[str, str], concurrency: int) -> tuple[Counter, dict]:
-    """httpx Requests handed straight to the httpx-aiohttp transport, as claimcheck's fetcher does: the least an
-    httpx-API client pays per request over aiohttp (no Client: no URL merging, auth, redirect or cookie pass)."""
+    """The least an httpx-API client pays per request over aiohttp."""
     import aiohttp
     import httpx
     from httpx_aiohttp import AiohttpTransport
-    seen: Counter = Counter()
-    found: dict[str, str] = {}
-    limit = asyncio.Semaphore(concurrency)
-    timeout = httpx.Timeout(60).as_dict()
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency), auto_decompress=False)
-    async with AiohttpTransport(client=session) as transport:
-        async def one(url: str) -> None:
-            headers = {"If-None-Match": etags[url]} if url in etags else {}
-            async with limit:
-                request = httpx.Request("GET", url, headers=headers, extensions={"timeout": timeout})
-                response = await transport.handle_async_request(request)
-                await response.aread()
-                await response.aclose()
-                seen[response.status_code] += 1
-                if "ETag" in response.headers:
-                    found[url] = response.headers["ETag"]
-        await asyncio.gather(*(one(u) for u in urls))
-    return seen, found
+    client = _TransportClient(AiohttpTransport(client=session), httpx.Timeout(60).as_dict())
+    return await _httpx_loop(client, urls, etags, concurrency)
 
 
 def main() -> None:

@@ -48,9 +48,9 @@ def _page(capture: dict[str, Any], extraction: dict[str, Any]) -> Page:
 
 
 class _Reads:
-    """What judging reads from the store: extractions and evidence matches of the newest payloads are loaded
-    for the whole run in a few queries (a query each per source was most of judging's time at thousands of
-    sources); anything else, and texts, are read one by one when a fact is not cached already."""
+    """What judging reads from the store for a chunk of sources: extractions and evidence matches of their
+    newest payloads are loaded in a few queries (a query each per source was most of judging's time at
+    thousands of sources); anything else, and texts, are read one by one when a fact is not cached already."""
 
     def __init__(self, store: Store, digests: set[str]) -> None:
         self.store = store

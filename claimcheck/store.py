@@ -297,6 +297,7 @@ class Store:
             self.db.execute("PRAGMA busy_timeout = 30000")
             self.db.enable_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA temp_store = FILE")  # a run's SpilledRows go to disk, whatever the build's default
             migrations.apply(self.db)
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.paths.root}: {exc.strerror or exc}") from None

@@ -21,7 +21,7 @@ from .pipeline import RunSettings, check_claims, fetch_sources
 from .report import FORMATS, build_report, renderers
 from .report.text import render as render_text
 from .store import Store
-from .verdicts import FAIL_ON_CHOICES, ExitCode, Verdict, exit_code_for
+from .verdicts import FAIL_ON_CHOICES, ExitCode, exit_code_for, present
 
 _DEFAULTS = FetchOptions()
 
@@ -259,7 +259,7 @@ def report(ctx: click.Context, fmt: str, output: str | None, fail_on: str, run_i
             run_id = int(last["id"])
         run = store.run(run_id)
         _render(store, run_id, fmt, output)
-        verdicts = [Verdict(f["verdict"]) for f in store.findings(run_id)]
+        verdicts = present(store.finding_counts(run_id))  # counted in SQL, not read back whole
     ctx.exit(exit_code_for(verdicts, fail_on, run["network"] == "down"))
 
 

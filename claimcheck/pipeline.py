@@ -17,7 +17,7 @@ from .errors import StoreError
 from .judge import judge_claims, judge_in_chunks, suggest_mementos
 from .settings import RunSettings
 from .store import Store
-from .verdicts import Verdict
+from .verdicts import Verdict, present
 
 
 @dataclass
@@ -35,7 +35,7 @@ class CheckOutcome:
     @property
     def verdicts_seen(self) -> list[Verdict]:
         """Each verdict the run gave at least once (kept or not)."""
-        return [Verdict(verdict) for verdict, count in self.summary.items() if count]
+        return present(self.summary)
 
 
 def _settings_record(settings: RunSettings) -> dict[str, Any]:

@@ -415,24 +415,17 @@ class Store:
     def latest_usable_captures(self, source_ids: Iterable[str]) -> dict[tuple[str, str], dict[str, Any]]:
         """(source id, URL) -> the newest capture that says something about the source (not network-down),
         for the given sources."""
-        rows: dict[tuple[str, str], dict[str, Any]] = {}
-        for chunk in chunks(list(source_ids)):
-            for row in self.db.query("select c.* from latest_captures l join captures c on c.id = l.capture_id "
-                                     f"where l.source_id in ({','.join('?' * len(chunk))})", chunk):
-                rows[row["source_id"], row["url"]] = row
-        return rows
+        rows = self._query_in("select c.* from latest_captures l join captures c on c.id = l.capture_id "
+                              "where l.source_id in ({})", source_ids)
+        return {(row["source_id"], row["url"]): row for row in rows}
 
     def latest_baselines_of(self, source_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """source id -> its current baseline row, with the baseline capture's payload digest."""
-        rows: dict[str, dict[str, Any]] = {}
-        for chunk in chunks(list(source_ids)):
-            for row in self.db.query(
-                    "select b.*, c.payload_digest as capture_payload_digest from baselines b "
-                    "join (select source_id, max(id) as id from baselines "
-                    f"where source_id in ({','.join('?' * len(chunk))}) group by source_id) m on b.id = m.id "
-                    "join captures c on c.id = b.capture_id", chunk):
-                rows[row["source_id"]] = row
-        return rows
+        rows = self._query_in(
+            "select b.*, c.payload_digest as capture_payload_digest from baselines b "
+            "join (select source_id, max(id) as id from baselines where source_id in ({}) group by source_id) m "
+            "on b.id = m.id join captures c on c.id = b.capture_id", source_ids)
+        return {row["source_id"]: row for row in rows}
 
     def captures_of(self, source_id: str) -> list[dict[str, Any]]:
         return list(self.db.query("select * from captures where source_id = ? order by fetched_at, id",
@@ -481,9 +474,12 @@ class Store:
         return {row["payload_digest"]: row for row in self._rows_where_in("extractions", "payload_digest", digests)}
 
     def _rows_where_in(self, table: str, column: str, values: Iterable[str]) -> Iterator[dict[str, Any]]:
+        return self._query_in(f"select * from [{table}] where [{column}] in ({{}})", values)
+
+    def _query_in(self, sql: str, values: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """`sql` run for the values a chunk at a time, its `{}` replaced by the chunk's placeholders."""
         for chunk in chunks(list(values)):
-            yield from self.db.query(f"select * from [{table}] where [{column}] in ({','.join('?' * len(chunk))})",
-                                     chunk)
+            yield from self.db.query(sql.format(",".join("?" * len(chunk))), chunk)
 
     def text(self, digest: str | None) -> str | None:
         if not digest:

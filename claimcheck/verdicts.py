@@ -71,6 +71,11 @@ class ExitCode:
 FAIL_ON_CHOICES = ("error", "warning", "notice", "never")
 
 
+def present(counts: dict[str, int]) -> list[Verdict]:
+    """The verdicts given at least once, from counts by verdict (a run's summary)."""
+    return [Verdict(verdict) for verdict, count in counts.items() if count]
+
+
 def exit_code_for(verdicts: list[Verdict], fail_on: str, network_down: bool) -> int:
     if network_down:
         return ExitCode.NETWORK_DOWN

@@ -177,6 +177,18 @@ def _boilerplate_label(label: str) -> bool:
     return any(_BOILERPLATE_TOKENS.match(token) for token in _TOKEN_SPLIT.split(label.lower()) if token)
 
 
+_BOX_TOKENS = re.compile(
+    r"^(?:related|trending|popular|recommended|more-stories|read-more|newsletter|subscribe|cookies?|consent|"
+    r"promo|advert|advertisement|ads?|sponsored|outbrain|taboola|comments?|disqus)$", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_a_box(label: str) -> bool:
+    """Whether a class/id names a box that trafilatura may keep inside an article: related and trending
+    stories, promotions, cookie notices, comments (not page furniture such as headers, which it drops)."""
+    return any(_BOX_TOKENS.match(token) for token in _TOKEN_SPLIT.split(label.lower()) if token)
+
+
 def _is_boilerplate(element: etree._Element) -> bool:
     if element.tag in _BOILERPLATE_TAGS:
         return True
@@ -228,12 +240,17 @@ def _blocks(root: etree._Element) -> list[str]:
     return lines
 
 
-def _prune(doc: etree._Element) -> None:
+def _prune(doc: etree._Element) -> frozenset[str]:
+    """Drop scripts and boilerplate; return the text lines of the labelled boilerplate boxes dropped."""
     for element in list(doc.iter(*_DROP_TAGS)):
         element.drop_tree()
+    boxed: set[str] = set()
     for element in list(doc.iter()):
         if element.getparent() is not None and isinstance(element.tag, str) and _is_boilerplate(element):
+            if element.attrib and _names_a_box(f"{element.get('class') or ''} {element.get('id') or ''}"):
+                boxed.update(_blocks(element))
             element.drop_tree()
+    return frozenset(boxed)
 
 
 def _main_element(doc: etree._Element) -> etree._Element:
@@ -276,10 +293,16 @@ def _title(doc: etree._Element) -> tuple[str | None, str | None, str | None]:
 # trafilatura's answer is kept unless it is this much shorter than our own: a page it reads as a teaser
 # while the article sits in plain <div>s.
 _REFERENCE_MIN_SHARE = 0.25
+# A line this long is article prose even inside a box labelled as boilerplate (a mislabelled container).
+_BOXED_MAX_WORDS = 25
 
 
-def _reference_main_text(doc: etree._Element, own_lines: list[str]) -> list[str]:
-    """trafilatura's main text, one block a line; ours where it finds nothing or far less."""
+def _reference_main_text(doc: etree._Element, own_lines: list[str], boxed: frozenset[str]) -> list[str]:
+    """trafilatura's main text, one block a line; ours where it finds nothing or far less.
+
+    Short lines that stand in a box labelled as boilerplate ("trending", "related", a cookie banner) are
+    dropped: trafilatura keeps such boxes when they sit inside the article element. Pruning the page before
+    trafilatura reads it would do the same but costs it a fifth of its recall on real pages (token F1 0.78)."""
     import trafilatura  # here: importing it costs a quarter of a second of start-up; workers preload it
 
     try:
@@ -289,6 +312,7 @@ def _reference_main_text(doc: etree._Element, own_lines: list[str]) -> list[str]
         logger.debug("trafilatura failed: %r", exc)
         found = None
     lines = [_clean(line) for line in (found or "").splitlines() if line.strip()]
+    lines = [line for line in lines if line not in boxed or len(line.split()) >= _BOXED_MAX_WORDS]
     own_words = sum(len(line.split()) for line in own_lines)
     if sum(len(line.split()) for line in lines) < _REFERENCE_MIN_SHARE * own_words:
         return own_lines
@@ -308,9 +332,9 @@ def extract_html(markup: str, url: str, latest: date) -> Extracted:
     body = doc.find(".//body")
     full_lines = _blocks(body) if body is not None else []
     pruned = copy.deepcopy(doc)
-    _prune(pruned)
+    boxed = _prune(pruned)
     own_lines = _blocks(_main_element(pruned))
-    lines = _reference_main_text(doc, own_lines)
+    lines = _reference_main_text(doc, own_lines, boxed)
     dates = find_dates(doc, pruned, url, own_lines, latest)
     published, published_from = settle_with_htmldate(dates, markup, url, latest)
     modified = dates.modified

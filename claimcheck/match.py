@@ -8,8 +8,10 @@ order, and the score is the weakest fragment's.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -103,45 +105,119 @@ def find_evidence(evidence: str, text: str) -> Match:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(])")
+_WORD = re.compile(r"\w+")
+# Words too common to tell one sentence from another; ranking by rare shared words is what BM25 is for.
+_STOPWORDS = frozenset("""
+a an and are as at be been being but by did do does for from had has have he her hers him his i if in into is it
+its itself me my of on or our ours she so such than that the their theirs them then there these they this those
+to too was we were what when where which while who whom why will with would you your yours also not no can could
+may might shall should about after again against all any because before below between both during each few
+further here how just more most other over own same some only very up down out off once under until s t
+""".split())
+_HEADING_WORDS = 6  # a line shorter than this without a full stop is a title or heading, never evidence alone
+
+
+def _terms(text: str) -> list[str]:
+    """Words for ranking: normalised, stop words out, plural and possessive 's' folded."""
+    words = []
+    for word in _WORD.findall(normalize(text)):
+        if word in _STOPWORDS:
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.append(word)
+    return words
+
+
+class _Bm25:
+    """Okapi BM25 over a small collection (a page's sentences), document frequencies from that collection."""
+
+    def __init__(self, documents: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.documents = [Counter(doc) for doc in documents]
+        self.lengths = [len(doc) for doc in documents]
+        self.average = (sum(self.lengths) / len(self.lengths)) if self.lengths else 1.0
+        frequency: Counter[str] = Counter()
+        for doc in self.documents:
+            frequency.update(doc.keys())
+        n = len(documents)
+        self.idf = {term: math.log(1 + (n - df + 0.5) / (df + 0.5)) for term, df in frequency.items()}
+
+    def score_terms(self, query: list[str], terms: Counter[str], length: int) -> float:
+        total = 0.0
+        norm = self.k1 * (1 - self.b + self.b * length / max(self.average, 1.0))
+        for term in set(query):
+            tf = terms.get(term, 0)
+            if tf:
+                total += self.idf.get(term, 0.0) * tf * (self.k1 + 1) / (tf + norm)
+        return total
+
+    def score(self, query: list[str], index: int) -> float:
+        return self.score_terms(query, self.documents[index], self.lengths[index])
+
+
+def _sentences(text: str) -> list[str]:
+    """The text's sentences in order; titles and headings (short lines without a full stop) left out."""
+    found: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if len(line.split()) < _HEADING_WORDS and not line.rstrip("\"')]").endswith((".", "!", "?")):
+            continue
+        found.extend(s.strip() for s in _SENTENCE.split(line) if len(s.strip()) > 20)
+    return found
 
 
 def passages(text: str, *, max_sentences: int = 3) -> list[str]:
     """Candidate passages of a text: its sentences and runs of up to `max_sentences` consecutive ones."""
-    sentences: list[str] = []
-    for line in text.splitlines():
-        sentences.extend(s.strip() for s in _SENTENCE.split(line) if len(s.strip()) > 20)
-    found = []
-    for size in range(1, max_sentences + 1):
-        for start in range(max(0, len(sentences) - size + 1)):
-            found.append(" ".join(sentences[start:start + size]))
-    return found
+    sentences = _sentences(text)
+    return [" ".join(sentences[start:start + size]) for size in range(1, max_sentences + 1)
+            for start in range(max(0, len(sentences) - size + 1))]
 
 
 @dataclass(frozen=True)
 class Suggestion:
     passage: str
-    score: float
+    score: float  # 0..1: the share of the claim's own BM25 weight the passage carries
+
+
+# A run of sentences must beat its best single sentence by this factor per added sentence to be preferred:
+# a person accepts one supporting sentence sooner than a paragraph that merely contains it.
+_RUN_PENALTY = 0.85
 
 
 def suggest(claim: str, text: str, limit: int = 5) -> list[Suggestion]:
-    """The passages of `text` that best support `claim`, best first (token-set similarity)."""
-    target = normalize(claim)
-    scored = []
-    for passage in passages(text):
-        normal = normalize(passage)
-        # token_set_ratio rewards shared vocabulary regardless of order; the length penalty keeps a
-        # three-sentence run from winning only by containing more words.
-        score = fuzz.token_set_ratio(target, normal) / 100
-        score -= max(0, len(normal) - 2 * len(target)) / max(len(normal), 1) * 0.25
-        scored.append(Suggestion(passage, round(max(score, 0.0), 3)))
-    scored.sort(key=lambda s: s.score, reverse=True)
-    unique: list[Suggestion] = []
-    for item in scored:
-        if all(item.passage not in kept.passage and kept.passage not in item.passage for kept in unique):
-            unique.append(item)
-        if len(unique) == limit:
+    """The sentences (or runs of up to three) of `text` that best support `claim`, best first.
+
+    Okapi BM25 over the text's sentences ranks them by the rare words they share with the claim; runs of
+    two and three sentences are scored as one document each, with a small penalty per added sentence.
+    """
+    sentences = _sentences(text)
+    if not sentences:
+        return []
+    terms = [_terms(s) for s in sentences]
+    index = _Bm25(terms)
+    query = _terms(claim)
+    ceiling = index.score_terms(query, Counter(query), len(query)) or 1.0
+    scored: list[tuple[float, int, int]] = []  # (score, start, size)
+    for size in (1, 2, 3):
+        for start in range(max(0, len(sentences) - size + 1)):
+            run = [t for doc in terms[start:start + size] for t in doc]
+            value = index.score_terms(query, Counter(run), len(run)) * _RUN_PENALTY ** (size - 1)
+            if value > 0:
+                scored.append((value, start, size))
+    scored.sort(key=lambda item: (-item[0], item[2], item[1]))
+    chosen: list[tuple[float, int, int]] = []
+    for value, start, size in scored:
+        span = set(range(start, start + size))
+        if any(span & set(range(s, s + n)) for _, s, n in chosen):
+            continue  # a run overlapping a better passage repeats it
+        chosen.append((value, start, size))
+        if len(chosen) == limit:
             break
-    return unique
+    return [Suggestion(" ".join(sentences[start:start + size]), round(min(value / ceiling, 1.0), 3))
+            for value, start, size in chosen]
 
 
 def word_changes(before: str, after: str, limit: int = 6) -> str:

@@ -1,0 +1,91 @@
+"""Score `claimcheck.suggest` on WiCE (Kamoi et al. 2023): real Wikipedia claims and the pages they cite.
+
+    python bench/eval_suggest.py PATH/TO/wice/data/entailment_retrieval/claim/dev.jsonl [--split all|tune|held-out]
+
+The file comes from github.com/ryokamoi/wice; fetch it, never commit it. Claims labelled supported or
+partially supported count. Each claim's source text is its evidence sentences, one a line, as WiCE gives
+them; a suggestion is a hit when a line it covers is one of the gold supporting sentences.
+hit@1: the first suggestion is a hit; hit@5: one of the first five is. The split halves the claims by the
+parity of their position, so weights may be chosen on one half ("tune") and reported on the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from claimcheck.match import normalize, suggest  # noqa: E402
+
+
+def covered_lines(passage: str, lines: list[str]) -> set[int]:
+    wanted = normalize(passage)
+    return {i for i, line in enumerate(lines) if (n := normalize(line)) and (n in wanted or wanted in n)}
+
+
+def bm25_sentences(claim: str, text: str, limit: int = 5) -> list[str]:
+    """Plain Okapi BM25 over the lines, the baseline the issue names."""
+    from claimcheck.match import _Bm25, _terms
+
+    lines = [line for line in text.splitlines() if line.strip()]
+    index = _Bm25([_terms(line) for line in lines])
+    query = _terms(claim)
+    ranked = sorted(range(len(lines)), key=lambda i: -index.score(query, i))
+    return [lines[i] for i in ranked[:limit]]
+
+
+METHODS: dict[str, Callable[[str, str], list[str]]] = {
+    "claimcheck": lambda claim, text: [s.passage for s in suggest(claim, text, 5)],
+    "bm25-sentences": bm25_sentences,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--split", choices=("all", "tune", "held-out"), default="all")
+    parser.add_argument("--methods", default="claimcheck,bm25-sentences")
+    parser.add_argument("--misses", type=int, default=0, help="show claimcheck's first N misses at rank 1")
+    args = parser.parse_args()
+    items = []
+    for position, line in enumerate(args.path.read_text().splitlines()):
+        item = json.loads(line)
+        if item["label"] not in ("supported", "partially_supported"):
+            continue
+        if args.split != "all" and (position % 2 == 0) != (args.split == "tune"):
+            continue
+        evidence = ast.literal_eval(item["evidence"]) if isinstance(item["evidence"], str) else item["evidence"]
+        groups = item["supporting_sentences"]
+        groups = ast.literal_eval(groups) if isinstance(groups, str) else groups
+        gold = {i for group in groups for i in group}
+        if gold:
+            items.append((item["claim"], evidence, gold))
+    print(f"{len(items)} claims ({args.split})")
+    print(f"{'method':<16} {'hit@1':>6} {'hit@5':>6} {'ms/claim':>9}")
+    for name in args.methods.split(","):
+        run = METHODS[name]
+        hits1, hits5, times, shown = [], [], [], 0
+        for claim, lines, gold in items:
+            began = time.perf_counter()
+            ranked = run(claim, "\n".join(lines))
+            times.append(time.perf_counter() - began)
+            hits = [bool(covered_lines(p, lines) & gold) for p in ranked[:5]]
+            hits1.append(bool(hits) and hits[0])
+            hits5.append(any(hits))
+            if name == "claimcheck" and not hits1[-1] and shown < args.misses:
+                shown += 1
+                print(f"  MISS {claim}\n    got:  {ranked[0] if ranked else None}\n"
+                      f"    gold: {[lines[i] for i in sorted(gold)][:2]}")
+        print(f"{name:<16} {statistics.mean(hits1):>6.3f} {statistics.mean(hits5):>6.3f} "
+              f"{1000 * statistics.mean(times):>9.2f}")
+
+
+if __name__ == "__main__":
+    main()

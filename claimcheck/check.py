@@ -273,9 +273,11 @@ def judge_content(source: Source, page: Page, baseline: Page | None, policy: Pol
 
     drift = None
     if page.published and source.cited_date and not page.published.agrees_with(source.cited_date) \
-            and not _time_zone_slip(page, source.cited_date):
+            and not _time_zone_slip(page.published, page.published_from, source.cited_date, None):
         drift = f"the page is dated {page.published.iso()}, the article cites {source.cited_date.iso()}"
-    elif baseline and baseline.published and page.published and baseline.published != page.published:
+    elif baseline and baseline.published and page.published and baseline.published != page.published \
+            and not _time_zone_slip(page.published, page.published_from, baseline.published,
+                                    baseline.published_from):
         drift = f"the page's date changed from {baseline.published.iso()} to {page.published.iso()}"
     if drift and page.published_from == GUESSED_DATE_SIGNAL:
         # A date only htmldate's reading gave was right 84% of the time on its evaluation pages: shown, not flagged.
@@ -316,13 +318,14 @@ def judge_content(source: Source, page: Page, baseline: Page | None, policy: Pol
 _TIMESTAMP_SIGNALS = frozenset({"json-ld", "meta", "time"})
 
 
-def _time_zone_slip(page: Page, cited: FuzzyDate) -> bool:
-    """A one-day difference that a time zone explains is not a contradiction."""
-    if page.published is None or page.published_from not in _TIMESTAMP_SIGNALS:
+def _time_zone_slip(one: FuzzyDate, one_from: str | None, other: FuzzyDate, other_from: str | None) -> bool:
+    """Whether two day dates one day apart can name the same instant: at least one of them is a machine
+    timestamp (whose zone may be UTC while the other is the newsroom's, or the reader's citation)."""
+    if one_from not in _TIMESTAMP_SIGNALS and other_from not in _TIMESTAMP_SIGNALS:
         return False
-    if page.published.precision is not Precision.DAY or cited.precision is not Precision.DAY:
+    if one.precision is not Precision.DAY or other.precision is not Precision.DAY:
         return False
-    return abs((page.published.value - cited.value).days) == 1
+    return abs((one.value - other.value).days) == 1
 
 
 def locate_evidence(evidence: str, text: str, full_text: str) -> tuple[Match, bool]:

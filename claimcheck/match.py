@@ -199,7 +199,10 @@ def suggest(claim: str, text: str, limit: int = 5) -> list[Suggestion]:
     terms = [_terms(s) for s in sentences]
     index = _Bm25(terms)
     query = _terms(claim)
-    ceiling = index.score_terms(query, Counter(query), len(query)) or 1.0
+    # What a passage holding every claim word once would score: words the text lacks count at the rarest
+    # weight, so a passage that leaves out half the claim scores about half.
+    rarest = math.log(1 + (len(sentences) + 0.5) / 0.5)
+    ceiling = sum(index.idf.get(term, rarest) for term in set(query)) or 1.0
     scored: list[tuple[float, int, int]] = []  # (score, start, size)
     for size in (1, 2, 3):
         for start in range(max(0, len(sentences) - size + 1)):

@@ -218,9 +218,20 @@ def meta_dates(doc: lxml_html.HtmlElement, latest: date) -> tuple[FuzzyDate | No
     return published, modified
 
 
+# Containers whose dates are someone else's: a reader's comment, a reply, a related or trending story.
+_OTHERS_DATES = re.compile(r"comment|reply|replies|disqus|related|trending|popular|recommend|more-stories|"
+                           r"most-read|teaser|sidebar", re.IGNORECASE)
+
+
+def _in_others_box(element: lxml_html.HtmlElement) -> bool:
+    return any(_OTHERS_DATES.search(_label(parent)) or parent.tag == "aside" for parent in element.iterancestors())
+
+
 def time_element_dates(doc: lxml_html.HtmlElement, latest: date) -> tuple[FuzzyDate | None, FuzzyDate | None]:
     published = modified = None
     for element in doc.iter("time"):
+        if _in_others_box(element):
+            continue
         stamp = element.get("datetime") or ""
         prop = (element.get("itemprop") or "").lower()
         classes = (element.get("class") or "").lower()

@@ -347,7 +347,7 @@ def _extraction_pool() -> concurrent.futures.ProcessPoolExecutor:
 
     forkserver, not fork: forking a process that runs an event loop and threads is unsafe."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["claimcheck.capture", "bs4.dammit"])
+    context.set_forkserver_preload(["claimcheck.capture", "bs4.dammit", "trafilatura"])
     return concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=context)
 
 

@@ -31,7 +31,8 @@ from .dates import FuzzyDate, Precision
 from .pagedates import date_in_text, find_dates, month_in_text, settle_with_htmldate
 
 # Bumped whenever what an extraction says about a payload changes (cc-2: the date cascade and htmldate's
-# second opinion; cc-3: trafilatura's main text): older stored extractions are then recomputed from the archived payload when next read.
+# second opinion; cc-3: trafilatura's main text): older stored extractions are then recomputed from the
+# archived payload when next read.
 logger = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "cc-3"

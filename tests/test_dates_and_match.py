@@ -97,7 +97,7 @@ def test_suggest_ranks_the_supporting_sentence_first() -> None:
     ranked = suggest("Releases describe TSMC's 3DFabric technologies as including CoWoS and SoIC.", text)
     assert "3DFabric" in ranked[0].passage
     assert 0.3 < ranked[0].score < 1.0  # "Releases describe" is not in the text
-    assert all(first.score >= second.score for first, second in zip(ranked, ranked[1:]))
+    assert all(first.score >= second.score for first, second in zip(ranked, ranked[1:], strict=False))
 
 
 def test_suggest_never_offers_a_title_or_heading_alone() -> None:

@@ -85,9 +85,13 @@ def main() -> None:
     parser.add_argument("directory", type=Path)
     parser.add_argument("--methods", default="claimcheck,claimcheck-cascade,htmldate-fast,htmldate-extensive")
     parser.add_argument("--errors", type=Path, help="write claimcheck's wrong answers here (JSON)")
+    parser.add_argument("--set", choices=("all", "default", "mediacloud"), default="all",
+                        help="eval_default.json (rules chosen on it), eval_mediacloud_2020.json (held out), or both")
     args = parser.parse_args()
     gold: dict[str, dict[str, str]] = {}
-    for name in ("eval_mediacloud_2020.json", "eval_default.json"):
+    names = {"all": ("eval_mediacloud_2020.json", "eval_default.json"), "default": ("eval_default.json",),
+             "mediacloud": ("eval_mediacloud_2020.json",)}[args.set]
+    for name in names:
         gold.update(json.loads((args.directory / name).read_text()))
     pages = [(url, item, load(args.directory, item["file"])) for url, item in gold.items()]
     pages = [(u, i, b) for u, i, b in pages if b is not None]

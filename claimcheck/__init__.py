@@ -19,6 +19,7 @@ from .errors import (
 )
 from .extract import Extracted, extract_page
 from .fetch import FetchOptions
+from .match import Suggestion, suggest
 from .pipeline import CheckOutcome, FetchOutcome, RunSettings, check_claims, fetch_sources
 from .store import Store
 from .verdicts import ExitCode, Level, Verdict
@@ -42,6 +43,7 @@ __all__ = [
                      "Problem",
                      "RunSettings",
                      "Source",
+                     "Suggestion",
                      "Store",
                      "StoreError",
                      "StoreLocked",
@@ -51,4 +53,5 @@ __all__ = [
                      "extract_page",
                      "fetch_sources",
                      "load_claims",
+                     "suggest",
 ]

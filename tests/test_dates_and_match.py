@@ -100,6 +100,14 @@ def test_suggest_ranks_the_supporting_sentence_first() -> None:
     assert all(first.score >= second.score for first, second in zip(ranked, ranked[1:], strict=False))
 
 
+def test_suggest_is_part_of_the_library_api() -> None:
+    import claimcheck
+
+    ranked = claimcheck.suggest("EMIB is a silicon bridge.", "EMIB is an embedded silicon bridge, Intel says.", limit=1)
+    assert len(ranked) == 1 and isinstance(ranked[0], claimcheck.Suggestion)
+    assert ranked[0].passage.startswith("EMIB") and 0 < ranked[0].score <= 1
+
+
 def test_suggest_never_offers_a_title_or_heading_alone() -> None:
     text = ("# Chiplet packaging with CoWoS and SoIC\n"
             "TSMC 3DFabric CoWoS SoIC\n"

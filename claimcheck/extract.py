@@ -1,11 +1,12 @@
 """Bytes of a page → its main text, full visible text, title, canonical URL and dates.
 
-HTML goes through lxml (fast, tolerant). The main text is trafilatura's (the field's reference: token F1 0.97
-on scrapinghub's 181 real news pages, against 0.74 for the density extractor below), read without comments and
-favouring precision, so reader comments, related boxes and menus never count as the article. Where trafilatura
-finds nothing, or far less than it, our own extractor answers: boilerplate pruned by tag and by class/id tokens
-(navigation, cookie banners, "related" and "trending" boxes, footers, scripts), then the main block chosen by
-known publisher containers or by paragraph-text density. The full visible text is kept too: evidence is looked for
+HTML goes through lxml (fast, tolerant). The main text is trafilatura's, the field's reference, read without
+comments and favouring precision, so reader comments, related boxes and menus never count as the article
+(with the rules below, token F1 0.966 on the held-out half of scrapinghub's real news pages; 0.74 for our
+extractor alone). Where trafilatura finds nothing, or far less than it, our own extractor answers:
+boilerplate pruned by tag and by class/id tokens (navigation, cookie banners, "related" and "trending" boxes,
+footers, scripts), then the main block chosen by known publisher containers or by paragraph-text density.
+The full visible text is kept too: evidence is looked for
 in the main text first and in the whole page second, so a passage in a deck or caption is never reported
 missing because the main-text guess was narrow. PDFs go through pypdf.
 """
@@ -33,9 +34,9 @@ from .pagedates import date_in_text, find_dates, month_in_text, settle_with_html
 # Bumped whenever what an extraction says about a payload changes (cc-2: the date cascade and htmldate's
 # second opinion; cc-3: trafilatura's main text): older stored extractions are then recomputed from the
 # archived payload when next read.
-logger = logging.getLogger(__name__)
-
 EXTRACTOR_VERSION = "cc-3"
+
+logger = logging.getLogger(__name__)
 
 _DROP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select",
               "input", "textarea", "canvas", "object", "embed", "dialog", "link", "meta"}

@@ -224,7 +224,13 @@ _OTHERS_DATES = re.compile(r"comment|reply|replies|disqus|related|trending|popul
 
 
 def _in_others_box(element: lxml_html.HtmlElement) -> bool:
-    return any(_OTHERS_DATES.search(_label(parent)) or parent.tag == "aside" for parent in element.iterancestors())
+    """Inside such a container, below <body> (whose classes, "single-post comments-open", speak for the page)."""
+    for parent in element.iterancestors():
+        if parent.tag in ("body", "html"):
+            return False
+        if parent.tag == "aside" or _OTHERS_DATES.search(_label(parent)):
+            return True
+    return False
 
 
 def time_element_dates(doc: lxml_html.HtmlElement, latest: date) -> tuple[FuzzyDate | None, FuzzyDate | None]:

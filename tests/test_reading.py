@@ -103,6 +103,13 @@ def test_a_comment_or_related_story_date_is_never_the_pages_date() -> None:
     assert found not in {date(2024, 6, 1), date(2024, 7, 2), date(2025, 1, 9), date(2023, 1, 11)}
 
 
+def test_a_page_whose_body_class_mentions_comments_keeps_its_own_time() -> None:
+    markup = (b'<html><body class="single-post comments-open"><article><h1>Packaging</h1>'
+              b'<time class="published" datetime="2024-03-04T09:00:00-05:00">March 4, 2024</time>'
+              + "".join(f"<p>{p}</p>" for p in PARAGRAPHS).encode() + b"</article></body></html>")
+    assert read(markup).published == date(2024, 3, 4)
+
+
 def test_a_joined_line_is_never_the_pages_date() -> None:
     markup = page(head_date="", visible_date="").replace(
         b"<span>By A. Writer</span>", b"<span>By A. Writer</span> <span>Joined: May 3, 2019</span>")

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz
 
 from .claims import Source
-from .dates import GUESSED_DATE_SIGNAL, FuzzyDate, Precision
+from .dates import GUESSED_DATE_SIGNAL, MACHINE_SIGNALS, FuzzyDate, Precision
 from .match import DEFAULT_THRESHOLD, Match, find_evidence, normalize, word_changes
 from .store import SOFT404_BY_PROBE
 from .verdicts import Verdict
@@ -315,13 +315,12 @@ def judge_content(source: Source, page: Page, baseline: Page | None, policy: Pol
 
 # Machine timestamps are often a day off the date a reader sees (UTC against the newsroom's zone): on htmldate's
 # evaluation pages a quarter of the wrong dates from JSON-LD, meta tags and <time> were exactly one day off.
-_TIMESTAMP_SIGNALS = frozenset({"json-ld", "meta", "time"})
 
 
 def _time_zone_slip(one: FuzzyDate, one_from: str | None, other: FuzzyDate, other_from: str | None) -> bool:
     """Whether two day dates one day apart can name the same instant: at least one of them is a machine
     timestamp (whose zone may be UTC while the other is the newsroom's, or the reader's citation)."""
-    if one_from not in _TIMESTAMP_SIGNALS and other_from not in _TIMESTAMP_SIGNALS:
+    if one_from not in MACHINE_SIGNALS and other_from not in MACHINE_SIGNALS:
         return False
     if one.precision is not Precision.DAY or other.precision is not Precision.DAY:
         return False

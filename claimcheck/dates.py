@@ -17,6 +17,8 @@ _HAS_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
 # The signal name of a page date that only htmldate's reading gave (claimcheck's own cascade found none):
 # shown to the user, but too weak on its own to flag a date-drift.
 GUESSED_DATE_SIGNAL = "htmldate"
+# Signals of machine-readable timestamps, whose zone may differ from the date a reader sees.
+MACHINE_SIGNALS = frozenset({"json-ld", "meta", "time"})
 
 
 class Precision(str, Enum):

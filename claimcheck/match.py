@@ -169,13 +169,6 @@ def _sentences(text: str) -> list[str]:
     return found
 
 
-def passages(text: str, *, max_sentences: int = 3) -> list[str]:
-    """Candidate passages of a text: its sentences and runs of up to `max_sentences` consecutive ones."""
-    sentences = _sentences(text)
-    return [" ".join(sentences[start:start + size]) for size in range(1, max_sentences + 1)
-            for start in range(max(0, len(sentences) - size + 1))]
-
-
 @dataclass(frozen=True)
 class Suggestion:
     passage: str

@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from .dates import GUESSED_DATE_SIGNAL, FuzzyDate, Precision
+from .dates import GUESSED_DATE_SIGNAL, MACHINE_SIGNALS, FuzzyDate, Precision
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
@@ -468,7 +468,6 @@ class PageDates:
 
 # A date the reader sees next to the title or in a byline is the date an article cites.
 VISIBLE_SIGNALS = frozenset({"dateline", "byline", "body-dateline"})
-MACHINE_SIGNALS = frozenset({"json-ld", "meta", "time"})
 
 
 def find_dates(full: lxml_html.HtmlElement, pruned: lxml_html.HtmlElement, url: str, paragraphs: list[str],

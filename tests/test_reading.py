@@ -14,7 +14,7 @@ import pytest
 from claimcheck.check import Page, Policy, compare_texts, judge_content
 from claimcheck.claims import Source
 from claimcheck.dates import FuzzyDate
-from claimcheck.extract import extract_page
+from claimcheck.extract import Extracted, extract_page
 from claimcheck.verdicts import Verdict
 
 TODAY = date(2026, 11, 25)
@@ -57,7 +57,7 @@ def page(paragraphs: list[str] = PARAGRAPHS, *, comments: list[tuple[str, str]] 
 </div><div class="bottom">Copyright 2024 News Example</div></body></html>""".encode()
 
 
-def read(markup: bytes):  # type: ignore[no-untyped-def]
+def read(markup: bytes) -> Extracted:
     return extract_page(markup, URL, "text/html; charset=utf-8", today=TODAY)
 
 

@@ -1,16 +1,25 @@
 """Score publication-date extraction on htmldate's evaluation pages, by htmldate's own rules.
 
     python bench/eval_dates.py PATH/TO/htmldate/tests [--methods claimcheck,claimcheck-cascade,htmldate-fast,...]
+    python bench/eval_dates.py PATH/TO/trafilatura/tests --labelled bench/data/trafilatura-dates.json --split held-out
 
 The pages (tests/eval, tests/test_set, tests/cache) and gold dates (eval_default.json,
 eval_mediacloud_2020.json) come from github.com/adbar/htmldate; fetch them, never commit them.
 Scoring as htmldate's tests/evaluation.py: a right date is a true positive, a wrong one a false positive,
 no date a false negative; precision = TP/(TP+FP), accuracy = (TP+TN)/all.
+
+With --labelled, the pages are trafilatura's evaluation pages that htmldate's set does not hold (tests/eval and
+tests/cache of github.com/adbar/trafilatura), with the dates this project's developers read off each page by
+hand (bench/data/trafilatura-dates.json: the page's publication date, visible or in its metadata, or null for
+a page that shows none; pages where a reader could not tell were left out). Scored: the exact day on dated
+pages, and no date at all on undated ones. The set is split in two halves by a hash of the URL: rules may be
+chosen on `tune`, and `held-out` is reported as unseen.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -80,6 +89,44 @@ METHODS: dict[str, Callable[[], Callable[[bytes, str], str | None]]] = {
 }
 
 
+def half(url: str) -> str:
+    """The stable half of a labelled set a page belongs to."""
+    return "tune" if hashlib.sha256(url.encode()).digest()[0] % 2 == 0 else "held-out"
+
+
+def labelled(args: argparse.Namespace) -> None:
+    gold: dict[str, dict[str, str | None]] = json.loads(args.labelled.read_text())
+    pages = [(url, item, load(args.directory, str(item["file"]))) for url, item in gold.items()
+             if args.split == "all" or half(url) == args.split]
+    pages = [(u, i, b) for u, i, b in pages if b is not None]
+    dated = sum(1 for _, item, _ in pages if item["date"])
+    print(f"{len(pages)} labelled pages ({args.split}): {dated} dated, {len(pages) - dated} undated")
+    print(f"{'method':<20} {'exact day (dated)':>17} {'wrong':>6} {'none':>5} {'no date (undated)':>17} {'s/page':>8}")
+    for method in args.methods.split(","):
+        run = METHODS[method]()
+        counts: Counter[str] = Counter()
+        wrong = []
+        began = time.perf_counter()
+        for url, item, body in pages:
+            try:
+                found = run(body, url)
+            except Exception as exc:  # noqa: BLE001 - a crash counts as no answer, and is shown
+                print(f"  {method} crashed on {item['file']}: {exc!r}", file=sys.stderr)
+                found = None
+            if item["date"]:
+                counts["right" if found == item["date"] else "none" if found is None else "wrong"] += 1
+            else:
+                counts["undated-none" if found is None else "undated-dated"] += 1
+            if found != item["date"]:
+                wrong.append({"url": url, "file": item["file"], "gold": item["date"], "found": found})
+        elapsed = time.perf_counter() - began
+        undated = counts["undated-none"] + counts["undated-dated"]
+        print(f"{method:<20} {counts['right'] / max(dated, 1):>17.3f} {counts['wrong']:>6} {counts['none']:>5} "
+              f"{counts['undated-none'] / max(undated, 1):>17.3f} {elapsed / len(pages):>8.4f}")
+        if args.errors and method == "claimcheck":
+            args.errors.write_text(json.dumps(wrong, indent=1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("directory", type=Path)
@@ -87,7 +134,14 @@ def main() -> None:
     parser.add_argument("--errors", type=Path, help="write claimcheck's wrong answers here (JSON)")
     parser.add_argument("--set", choices=("all", "default", "mediacloud"), default="all",
                         help="eval_default.json (rules chosen on it), eval_mediacloud_2020.json (held out), or both")
+    parser.add_argument("--labelled", type=Path,
+                        help="a file of hand-read dates (null: undated) for pages under DIRECTORY; see above")
+    parser.add_argument("--split", choices=("all", "tune", "held-out"), default="all",
+                        help="with --labelled: which half of the pages")
     args = parser.parse_args()
+    if args.labelled:
+        labelled(args)
+        return
     gold: dict[str, dict[str, str]] = {}
     names = {"all": ("eval_mediacloud_2020.json", "eval_default.json"), "default": ("eval_default.json",),
              "mediacloud": ("eval_mediacloud_2020.json",)}[args.set]

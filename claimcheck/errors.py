@@ -5,12 +5,17 @@
     ├── StoreError           the store cannot be used
     │   ├── StoreLocked      another run holds the store's lock
     │   └── NotFound         a source, claim or capture named by the user does not exist
+    ├── Refused              a review action the archive does not bear out (accepting a failed capture,
+    │                        evidence the source does not hold)
     └── FetchError           one source could not be fetched (kept as data, never aborts a run)
         ├── BlockedAddress   the address is private/loopback/reserved and private access is off
         ├── DNSError         the host name does not resolve
         ├── BodyTooLarge     the body (raw or decompressed) is over the cap
         ├── TooManyRedirects redirect chain too long, or a loop
         └── UnsupportedURL   not http(s), or not a URL at all
+
+    Interrupted              a stop signal (SIGINT, SIGTERM, SIGHUP) arrived; a BaseException, as
+                             KeyboardInterrupt is, so that no `except Exception` swallows it
 
 The CLI turns these into one-line messages and exit codes in a single place (cli.py).
 """
@@ -57,6 +62,10 @@ class NotFound(StoreError):
     """A source, claim or capture named by the user does not exist."""
 
 
+class Refused(ClaimcheckError):
+    """A review action the archive does not bear out: nothing was written."""
+
+
 class FetchError(ClaimcheckError):
     """One source could not be fetched; `kind` names the failure for the verdict rules."""
 
@@ -95,3 +104,16 @@ class UnsupportedURL(FetchError):
     """Not an http(s) URL."""
 
     kind = "bad-url"
+
+
+class Interrupted(BaseException):
+    """A stop signal arrived: the run unwinds, is marked interrupted, and the process exits 128 + the signal."""
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+        self.run_id: int | None = None  # the run it stopped, once that is marked
+        self.reported = False  # the command already said so (or was told to keep quiet)
+        super().__init__(f"interrupted by {self.name}")

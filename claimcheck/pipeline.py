@@ -13,7 +13,7 @@ from typing import Any
 
 from .capture import FetchOutcome, capture_sources, ensure_extraction
 from .claims import ClaimsFile
-from .errors import StoreError
+from .errors import Interrupted, StoreError
 from .judge import judge_claims, judge_in_chunks, suggest_mementos
 from .settings import RunSettings
 from .store import Store
@@ -54,12 +54,25 @@ def _storage_errors(store: Store) -> Iterator[None]:
         raise StoreError(f"cannot write to the store {store.paths.db}: {exc}") from exc
 
 
+@contextmanager
+def _marked_if_interrupted(store: Store, run_id: int) -> Iterator[None]:
+    """A stop signal ends the run as 'interrupted' (its open transaction has rolled back by then): nothing of
+    it is indexed, and `report` says so instead of rendering it."""
+    try:
+        yield
+    except Interrupted as stop:
+        store.finish_run(run_id, "interrupted", "", {"interrupted_by": stop.name})
+        stop.run_id = run_id
+        raise
+
+
 def fetch_sources(claims: ClaimsFile, store: Store, settings: RunSettings | None = None) -> FetchOutcome:
     """`claimcheck fetch`: capture and archive every source, judge nothing."""
     settings = settings or RunSettings()
     with _storage_errors(store), store.locked(settings.lock_wait):
         run_id = store.start_run("fetch", str(claims.path), _settings_record(settings))
-        outcome = capture_sources(claims, store, settings, run_id=run_id)
+        with _marked_if_interrupted(store, run_id):
+            outcome = capture_sources(claims, store, settings, run_id=run_id)
         store.finish_run(run_id, "network-down" if outcome.network_down else "complete",
                          "down" if outcome.network_down else "ok", {"fetched": outcome.fetched})
         return outcome
@@ -74,20 +87,21 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
     settings = settings or RunSettings()
     with _storage_errors(store), store.locked(settings.lock_wait):
         run_id = store.start_run("check", str(claims.path), _settings_record(settings))
-        store.sync_sources(claims)
-        network_down = False
-        if not settings.offline:
-            network_down = capture_sources(claims, store, settings, run_id=run_id).network_down
-        online = not (settings.offline or network_down)
-        summary = {v.value: 0 for v in Verdict}
-        # One transaction: a run's findings appear together or not at all, as its captures do. (No other
-        # writer waits on it: they all take the store's lock, held for the whole run.)
-        with store.db.atomic():
-            for findings in judge_in_chunks(claims, store, settings, network_down=network_down):
-                suggest_mementos(claims, store, settings, findings, online=online)
-                store.add_findings(run_id, findings)
-                for finding in findings:
-                    summary[finding["verdict"]] += 1
+        with _marked_if_interrupted(store, run_id):
+            store.sync_sources(claims)
+            network_down = False
+            if not settings.offline:
+                network_down = capture_sources(claims, store, settings, run_id=run_id).network_down
+            online = not (settings.offline or network_down)
+            summary = {v.value: 0 for v in Verdict}
+            # One transaction: a run's findings appear together or not at all, as its captures do. (No other
+            # writer waits on it: they all take the store's lock, held for the whole run.)
+            with store.db.atomic():
+                for findings in judge_in_chunks(claims, store, settings, network_down=network_down):
+                    suggest_mementos(claims, store, settings, findings, online=online)
+                    store.add_findings(run_id, findings)
+                    for finding in findings:
+                        summary[finding["verdict"]] += 1
         network = "offline" if settings.offline else "down" if network_down else "ok"
         store.finish_run(run_id, "network-down" if network_down else "complete", network, summary)
         return CheckOutcome(run_id, network_down, settings.offline,

@@ -319,7 +319,7 @@ class Store:
                     os.close(fd)
                     raise StoreLocked(
                         f"another claimcheck run is writing to {self.paths.root} (lock {self.paths.lock}); "
-                        "wait for it to finish or pass --wait SECONDS") from None
+                        "wait for it to finish") from None
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
@@ -363,7 +363,8 @@ class Store:
 
     def last_check_run(self) -> dict[str, Any] | None:
         rows = list(self.db.query(
-            "select * from runs where command = 'check' and status != 'running' order by id desc limit 1"))
+            "select * from runs where command = 'check' and status in ('complete', 'network-down') "
+            "order by id desc limit 1"))
         return rows[0] if rows else None
 
     # -- sources ---------------------------------------------------------------------------------------
@@ -529,12 +530,24 @@ class Store:
         rows = self.db.query("select claim_id, source_id, text from evidence order by id")
         return {(r["claim_id"], r["source_id"]): r["text"] for r in rows}
 
-    def accept_evidence(self, claim_id: str, source_id: str, text: str, *, by: str, note: str) -> None:
+    def accept_evidence(self, claim_id: str, source_id: str, text: str, *, by: str, note: str,
+                        checked: dict[str, Any] | None = None) -> None:
+        """`checked`: how the passage was checked against the source (score, capture, whether forced)."""
+        forced = bool(checked and checked.get("forced"))
+        if forced:
+            assert checked is not None
+            found = "unchecked" if checked.get("score") is None else f"best match {checked['score']:.2f}"
+            note = f"{note} [forced: {found}]"
         with self.db.atomic():
             self.db.table("evidence").insert({"claim_id": claim_id, "source_id": source_id, "text": text,
                                         "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
                                         "note": note})
-            self.audit(by, "evidence-accepted", f"{claim_id}/{source_id}", note, {"text": text}, commit=False)
+            self.audit(by, "evidence-accepted", f"{claim_id}/{source_id}", note, {"text": text, **(checked or {})},
+                       commit=False)
+
+    def evidence_of(self, source_id: str) -> list[dict[str, Any]]:
+        """Every evidence passage accepted for a source, oldest first."""
+        return list(self.db.query("select * from evidence where source_id = ? order by id", [source_id]))
 
     # -- evidence matches -------------------------------------------------------------------------------
     def evidence_match(self, payload_digest: str, evidence_key: str) -> dict[str, Any] | None:

@@ -20,7 +20,8 @@ from rapidfuzz import fuzz
 
 from .claims import Source
 from .dates import GUESSED_DATE_SIGNAL, MACHINE_SIGNALS, FuzzyDate, Precision
-from .match import DEFAULT_THRESHOLD, Match, find_evidence, normalize, word_changes
+from .match import DEFAULT_THRESHOLD, Match, find_evidence, normalize
+from .textdiff import word_changes
 from .store import SOFT404_BY_PROBE
 from .verdicts import Verdict
 

@@ -240,9 +240,16 @@ def _yaml_problems(path: Path, text: str) -> Iterator[None]:
     try:
         yield
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        reason = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        problem = " ".join(str(exc.problem or "invalid YAML").split())
+        if isinstance(exc, yaml.scanner.ScannerError) and exc.context and exc.context_mark is not None:
+            # A token that runs on (an unclosed quote) is at fault where it starts, not where the file ends.
+            line = exc.context_mark.line + 1
+            where = f" (line {exc.problem_mark.line + 1})" if exc.problem_mark is not None else ""
+            reason = f"{exc.context}, {problem}{where}"
+        else:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else 1
+            reason = problem
         raise ClaimsFileError([Problem(str(path), line, "yaml", f"invalid YAML: {reason}")]) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -11,11 +12,13 @@ import click
 from .claims import ClaimsFile
 from .cli import _claims, _store, _write, cli
 from .errors import ClaimcheckError, NotFound
+from .verdicts import ExitCode
 from .match import find_evidence, normalize
 from .report import clean
 from .review import accept as accept_baseline
-from .review import accept_evidence, suggestions, text_diff
+from .review import accept_evidence, compare, suggestions
 from .review import history as source_history
+from .textdiff import Span, paired, word_spans
 
 
 def _source_id(claims: ClaimsFile, source: str) -> str:
@@ -24,35 +27,72 @@ def _source_id(claims: ClaimsFile, source: str) -> str:
     return source
 
 
+def _holds(line: str, evidence: list[str]) -> bool:
+    return any(e and find_evidence(e, line).score >= 0.9 for e in evidence)
+
+
+def _line(sign: str, spans: list[Span], *, colour: bool, bold: bool) -> str:
+    """A '-' or '+' line with its changed words marked: in colour (reversed), or as `git diff --word-diff`
+    marks them ([-old-], {+new+}). Each stretch is styled on its own, so a mark never ends the line's colour."""
+    fg = "red" if sign == "-" else "green"
+    parts = []
+    for text, changed in spans:
+        text = clean(text)
+        if colour:
+            text = click.style(text, fg=fg, bold=bold, reverse=changed)
+        elif changed:
+            text = f"[-{text}-]" if sign == "-" else f"{{+{text}+}}"
+        parts.append(text)
+    head = click.style(sign, fg=fg, bold=bold) if colour else sign
+    return f"{head} {' '.join(parts)}"
+
+
+def diff_lines(rows: list[tuple[str, str]], evidence: list[str], *, colour: bool) -> Iterator[str]:
+    """The diff for a terminal: '-' and '+' lines, the words that changed in a line edited in place marked,
+    and the lines that hold a claim's evidence passage marked, in colour (bold) and in words alike."""
+    for item in paired(rows):
+        if isinstance(item, str):
+            yield f"  {clean(item)}"
+            continue
+        both = item.old is not None and item.new is not None
+        spans = word_spans(item.old or "", item.new or "") if both else None
+        for sign, line, side in (("-", item.old, 0), ("+", item.new, 1)):
+            if line is None:
+                continue
+            holds = _holds(line, evidence)
+            text = _line(sign, spans[side] if spans else [(line, False)], colour=colour, bold=holds)
+            yield text + ("   <== evidence passage" if holds else "")
+
+
 @cli.command()
 @click.argument("source")
 @click.option("--color/--no-color", "colour", default=None, help="Colour (default: when the output is a terminal).")
 @click.pass_context
 def diff(ctx: click.Context, source: str, colour: bool | None) -> None:
-    """Show how SOURCE's main text changed from its accepted baseline to the latest capture."""
+    """Show how SOURCE's main text changed from its accepted baseline to the latest capture.
+
+    Exits 0 when it compared the two (changed or not), 1 when there is nothing to compare: no URL, never
+    captured, no baseline, or a latest capture that did not read the page (a 404, say)."""
     claims = _claims(ctx)
     source_id = _source_id(claims, source)
     colour = sys.stdout.isatty() if colour is None else colour
     evidence = [normalize(c.evidence) for claim in claims.claims_citing(source_id) for c in claim.cites
                 if c.source == source_id and c.evidence]
     with _store(ctx, create=False) as store:
-        rows = text_diff(store, source_id)
-        baseline = store.baseline(source_id)
-    if not rows:
-        click.echo(f"{source_id}: no change in the main text since the accepted baseline"
-                   + (f" (capture #{baseline['capture_id']})" if baseline else " (no baseline yet)"))
+        comparison = compare(store, claims.sources[source_id])
+    if comparison.nothing_because:
+        click.echo(f"{source_id}: nothing to compare: {clean(comparison.nothing_because)}")
+        ctx.exit(ExitCode.FINDINGS)
+    assert comparison.baseline is not None and comparison.latest is not None
+    if not comparison.rows:
+        click.echo(f"{source_id}: no change in the main text since the accepted baseline "
+                   f"(capture #{comparison.baseline['id']}; latest capture #{comparison.latest['id']})")
         return
-    click.echo(f"--- {source_id} baseline (capture #{baseline['capture_id'] if baseline else '?'})")
-    click.echo(f"+++ {source_id} latest capture")
-    for op, line in rows:
-        text = f"{op} {clean(line)}"
-        holds_evidence = any(e and find_evidence(e, line).score >= 0.9 for e in evidence) if op != " " else False
-        if colour:
-            fg = {"-": "red", "+": "green"}.get(op)
-            text = click.style(text, fg=fg, bold=holds_evidence, underline=holds_evidence)
-        elif holds_evidence:
-            text += "   <== evidence passage"
-        click.echo(text, color=colour)
+    baseline, latest = comparison.baseline, comparison.latest
+    click.echo(f"--- {source_id} baseline (capture #{baseline['id']} at {baseline['fetched_at']})")
+    click.echo(f"+++ {source_id} latest capture (#{latest['id']} at {latest['fetched_at']})")
+    for line in diff_lines(comparison.rows, evidence, colour=colour):
+        click.echo(line, color=colour)
 
 
 @cli.command()
@@ -73,20 +113,41 @@ def history(ctx: click.Context, source: str) -> None:
 @click.argument("target", metavar="ID")
 @click.option("--note", required=True, help="Why the change is accepted (kept in the audit log).")
 @click.option("--by", default=None, help="Who accepts (default: $CLAIMCHECK_USER or the login name).")
+@click.option("--capture", "capture_id", type=click.IntRange(1), default=None,
+              help="Accept this capture (see `claimcheck history`) rather than the latest one.")
 @click.option("--evidence", default=None, help="Accept this passage as the claim's evidence (ID is a claim).")
 @click.option("--suggestion", type=click.IntRange(1, 50), default=None,
               help="Accept the Nth passage that `claimcheck suggest` ranks (ID is a claim).")
 @click.option("--source", "source", default=None, help="With --evidence/--suggestion: which cited source.")
+@click.option("--force", is_flag=True,
+              help="With --evidence/--suggestion: record the passage even where the latest capture lacks it.")
 @click.pass_context
-def accept(ctx: click.Context, target: str, note: str, by: str | None, evidence: str | None,
-           suggestion: int | None, source: str | None) -> None:
+def accept(ctx: click.Context, target: str, note: str, by: str | None, capture_id: int | None,
+           evidence: str | None, suggestion: int | None, source: str | None, force: bool) -> None:
     """Accept the latest capture of a source (or of a claim's sources) as the new baseline,
-    or accept an evidence passage for a claim. Every acceptance is kept in the audit log."""
+    or accept an evidence passage for a claim. Every acceptance is kept in the audit log.
+
+    A capture that did not read the page (a 404, a timeout) is never accepted as a baseline unless named with
+    --capture, and an evidence passage must be found in the source's latest capture unless --force is given."""
+    if evidence is not None and suggestion is not None:
+        raise click.UsageError("give --evidence TEXT or --suggestion N, not both")
+    wants_evidence = evidence is not None or suggestion is not None
+    if wants_evidence and capture_id is not None:
+        raise click.UsageError("--capture chooses a baseline; an evidence passage is checked against the latest "
+                               "capture")
+    if not wants_evidence and (source is not None or force):
+        raise click.UsageError(f"{'--source' if source is not None else '--force'} goes with --evidence or "
+                               "--suggestion")
     claims = _claims(ctx)
     with _store(ctx) as store, store.locked():
-        if evidence is None and suggestion is None:
-            for done in accept_baseline(store, claims, target, note, by=by):
-                click.echo(f"{done.source_id}: capture #{done.capture_id} is now the baseline")
+        if not wants_evidence:
+            for done in accept_baseline(store, claims, target, note, by=by, capture_id=capture_id):
+                if done.already is not None:
+                    same = "" if done.already == done.capture_id else f" (capture #{done.already}, the same content)"
+                    click.echo(f"{done.source_id}: capture #{done.capture_id} is already the baseline{same}; "
+                               "nothing recorded")
+                else:
+                    click.echo(f"{done.source_id}: capture #{done.capture_id} is now the baseline")
             return
         claim = claims.claim(target)
         if claim is None:
@@ -102,8 +163,13 @@ def accept(ctx: click.Context, target: str, note: str, by: str | None, evidence:
                                f"(run `claimcheck suggest {target}`)")
             evidence = ranked[suggestion - 1].passage
         assert evidence is not None
-        accept_evidence(store, claims, target, source_id, evidence, note, by=by)
-        click.echo(f"{target}/{source_id}: evidence accepted: {clean(evidence)}")
+        result = accept_evidence(store, claims, target, source_id, evidence, note, by=by, force=force)
+        if result.already:
+            click.echo(f"{target}/{source_id}: this passage is already the accepted evidence; nothing recorded")
+            return
+        forced = (" (forced: " + ("not checked" if result.score is None else f"best match {result.score:.2f}")
+                  + "; the audit log says so)") if result.forced else ""
+        click.echo(f"{target}/{source_id}: evidence accepted{forced}: {clean(evidence)}")
         click.echo("  (copy it into claims.yaml as the cite's `evidence` to keep the registry self-contained)")
 
 

@@ -223,18 +223,3 @@ def suggest(claim: str, text: str, limit: int = 5) -> list[Suggestion]:
             break
     return [Suggestion(" ".join(sentences[start:start + size]), round(min(value / ceiling, 1.0), 3))
             for value, start, size in chosen]
-
-
-def word_changes(before: str, after: str, limit: int = 6) -> str:
-    """A compact word diff ('-emib +glass substrates') of two normalised passages."""
-    old, new = before.split(), after.split()
-    parts: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag in ("delete", "replace"):
-            parts.append("-" + " ".join(old[i1:i2]))
-        if tag in ("insert", "replace"):
-            parts.append("+" + " ".join(new[j1:j2]))
-        if len(parts) >= limit:
-            parts.append("…")
-            break
-    return " ".join(parts)

@@ -16,7 +16,10 @@ METADATA = yaml.safe_load((REPO / "datasette.yml").read_text())
 def test_canned_queries_run_in_datasette(run: Runner) -> None:
     datasette_app = pytest.importorskip("datasette.app")
     run("check")
-    run("accept", "intel-2023-packaging", "--note", "looked fine")
+    # Accepting an unchanged page records nothing (it is already the baseline); an evidence passage is recorded.
+    assert "already the baseline" in run("accept", "intel-2023-packaging", "--note", "unchanged").output
+    run("accept", "intel-emib-foveros", "--suggestion", "1", "--source", "intel-2023-packaging",
+        "--note", "looked fine")
     db_path = Path(run.store) / "claimcheck.db"
 
     async def query_all() -> dict[str, list[dict]]:
@@ -33,5 +36,5 @@ def test_canned_queries_run_in_datasette(run: Runner) -> None:
     assert len(rows["claims_by_verdict"]) == 11
     assert rows["claims_by_verdict"][-1]["level"] == "ok"
     assert rows["source_timeline"][0]["http_status"] == 200
-    assert rows["acceptances"][0]["note"] == "looked fine"
+    assert [r["note"] for r in rows["acceptances"]][:2] == ["looked fine", "first successful capture"]
     assert {r["verdict"] for r in rows["verdict_counts"]} == {"verified", "unchecked"}

@@ -46,8 +46,10 @@ def test_accept_a_claim_id_accepts_its_sources(run: Runner, world: Site) -> None
     assert "intel-2023-packaging: capture" in result.stdout
 
 
-def test_audit_log_is_append_only(run: Runner) -> None:
+def test_audit_log_is_append_only(run: Runner, world: Site) -> None:
     run("check")
+    change_intel(world)
+    run("check", now="2026-11-26T12:00:00Z")
     run("accept", "intel-2023-packaging", "--note", "first review")
     db = sqlite3.connect(run.store / "claimcheck.db")
     assert db.execute("select count(*) from audit where action = 'baseline-accepted'").fetchone()[0] == 1

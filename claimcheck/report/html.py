@@ -8,13 +8,12 @@ not run a page's script or call home.
 from __future__ import annotations
 
 import base64
-import difflib
 import hashlib
 import html
 from collections.abc import Iterator
-from itertools import zip_longest
 
 from ..verdicts import Level, Verdict
+from ..textdiff import Span, paired, word_spans
 from . import ReportData, clean
 
 _SCRIPT = """
@@ -59,50 +58,25 @@ def _badge(verdict: Verdict) -> str:
     return f'<span class="badge {verdict.level.value}">{_e(verdict.value)}</span>'
 
 
-def _marked_words(old: str, new: str) -> tuple[str, str]:
-    """Both lines escaped, with the words that differ wrapped in <mark>."""
-    a, b = old.split(" "), new.split(" ")
-    left: list[str] = []
-    right: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        before, after = _e(" ".join(a[i1:i2])), _e(" ".join(b[j1:j2]))
-        if tag == "equal":
-            left.append(before)
-            right.append(after)
-            continue
-        if before:
-            left.append(f"<mark>{before}</mark>")
-        if after:
-            right.append(f"<mark>{after}</mark>")
-    return " ".join(left), " ".join(right)
+def _marked(spans: list[Span]) -> str:
+    """A line's words, escaped, with the stretches that changed wrapped in <mark>."""
+    return " ".join(f"<mark>{_e(text)}</mark>" if changed else _e(text) for text, changed in spans)
 
 
 def _diff(rows: list[tuple[str, str]]) -> str:
-    """Side by side: removed lines left, added lines right, context across both."""
+    """Side by side: removed lines left, added lines right, context across both; changed words marked."""
     cells: list[str] = []
-    pending_old: list[str] = []
-    pending_new: list[str] = []
-
-    def flush() -> None:
-        for old, new in zip_longest(pending_old, pending_new):
-            if old is not None and new is not None:
-                old_html, new_html = _marked_words(old, new)
-            else:
-                old_html, new_html = _e(old), _e(new)
-            cells.append(f'<div class="del">{old_html}</div>' if old is not None else "<div></div>")
-            cells.append(f'<div class="add">{new_html}</div>' if new is not None else "<div></div>")
-        pending_old.clear()
-        pending_new.clear()
-
-    for op, line in rows:
-        if op == "-":
-            pending_old.append(line)
-        elif op == "+":
-            pending_new.append(line)
+    for item in paired(rows):
+        if isinstance(item, str):
+            cells.append(f'<div class="same">{_e(item)}</div><div class="same">{_e(item)}</div>')
+            continue
+        if item.old is not None and item.new is not None:
+            old_spans, new_spans = word_spans(item.old, item.new)
+            old_html, new_html = _marked(old_spans), _marked(new_spans)
         else:
-            flush()
-            cells.append(f'<div class="same">{_e(line)}</div><div class="same">{_e(line)}</div>')
-    flush()
+            old_html, new_html = _e(item.old), _e(item.new)
+        cells.append(f'<div class="del">{old_html}</div>' if item.old is not None else "<div></div>")
+        cells.append(f'<div class="add">{new_html}</div>' if item.new is not None else "<div></div>")
     return ('<div class="diff" role="table" aria-label="baseline and latest main text">'
             '<div><b>accepted baseline</b></div><div><b>latest capture</b></div>' + "".join(cells) + "</div>")
 

@@ -43,6 +43,8 @@ THROTTLED = "throttled"  # 429: never rot by itself
 BLOCKED = "blocked"  # 401/403/451, bot challenge, refused private address
 NETWORK = "network"  # the run's network was down: counts for nothing
 
+NO_EVIDENCE_DETAIL = "reachable and dated as cited; no evidence passage recorded"
+
 _BLOCKED_STATUSES = {401, 402, 403, 407, 451}
 _ROT_STATUSES = {404, 410}
 _LOCALE_SEGMENT = re.compile(r"^(?:[a-z]{2}(?:[-_][a-z]{2,4})?|intl|global|home|index(?:\.\w+)?)$", re.IGNORECASE)
@@ -309,8 +311,8 @@ def judge_content(source: Source, page: Page, baseline: Page | None, policy: Pol
         return judgement(Verdict.CHANGED, "the evidence is still there" if evidence and not reworded else "")
     if not evidence:
         # DESIGN's `unchecked` is for sources never read; this one was read and is dated as cited.
-        return judgement(Verdict.VERIFIED, "reachable and dated as cited; no evidence passage is recorded for this "
-                                           "claim yet (run `claimcheck suggest CLAIM` and accept one)")
+        # Short: a report lists it once per pair, and says once, under its summary, how to add evidence.
+        return judgement(Verdict.VERIFIED, NO_EVIDENCE_DETAIL)
     return judgement(Verdict.VERIFIED, "evidence found" + (" exactly" if score == 1.0 else f" (score {score:.2f})"))
 
 

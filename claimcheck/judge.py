@@ -137,12 +137,21 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
                        baseline_extraction=base_extraction, change=change)
 
 
-def _finding(claim_id: str, claim_text: str, state: SourceState, judgement: Judgement) -> dict[str, Any]:
+def _finding(claim_id: str, claim_text: str, state: SourceState, judgement: Judgement, *, run_id: int | None,
+             not_fetched_because: str, has_evidence: bool) -> dict[str, Any]:
     capture = state.capture or {}
     source = state.source
+    # A capture from an earlier run (network down, offline) is judged as it was: the pair says so, so that a
+    # scheduled job never reads a stale `verified` as fresh.
+    checked = bool(capture) and (run_id is None or capture.get("run_id") == run_id)
+    detail = judgement.detail
+    if capture and not checked:
+        stale = f"not re-checked: {not_fetched_because}; as captured at {capture['fetched_at']}"
+        detail = f"{detail}; {stale}" if detail else stale
     return {
         "claim_id": claim_id, "claim_text": claim_text, "source_id": source.id, "verdict": judgement.verdict.value,
-        "level": judgement.verdict.level.value, "detail": judgement.detail, "url": source.url,
+        "level": judgement.verdict.level.value, "detail": detail, "url": source.url,
+        "checked": int(checked), "has_evidence": int(has_evidence),
         "final_url": capture.get("final_url"), "http_status": capture.get("http_status"),
         "capture_id": capture.get("id"), "captured_at": capture.get("fetched_at"),
         "evidence_score": judgement.evidence_score, "evidence_text": judgement.evidence_text,
@@ -200,13 +209,16 @@ JUDGE_CHUNK = 500  # sources whose state is held at once: the memory of judging 
 
 
 def judge_in_chunks(claims: ClaimsFile, store: Store, settings: RunSettings, *,
-                    network_down: bool) -> Iterator[list[dict[str, Any]]]:
+                    network_down: bool, run_id: int | None = None) -> Iterator[list[dict[str, Any]]]:
     """The findings of every (claim, cited source) pair, in the claims file's order, a chunk of claims at a time.
 
     A source's state is gathered once, with those of up to JUDGE_CHUNK other sources, and let go after the
     last claim that cites it, so a run over tens of thousands of sources holds a chunk's worth, not the run's.
-    Sources no claim cites are judged too, last (their first good capture becomes their baseline)."""
+    Sources no claim cites are judged too, last (their first good capture becomes their baseline).
+    A finding is `checked` when it judged a capture of run `run_id` (None: whatever capture is newest)."""
     accepted = store.accepted_evidence()
+    not_fetched_because = ("the run was offline" if settings.offline else "the network was down" if network_down
+                           else "not fetched in this run")
     last_use: dict[str, int] = {}
     for index, claim in enumerate(claims.claims):
         for cite in claim.cites:
@@ -224,8 +236,11 @@ def judge_in_chunks(claims: ClaimsFile, store: Store, settings: RunSettings, *,
         with store.db.atomic():  # the evidence-match cache rows of a chunk, in one transaction
             for _, claim in waiting:
                 for cite in claim.cites:
-                    findings.append(_judged_cite(store, reads, claim, cite.source, cite.evidence,
-                                                 states[cite.source], accepted, settings))
+                    finding = _judged_cite(store, reads, claim, cite.source, cite.evidence,
+                                           states[cite.source], accepted, settings)
+                    findings.append(_finding(claim.id, claim.text, states[cite.source], finding.judgement,
+                                             run_id=run_id, not_fetched_because=not_fetched_because,
+                                             has_evidence=finding.has_evidence))
         done = waiting[-1][0]
         for sid in [sid for sid in states if last_use[sid] <= done]:
             del states[sid]
@@ -244,19 +259,25 @@ def judge_in_chunks(claims: ClaimsFile, store: Store, settings: RunSettings, *,
         _states(store, chunk, settings, network_down)
 
 
+@dataclass(frozen=True)
+class _Judged:
+    judgement: Judgement
+    has_evidence: bool
+
+
 def _judged_cite(store: Store, reads: _Reads, claim: Claim, source_id: str, cited_evidence: str | None,
-                 state: SourceState, accepted: dict[tuple[str, str], str], settings: RunSettings) -> dict[str, Any]:
+                 state: SourceState, accepted: dict[tuple[str, str], str], settings: RunSettings) -> _Judged:
+    evidence = accepted.get((claim.id, source_id)) or cited_evidence
     if state.unchecked_reason:
         judgement = Judgement(Verdict.UNCHECKED, state.unchecked_reason)
     elif state.failure:
         judgement = state.failure
     else:
         assert state.page is not None and state.extraction is not None
-        evidence = accepted.get((claim.id, source_id)) or cited_evidence
         found = _evidence_finding(store, reads, state, evidence) if evidence else None
         judgement = judge_content(state.source, state.page, state.baseline, settings.policy,
                                   evidence=evidence, found=found, change=state.change)
-    return _finding(claim.id, claim.text, state, judgement)
+    return _Judged(judgement, bool(evidence))
 
 
 def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *,

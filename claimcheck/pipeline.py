@@ -97,7 +97,8 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
             # One transaction: a run's findings appear together or not at all, as its captures do. (No other
             # writer waits on it: they all take the store's lock, held for the whole run.)
             with store.db.atomic():
-                for findings in judge_in_chunks(claims, store, settings, network_down=network_down):
+                for findings in judge_in_chunks(claims, store, settings, network_down=network_down,
+                                                run_id=run_id):
                     suggest_mementos(claims, store, settings, findings, online=online)
                     store.add_findings(run_id, findings)
                     for finding in findings:

@@ -27,11 +27,15 @@ from . import clock
 from .claims import ClaimsFile
 from .compression import deflate
 from .errors import NotFound, StoreError, StoreLocked
+from .verdicts import SEVERITY
 
 DB_NAME = "claimcheck.db"
 _IN_CHUNK = 500  # values per "in (...)" query: well under SQLite's limit on bound parameters
 SOFT404_BY_PROBE = "soft-404: the page matches what the site answers for a made-up URL"
 LOCK_NAME = "claimcheck.lock"
+# A verdict's place in verdicts.SEVERITY (0 is the worst), for ordering in SQL.
+_SEVERITY_RANK = ("case verdict " + " ".join(f"when '{v.value}' then {rank}" for rank, v in enumerate(SEVERITY))
+                  + f" else {len(SEVERITY)} end")
 
 
 def chunks(values: list[Any], size: int = _IN_CHUNK) -> Iterator[list[Any]]:
@@ -151,6 +155,14 @@ def m005_latest_captures(db: sqlite_utils.Database) -> None:
     db.execute(f"""INSERT INTO latest_payload_captures (payload_digest, final_url, capture_id)
         SELECT payload_digest, final_url, max(id) FROM captures WHERE {_HAS_PAYLOAD}
         GROUP BY payload_digest, final_url""")
+
+
+@migrations()
+def m006_finding_freshness(db: sqlite_utils.Database) -> None:
+    """Whether a finding judged a capture made in its own run (a network-down or offline run judges older
+    ones), and whether its claim had an evidence passage: so reports need not read either from the detail."""
+    db.table("findings").add_column("checked", int)
+    db.table("findings").add_column("has_evidence", int)
 
 
 _USABLE = "outcome != 'network' AND source_id IS NOT NULL AND url IS NOT NULL"
@@ -594,6 +606,29 @@ class Store:
     def iter_findings(self, run_id: int) -> Iterator[dict[str, Any]]:
         """A run's findings in the order they were judged, read as they are iterated."""
         return self.db.query("select * from findings where run_id = ? order by id", [run_id])
+
+    def iter_findings_worst_first(self, run_id: int) -> Iterator[dict[str, Any]]:
+        """A run's findings, claims ordered by their worst verdict (then as judged), a claim's findings
+        together: one query, sorted by SQLite, so a report reads them as it writes them."""
+        return self.db.query(f"""
+            with ranked as (select f.*, {_SEVERITY_RANK} as severity from findings f where run_id = ?),
+                 by_claim as (select claim_id, min(severity) as claim_severity, min(id) as first_id
+                              from ranked group by claim_id)
+            select ranked.* from ranked join by_claim using (claim_id)
+            order by claim_severity, first_id, ranked.id""", [run_id])
+
+    def claim_status_counts(self, run_id: int) -> dict[str, int]:
+        """status -> how many of a run's claims have it (a claim's status is its worst verdict)."""
+        rows = self.db.execute(f"""
+            select claim_severity, count(*) from (
+                select min({_SEVERITY_RANK}) as claim_severity from findings where run_id = ? group by claim_id)
+            group by claim_severity""", [run_id])
+        return {SEVERITY[rank].value: count for rank, count in rows.fetchall()}
+
+    def without_evidence_count(self, run_id: int) -> int:
+        """How many of a run's (claim, source) pairs had no evidence passage to look for."""
+        return int(self.db.execute("select count(*) from findings where run_id = ? and has_evidence = 0",
+                                   [run_id]).fetchone()[0])
 
     def finding_counts(self, run_id: int) -> dict[str, int]:
         """verdict -> how many of a run's findings have it."""

@@ -8,17 +8,19 @@ from typing import Any
 
 from . import SCHEMA_VERSION, ClaimReport, ReportData
 
-SOURCE_FIELDS = ("source", "url", "final_url", "verdict", "http_status", "captured_at", "evidence_score",
-                 "page_date", "cited_date", "detail")
-
-
 def _claim(claim: ClaimReport) -> dict[str, Any]:
     return {"id": claim.id, "status": claim.status.value, "text": claim.text,
             "sources": [{"source": s["source_id"], "url": s["url"], "final_url": s["final_url"],
                          "verdict": s["verdict"], "http_status": s["http_status"], "captured_at": s["captured_at"],
                          "evidence_score": s["evidence_score"], "page_date": s["page_date"],
                          "cited_date": s["cited_date"], "detail": s["detail"],
-                         "suggested_url": s["suggested_url"]} for s in claim.sources]}
+                         "suggested_url": s["suggested_url"], "checked": _checked(s)} for s in claim.sources]}
+
+
+def _checked(finding: dict[str, Any]) -> bool | None:
+    """Whether this run fetched what it judged (false: judged from an earlier capture); null for findings
+    stored before claimcheck recorded it."""
+    return None if finding.get("checked") is None else bool(finding["checked"])
 
 
 def _head(data: ReportData) -> dict[str, Any]:

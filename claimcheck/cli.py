@@ -21,7 +21,7 @@ from .fetch import FetchOptions
 from .match import DEFAULT_THRESHOLD
 from .memento import DEFAULT_TIMEGATE
 from .pipeline import RunSettings, check_claims, fetch_sources
-from .report import FORMATS, build_report, renderers
+from .report import FORMATS, SHOW_CHOICES, build_report, renderers
 from .report.text import render as render_text
 from .signals import exit_code, stop_on_signals
 from .store import Store
@@ -42,7 +42,7 @@ class _Group(click.Group):
         except click.NoSuchOption as exc:
             if exc.option_name in _GLOBAL_OPTIONS:
                 # Contracts keep --claims and --store before the command: say so, rather than "no such option".
-                command = ctx.protected_args[0] if ctx.protected_args else "COMMAND"
+                command = exc.ctx.info_name if exc.ctx is not None and exc.ctx is not ctx else "COMMAND"
                 raise click.UsageError(
                     f"{exc.option_name} is a global option: put it before the command, as in "
                     f"`claimcheck {exc.option_name} {_GLOBAL_OPTIONS[exc.option_name]} {command}`", ctx=exc.ctx,
@@ -185,8 +185,12 @@ def _check_writable(output: str | None) -> None:
         raise ClaimcheckError(f"cannot write the report to {output}: {os.strerror(problem)}")
 
 
-def _render(store: Store, run_id: int, fmt: str, output: str | None) -> None:
-    data = build_report(store, run_id, with_diffs=fmt in ("html", "markdown"))
+_FOR_PEOPLE = ("text", "markdown", "html")  # worst claims first; JSON and JUnit keep the claims file's order
+
+
+def _render(store: Store, run_id: int, fmt: str, output: str | None, show: str = "all") -> None:
+    data = build_report(store, run_id, with_diffs=fmt in ("html", "markdown"), worst_first=fmt in _FOR_PEOPLE,
+                        show=show)
     if fmt == "text":
         colour = not output and sys.stdout.isatty()
         _write(render_text(data, colour=colour), output)
@@ -198,6 +202,9 @@ format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), defa
                              help="Report format.")
 output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
                              help="Write the report to FILE (default: stdout).")
+show_option = click.option("--show", type=click.Choice(SHOW_CHOICES), default="all", show_default=True,
+                           help="Text, Markdown, HTML: list every claim (verified ones folded in Markdown and "
+                                "HTML), or only those with problems.")
 fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="error", show_default=True,
                               help="Exit 1 when any finding is at or above this level.")
 
@@ -245,6 +252,7 @@ def fetch(ctx: click.Context, /, **kwargs: Any) -> None:
 @click.option("--offline", is_flag=True, help="Check against the archive only; fetch nothing.")
 @format_option
 @output_option
+@show_option
 @fail_on_option
 @click.option("--confirm-checks", type=click.IntRange(1, 1000), default=Policy.confirm_checks, show_default=True,
               help="Failing checks needed before a source is gone.")
@@ -256,8 +264,8 @@ def fetch(ctx: click.Context, /, **kwargs: Any) -> None:
               help="Memento TimeGate (RFC 7089) asked for archived copies of gone sources; 'none' to never ask.")
 @fetch_options
 @click.pass_context
-def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, fail_on: str, confirm_checks: int,
-          confirm_days: float, evidence_threshold: float, timegate: str, **kwargs: Any) -> None:
+def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, show: str, fail_on: str,
+          confirm_checks: int, confirm_days: float, evidence_threshold: float, timegate: str, **kwargs: Any) -> None:
     """Fetch (unless --offline) and give every claim's sources a verdict; report it."""
     _check_writable(output)
     claims = _claims(ctx, writes_store=True)
@@ -278,17 +286,18 @@ def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, fa
         if outcome.network_down and not kwargs["quiet"]:
             click.echo("claimcheck: the network is unreachable: every source failed to connect. Nothing is flagged; "
                        "verdicts come from the archive.", err=True)
-        _render(store, outcome.run_id, fmt, output)
+        _render(store, outcome.run_id, fmt, output, show)
     ctx.exit(exit_code_for(outcome.verdicts_seen, fail_on, outcome.network_down))
 
 
 @cli.command()
 @format_option
 @output_option
+@show_option
 @fail_on_option
 @click.option("--run", "run_id", type=int, default=None, help="Which run (default: the last check).")
 @click.pass_context
-def report(ctx: click.Context, fmt: str, output: str | None, fail_on: str, run_id: int | None) -> None:
+def report(ctx: click.Context, fmt: str, output: str | None, show: str, fail_on: str, run_id: int | None) -> None:
     """Render a past check again, from the store, without fetching."""
     _check_writable(output)
     with _store(ctx, create=False) as store:
@@ -299,7 +308,7 @@ def report(ctx: click.Context, fmt: str, output: str | None, fail_on: str, run_i
             run_id = int(last["id"])
         run = store.run(run_id)
         _reportable(run, last)
-        _render(store, run_id, fmt, output)
+        _render(store, run_id, fmt, output, show)
         verdicts = present(store.finding_counts(run_id))  # counted in SQL, not read back whole
     ctx.exit(exit_code_for(verdicts, fail_on, run["network"] == "down"))
 

@@ -31,6 +31,7 @@ def report(run: Runner, world: Site, tmp_path: Path) -> Path:
     page = page.replace("</div>\n  <div class=\"related-content\">",
                         f"<p>New paragraph: {PAYLOAD.replace('<', '&lt;')} and more words to count.</p>"
                         "</div>\n  <div class=\"related-content\">")
+    page = page.replace("Its innovations include EMIB", "Its innovations include glass substrates")
     world.page(intel, page)
     world.status(WORLD_PATHS["amd-2025-engineering-ai"][0], 403)
     run("check", now="2026-11-26T12:00:00Z")
@@ -68,12 +69,24 @@ def test_report_renders_safely_and_requests_nothing(report: Path, browser) -> No
     assert dialogs == []
     assert [url for url in requests if not url.startswith("file://")] == []
     assert "window.pwned = 1" in page.locator("body").text_content()  # shown as text, never run
-    assert page.locator("section.claim[data-status=changed] .diff").count() >= 1
+    # The changed source's diff is shown once, open, after the claims; each claim citing it links there.
+    diffs = page.locator("details[id^=diff-][open] .diff")
+    assert diffs.count() == 1 and diffs.locator("mark").count() >= 1  # changed words marked, not whole lines
+    links = page.locator("section.claim[data-status=changed] a[href='#diff-intel-2023-packaging']")
+    assert links.count() == 3
+    links.first.click()
+    assert page.evaluate("location.hash") == "#diff-intel-2023-packaging"
 
 
 def test_filter_by_verdict(report: Path, browser) -> None:  # type: ignore[no-untyped-def]
     page, _, _ = open_report(browser, report)
     visible = lambda: page.locator("section.claim:visible").count()  # noqa: E731
+    # Problems first and open; the verified claims are folded below them.
+    statuses = page.locator("section.claim").evaluate_all("(all) => all.map(e => e.getAttribute('data-status'))")
+    assert statuses.index("verified") == statuses.count("changed") + statuses.count("blocked") + statuses.count(
+        "unchecked") and "verified" not in statuses[:statuses.index("verified")]
+    assert visible() == 5
+    page.locator("details.verified > summary").click()
     assert visible() == 8
     page.locator("input[value=verified]").uncheck()
     page.locator("input[value=unchecked]").uncheck()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..store import Store
-from ..verdicts import Verdict, worst
+from ..verdicts import SEVERITY, Verdict, worst
 
 SCHEMA_VERSION = 1
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -31,18 +31,22 @@ class ClaimReports:
     """A run's claims with their findings, read from the store a claim at a time as they are iterated (a report
     on tens of thousands of sources never holds them all). Iterable more than once; `len` is the claim count."""
 
-    def __init__(self, store: Store, run_id: int) -> None:
+    def __init__(self, store: Store, run_id: int, *, worst_first: bool = False) -> None:
         self.store = store
         self.run_id = run_id
+        self.worst_first = worst_first
         self.count = store.finding_claim_count(run_id)
 
     def __len__(self) -> int:
         return self.count
 
     def __iter__(self) -> Iterator[ClaimReport]:
-        # Findings are stored in the claims file's order, a claim's citations together.
+        # Findings are stored in the claims file's order, a claim's citations together; people read the
+        # worst claims first, machines (JSON, JUnit) in the claims file's order.
         claim: ClaimReport | None = None
-        for finding in self.store.iter_findings(self.run_id):
+        findings = (self.store.iter_findings_worst_first(self.run_id) if self.worst_first
+                    else self.store.iter_findings(self.run_id))
+        for finding in findings:
             if claim is None or finding["claim_id"] != claim.id:
                 if claim is not None:
                     yield _with_status(claim)
@@ -88,24 +92,51 @@ class Diffs:
                 yield source_id, diff
 
 
+SHOW_CHOICES = ("all", "problems")
+
+
 @dataclass
 class ReportData:
     run: dict[str, Any]
     claims: ClaimReports
-    summary: dict[str, int]
+    summary: dict[str, int]  # verdict -> (claim, source) pairs
+    claim_summary: dict[str, int] = field(default_factory=dict)  # status -> claims
+    without_evidence: int = 0  # pairs with no evidence passage to look for
     diffs: Diffs | None = None  # with_diffs only
+    show: str = "all"  # "problems": verified claims are left out of human formats (counted, not listed)
 
     @property
     def network_down(self) -> bool:
         return self.run.get("network") == "down"
 
+    @property
+    def pairs(self) -> int:
+        return sum(self.summary.values())
 
-def build_report(store: Store, run_id: int, *, with_diffs: bool = False) -> ReportData:
+    def shown(self, claim: ClaimReport) -> bool:
+        return self.show == "all" or claim.status is not Verdict.VERIFIED
+
+
+def build_report(store: Store, run_id: int, *, with_diffs: bool = False, worst_first: bool = False,
+                 show: str = "all") -> ReportData:
     run = store.run(run_id)
     summary = {v.value: 0 for v in Verdict}
     summary.update(store.finding_counts(run_id))
+    claim_summary = {v.value: 0 for v in SEVERITY}
+    claim_summary.update(store.claim_status_counts(run_id))
     diffs = Diffs(store, store.finding_sources(run_id, DIFF_VERDICTS)) if with_diffs else None
-    return ReportData(run=run, claims=ClaimReports(store, run_id), summary=summary, diffs=diffs)
+    return ReportData(run=run, claims=ClaimReports(store, run_id, worst_first=worst_first), summary=summary,
+                      claim_summary={k: v for k, v in claim_summary.items() if v},
+                      without_evidence=store.without_evidence_count(run_id), diffs=diffs, show=show)
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    """"5 verified, 2 changed": the non-zero counts, in the order given."""
+    return ", ".join(f"{count} {verdict}" for verdict, count in counts.items() if count)
+
+
+ADD_EVIDENCE_HINT = ("have no evidence passage recorded: `claimcheck suggest CLAIM` ranks the source's passages, "
+                     "`claimcheck accept CLAIM --suggestion N --note TEXT` records one")
 
 
 Renderer = Callable[[ReportData], Iterator[str]]  # the report in pieces, written out as they come

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from ..verdicts import Level, Verdict
 from ..textdiff import Span, paired, word_spans
-from . import ReportData, clean
+from . import ADD_EVIDENCE_HINT, ClaimReport, Diffs, ReportData, clean, counts_line
 
 _SCRIPT = """
 document.querySelectorAll('input[name=verdict]').forEach(function (box) {
@@ -96,38 +96,61 @@ def render(data: ReportData) -> Iterator[str]:
     ]
     if data.network_down:
         parts.append('<p class="banner">The network was down: nothing was fetched and no source is flagged.</p>')
-    parts.append('<form class="summary" aria-label="filter by verdict">')
+    parts.append(f'<p class="counts"><b>{len(data.claims)} claims</b>: {_e(counts_line(data.claim_summary))}</p>')
+    parts.append(f'<form class="summary" aria-label="filter by verdict"><b>{data.pairs} claim-source pairs</b>')
     for verdict in Verdict:
         count = data.summary.get(verdict.value, 0)
         parts.append(f'<label><input type="checkbox" name="verdict" value="{verdict.value}" checked> '
                      f'{_badge(verdict)} {count}</label>')
     parts.append("</form>")
+    if data.without_evidence:
+        parts.append(f'<p class="detail">{data.without_evidence} pairs {_e(ADD_EVIDENCE_HINT)}</p>')
     yield "\n".join(parts) + "\n"
+    # Claims come worst first: problems open, verified claims folded into one closed section at the end.
+    verified = 0
     for claim in data.claims:
-        parts = []
-        verdicts = " ".join(sorted({s["verdict"] for s in claim.sources}))
-        parts.append(f'<section class="claim" id="claim-{_e(claim.id)}" data-status="{claim.status.value}" '
-                     f'data-verdicts="{_e(verdicts)}">')
-        parts.append(f"<h2>{_badge(claim.status)} <code>{_e(claim.id)}</code></h2>")
-        parts.append(f'<p class="text">{_e(claim.text)}</p><table><tr><th>source</th><th>verdict</th>'
-                     "<th>dates (page / cited)</th><th>evidence</th><th>detail</th></tr>")
-        for source in claim.sources:
-            verdict = Verdict(source["verdict"])
-            score = "" if source["evidence_score"] is None else f"{source['evidence_score']:.2f}"
-            suggested = (f'<div class="url">suggested: {_e(source["suggested_url"])}</div>'
-                         if source["suggested_url"] else "")
-            parts.append(
-                f'<tr><td>{_e(source["source_id"])}<div class="url">{_e(source["url"] or "no URL")}</div></td>'
-                f"<td>{_badge(verdict)}</td><td>{_e(source['page_date'] or '—')} / {_e(source['cited_date'] or '—')}"
-                f'</td><td>{score}</td><td class="detail">{_e(source["detail"])}{suggested}</td></tr>')
-        parts.append("</table>")
-        for source_id in dict.fromkeys(s["source_id"] for s in claim.sources):
-            if data.diffs and (diff := data.diffs.get(source_id)):
-                parts.append(f"<details><summary>What changed in {_e(source_id)}</summary>"
-                             f"{_diff(diff)}</details>")
-        parts.append("</section>")
-        yield "\n".join(parts) + "\n"
+        if claim.status is Verdict.VERIFIED:
+            verified += 1
+            if not data.shown(claim):
+                continue
+            if verified == 1:
+                yield (f'<details class="verified"><summary>{data.claim_summary.get("verified", 0)} verified claims'
+                       "</summary>\n")
+        yield _claim(claim, data.diffs)
+    if verified and data.show == "all":
+        yield "</details>\n"
+    elif verified:
+        yield f'<p class="detail">{verified} verified claims not shown (<code>--show all</code> lists them).</p>\n'
+    heading = '<h2 id="changes">What changed since the accepted baselines</h2>'
+    for source_id, diff in (data.diffs.items() if data.diffs else ()):
+        yield (f'{heading}<details open id="diff-{_e(source_id)}"><summary>{_e(source_id)}</summary>'
+               f"{_diff(diff)}</details>\n")
+        heading = ""
     yield f"<script>{_SCRIPT}</script></body></html>\n"
+
+
+def _claim(claim: ClaimReport, diffs: Diffs | None) -> str:
+    parts = []
+    verdicts = " ".join(sorted({s["verdict"] for s in claim.sources}))
+    parts.append(f'<section class="claim" id="claim-{_e(claim.id)}" data-status="{claim.status.value}" '
+                 f'data-verdicts="{_e(verdicts)}">')
+    parts.append(f"<h2>{_badge(claim.status)} <code>{_e(claim.id)}</code></h2>")
+    parts.append(f'<p class="text">{_e(claim.text)}</p><table><tr><th>source</th><th>verdict</th>'
+                 "<th>dates (page / cited)</th><th>evidence</th><th>detail</th></tr>")
+    for source in claim.sources:
+        verdict = Verdict(source["verdict"])
+        score = "" if source["evidence_score"] is None else f"{source['evidence_score']:.2f}"
+        suggested = (f'<div class="url">suggested: {_e(source["suggested_url"])}</div>'
+                     if source["suggested_url"] else "")
+        # A source's diff is shown once, after the claims; each claim citing it links there.
+        changes = (f' <a href="#diff-{_e(source["source_id"])}">what changed</a>'
+                   if diffs and diffs.get(source["source_id"]) else "")
+        parts.append(
+            f'<tr><td>{_e(source["source_id"])}<div class="url">{_e(source["url"] or "no URL")}</div></td>'
+            f"<td>{_badge(verdict)}</td><td>{_e(source['page_date'] or '—')} / {_e(source['cited_date'] or '—')}"
+            f'</td><td>{score}</td><td class="detail">{_e(source["detail"])}{changes}{suggested}</td></tr>')
+    parts.append("</table></section>")
+    return "\n".join(parts) + "\n"
 
 
 __all__ = ["Level", "render"]

@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterator
 
 from ..verdicts import Level, Verdict
-from . import ReportData, clean
+from . import ADD_EVIDENCE_HINT, ReportData, clean
 
 ICONS = {Level.OK: "✅", Level.NOTICE: "ℹ️", Level.WARNING: "⚠️", Level.ERROR: "❌"}
 
@@ -16,17 +16,35 @@ def _cell(text: object) -> str:
     return html.escape(clean(text)).replace("|", "\\|").replace("\n", " ")
 
 
+_TABLE_HEAD = ["| Claim | Status | Source | Verdict | Detail |", "|---|---|---|---|---|"]
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return " · ".join(f"{ICONS[Verdict(v).level]} {v}: {n}" for v, n in counts.items() if n)
+
+
 def render(data: ReportData) -> Iterator[str]:
     run = data.run
     lines = [f"## claimcheck: {len(data.claims)} claims", "",
              f"Run {run['id']} at {run['started_at']}, network: {run['network']}.", ""]
     if data.network_down:
         lines += ["> **The network was down**: nothing was fetched and no source is flagged.", ""]
-    counts = " · ".join(f"{ICONS[Verdict(v).level]} {v}: {n}" for v, n in data.summary.items() if n)
-    lines += [counts or "No claims.", "", "| Claim | Status | Source | Verdict | Detail |",
-              "|---|---|---|---|---|"]
+    lines += [f"**Claims** ({len(data.claims)}): {_counts(data.claim_summary) or 'none'}  ",
+              f"**Claim-source pairs** ({data.pairs}): {_counts(data.summary) or 'none'}"]
+    if data.without_evidence:
+        lines.append(f"<br>{data.without_evidence} pairs {_cell(ADD_EVIDENCE_HINT)}")
+    lines += ["", *_TABLE_HEAD]
     yield "\n".join(lines) + "\n"
+    # Claims come worst first: problems in the open table, verified ones folded away below it.
+    verified = 0
     for claim in data.claims:
+        if claim.status is Verdict.VERIFIED:
+            verified += 1
+            if not data.shown(claim):
+                continue
+            if verified == 1:
+                summary = f"<details><summary>{data.claim_summary.get('verified', 0)} verified claims</summary>"
+                yield "\n".join(["", summary, "", *_TABLE_HEAD]) + "\n"
         lines = []
         for index, source in enumerate(claim.sources):
             verdict = Verdict(source["verdict"])
@@ -41,6 +59,10 @@ def render(data: ReportData) -> Iterator[str]:
                          f"{ICONS[verdict.level]} {verdict.value} | {detail} |")
         if lines:
             yield "\n".join(lines) + "\n"
+    if verified and data.show == "all":
+        yield "\n</details>\n"
+    elif verified:
+        yield f"\n{verified} verified claims not shown (`--show all` lists them).\n"
     heading = ["", "### Changes since the accepted baselines"]
     for source_id, diff in (data.diffs.items() if data.diffs else ()):
         lines = [*heading, "", f"<details><summary>{_cell(source_id)}</summary>", "", "```diff"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..verdicts import Level, Verdict
-from . import ReportData, clean
+from . import ADD_EVIDENCE_HINT, ReportData, clean, counts_line
 
 SYMBOLS = {Level.OK: "✓", Level.NOTICE: "·", Level.WARNING: "!", Level.ERROR: "✗"}
 COLOURS = {Level.OK: "green", Level.NOTICE: "blue", Level.WARNING: "yellow", Level.ERROR: "red"}
@@ -23,7 +23,11 @@ def render(data: ReportData, *, colour: bool = False) -> Iterator[str]:
         lines += ["The network is down: nothing was fetched and no source is flagged. "
                   "Verdicts below come from the archive.", ""]
     yield "\n".join(lines) + "\n"
+    hidden = 0
     for claim in data.claims:
+        if not data.shown(claim):
+            hidden += 1
+            continue
         lines = []
         level = claim.status.level
         lines.append(style(f"{SYMBOLS[level]} {claim.status.value:<16} {claim.id}", level, bold=True))
@@ -38,9 +42,12 @@ def render(data: ReportData, *, colour: bool = False) -> Iterator[str]:
                 lines.append(f"        suggested URL: {clean(source['suggested_url'])}")
         lines.append("")
         yield "\n".join(lines) + "\n"
-    counts = ", ".join(f"{count} {verdict}" for verdict, count in data.summary.items() if count)
-    yield (f"Summary: {counts or 'no claims'} ({sum(data.summary.values())} claim-source pairs, "
-           f"{len(data.claims)} claims)\n")
+    if hidden:
+        yield f"({hidden} verified claims not shown: --show all lists them)\n\n"
+    yield (f"Claims: {counts_line(data.claim_summary) or 'none'} ({len(data.claims)} claims)\n"
+           f"Pairs:  {counts_line(data.summary) or 'none'} ({data.pairs} claim-source pairs)\n")
+    if data.without_evidence:
+        yield f"{data.without_evidence} pairs {ADD_EVIDENCE_HINT}\n"
 
 
 def _network(network: str | None) -> str:

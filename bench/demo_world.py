@@ -1,13 +1,17 @@
 """Serve the test fixtures as a local world of publisher sites and run a real `claimcheck check` against it.
 
-    python bench/demo_world.py [--changed]   # the README's sample report comes from this
+    python bench/demo_world.py [--changed] [CHECK OPTIONS...]   # the README's sample report comes from this
+    python bench/demo_world.py --serve                          # keep the sites up and try every command
 
 Nothing leaves the machine: the sites listen on 127.0.0.1 and claimcheck runs with --allow-private.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import shlex
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -21,24 +25,80 @@ from world import PAGES, Site  # noqa: E402
 
 from claimcheck.cli import cli  # noqa: E402
 
+ENV = {"CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_TIMEGATE": "none"}
 
-def main() -> None:
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description="Serve claimcheck's publisher fixtures on 127.0.0.1 and check the article's claims against them.",
+        epilog="Any other option is passed to `claimcheck check` (e.g. --format markdown).")
+    parser.add_argument("--changed", action="store_true",
+                        help="after a first check, change a word of Intel's page and make AMD's blog answer 404, "
+                             "then check again")
+    parser.add_argument("--serve", action="store_true",
+                        help="set up the changed world, keep the sites up and print the commands to try (Ctrl-C "
+                             "stops)")
+    return parser
+
+
+def _change(site: Site) -> None:
+    intel = WORLD_PATHS["intel-2023-packaging"][0]
+    page = (PAGES / "intel-packaging.html").read_text()
+    site.page(intel, page.replace("Its innovations include EMIB", "Its innovations include glass substrates"))
+    site.status(WORLD_PATHS["amd-2025-engineering-ai"][0], 404)
+
+
+def _walkthrough(work: Path, claims: Path, site: Site) -> str:
+    # claims.yaml and cache/ are claimcheck's defaults: from the demo's folder, the commands are the README's.
+    assert claims == work / "claims.yaml"
+    steps = [
+        ("check every claim: Intel's page changed, AMD's blog answers 404", "check"),
+        ("what changed on Intel's page, word by word", "diff intel-2023-packaging"),
+        ("every capture, verdict and acceptance of it", "history intel-2023-packaging"),
+        ("the passages of its sources that best support a claim", "suggest intel-emib-foveros"),
+        ("record the best one as the claim's evidence",
+         "accept intel-emib-foveros --suggestion 1 --source intel-2023-packaging --note 'supports the claim'"),
+        ("accept the new wording as Intel's baseline", "accept intel-2023-packaging --note 'wording reviewed'"),
+        ("the last check again, as a self-contained HTML page",
+         "report --format html --output report.html"),
+    ]
+    lines = [f"The demo sites are up at {site.origin} (Ctrl-C stops them).",
+             "A first check has set the baselines; since then one word of Intel's page changed and AMD's blog "
+             "answers 404.", "", "In another terminal:", "",
+             f"  cd {shlex.quote(str(work))}",
+             "  export " + " ".join(f"{k}={v}" for k, v in ENV.items())]
+    for why, command in steps:
+        lines += [f"  # {why}", f"  claimcheck {command}"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args, check_options = _parser().parse_known_args(argv)
     site = Site()
     for path, fixture in WORLD_PATHS.values():
         site.fixture(path, fixture)
     work = Path(tempfile.mkdtemp(prefix="claimcheck-demo-"))
     claims = write_claims(work, site)
-    args = ["--claims", str(claims), "--store", str(work / "cache")]
-    env = {"CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_NOW": "2026-11-25T12:00:00Z", "CLAIMCHECK_TIMEGATE": "none"}
+    cli_args = ["--claims", str(claims), "--store", str(work / "cache")]
+    env = {**ENV, "CLAIMCHECK_NOW": "2026-11-25T12:00:00Z"}
     runner = CliRunner()
-    runner.invoke(cli, [*args, "check", "--quiet"], env=env)
-    if "--changed" in sys.argv:
-        intel = WORLD_PATHS["intel-2023-packaging"][0]
-        page = (PAGES / "intel-packaging.html").read_text()
-        site.page(intel, page.replace("Its innovations include EMIB", "Its innovations include glass substrates"))
-        site.status(WORLD_PATHS["amd-2025-engineering-ai"][0], 404)
+    runner.invoke(cli, [*cli_args, "check", "--quiet"], env=env)
+    if args.serve:
+        _change(site)
+        print(_walkthrough(work, claims, site), flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            while True:
+                signal.pause()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            site.close()
+        return
+    if args.changed:
+        _change(site)
         env["CLAIMCHECK_NOW"] = "2026-11-26T12:00:00Z"
-    result = runner.invoke(cli, [*args, "check", "--quiet", *[a for a in sys.argv[1:] if a != "--changed"]], env=env)
+    result = runner.invoke(cli, [*cli_args, "check", "--quiet", *check_options], env=env)
     print(result.stdout.replace(site.origin, "http://127.0.0.1:PORT"), end="")
     print(f"[exit {result.exit_code}; store in {work}]", file=sys.stderr)
     site.close()

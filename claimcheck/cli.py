@@ -261,7 +261,8 @@ def fetch(ctx: click.Context, /, **kwargs: Any) -> None:
 @click.option("--evidence-threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
               help="Score (0-1) under which an evidence passage counts as missing.")
 @click.option("--timegate", default=DEFAULT_TIMEGATE, show_default=True, envvar="CLAIMCHECK_TIMEGATE",
-              help="Memento TimeGate (RFC 7089) asked for archived copies of gone sources; 'none' to never ask.")
+              help="Memento TimeGate (RFC 7089) asked for archived copies of gone and evidence-missing sources; "
+                   "'none' to never ask.")
 @fetch_options
 @click.pass_context
 def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, show: str, fail_on: str,

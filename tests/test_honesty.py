@@ -64,12 +64,15 @@ def test_accept_refuses_a_failed_latest_capture_unless_one_is_named(run: Runner,
     db = sqlite3.connect(run.store / "claimcheck.db")
     failed, = db.execute("select max(id) from captures where source_id = 'intel-2023-packaging'").fetchone()
     first_synopsys, = db.execute("select min(id) from captures where source_id like 'synopsys%'").fetchone()
+    # Sources are fetched concurrently, so capture ids are looked up, never assumed.
+    baseline, = db.execute("select min(id) from captures where source_id = 'intel-2023-packaging'").fetchone()
     named_failed = run("accept", "intel-2023-packaging", "--capture", str(failed), "--note", "fine")
     assert named_failed.exit_code == 2 and "cannot be a baseline" in named_failed.stderr
     other = run("accept", "intel-2023-packaging", "--capture", str(first_synopsys), "--note", "fine")
     assert other.exit_code == 2 and "not of intel-2023-packaging" in other.stderr
-    already = run("accept", "intel-2023-packaging", "--capture", "1", "--note", "the first one")
-    assert already.exit_code == 0 and "capture #1 is already the baseline; nothing recorded" in already.stdout
+    already = run("accept", "intel-2023-packaging", "--capture", str(baseline), "--note", "the first one")
+    assert already.exit_code == 0
+    assert f"capture #{baseline} is already the baseline; nothing recorded" in already.stdout
     assert audit_rows(run) == before
 
 
@@ -146,7 +149,7 @@ def test_reports_put_problems_first_and_count_claims_and_pairs(run: Runner, worl
     assert all(line.startswith("✓") for line in text.splitlines()
                if line.split()[-1:] and line.split()[-1] in order[2:] and line[:1] in "✓·!✗")
     assert "Claims: 1 blocked, 1 unchecked, 6 verified (8 claims)" in text
-    assert "Pairs:  9 verified, 1 blocked, 1 unchecked (11 claim-source pairs)" in text
+    assert "Pairs:  1 blocked, 1 unchecked, 9 verified (11 claim-source pairs)" in text
     # One short detail per pair, and how to add evidence once, under the summary.
     assert text.count("no evidence passage recorded\n") == 7
     assert text.count("claimcheck suggest CLAIM") == 1
@@ -155,7 +158,7 @@ def test_reports_put_problems_first_and_count_claims_and_pairs(run: Runner, worl
     assert "ai-accelerator-chiplets-interconnect" in problems
     markdown = run("report", "--format", "markdown").stdout
     assert "**Claims** (8): ℹ️ blocked: 1 · ℹ️ unchecked: 1 · ✅ verified: 6" in markdown
-    assert "**Claim-source pairs** (11): ✅ verified: 9" in markdown
+    assert "**Claim-source pairs** (11): ℹ️ blocked: 1 · ℹ️ unchecked: 1 · ✅ verified: 9" in markdown
     assert markdown.index("ai-accelerator-chiplets-interconnect") < markdown.index("<details><summary>6 verified")
     assert markdown.index("<details><summary>6 verified") < markdown.index("tsmc-cowos-best-known")
     html = run("report", "--format", "html").stdout

@@ -102,3 +102,4 @@ def test_diff_marks_the_lines_that_hold_the_evidence(run: Runner, world: Site) -
     assert marked and all(line.startswith(("- ", "+ ")) for line in marked)
     coloured = run("diff", "intel-2023-packaging", "--color").stdout
     assert "\x1b[" in coloured  # colour, bold and underline on the evidence lines
+    assert coloured.count("<== evidence passage") == len(marked)  # the marker survives colour

@@ -130,9 +130,15 @@ def build_report(store: Store, run_id: int, *, with_diffs: bool = False, worst_f
                       without_evidence=store.without_evidence_count(run_id), diffs=diffs, show=show)
 
 
+def worst_first(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """The non-zero counts, worst verdict first, as people read them."""
+    rank = {v.value: i for i, v in enumerate(SEVERITY)}
+    return sorted(((v, n) for v, n in counts.items() if n), key=lambda item: rank.get(item[0], len(rank)))
+
+
 def counts_line(counts: dict[str, int]) -> str:
-    """"5 verified, 2 changed": the non-zero counts, in the order given."""
-    return ", ".join(f"{count} {verdict}" for verdict, count in counts.items() if count)
+    """"2 changed, 5 verified": the non-zero counts, worst first."""
+    return ", ".join(f"{count} {verdict}" for verdict, count in worst_first(counts))
 
 
 ADD_EVIDENCE_HINT = ("have no evidence passage recorded: `claimcheck suggest CLAIM` ranks the source's passages, "

@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterator
 
 from ..verdicts import Level, Verdict
-from . import ADD_EVIDENCE_HINT, ReportData, clean
+from . import ADD_EVIDENCE_HINT, ReportData, clean, worst_first
 
 ICONS = {Level.OK: "✅", Level.NOTICE: "ℹ️", Level.WARNING: "⚠️", Level.ERROR: "❌"}
 
@@ -20,7 +20,7 @@ _TABLE_HEAD = ["| Claim | Status | Source | Verdict | Detail |", "|---|---|---|-
 
 
 def _counts(counts: dict[str, int]) -> str:
-    return " · ".join(f"{ICONS[Verdict(v).level]} {v}: {n}" for v, n in counts.items() if n)
+    return " · ".join(f"{ICONS[Verdict(v).level]} {v}: {n}" for v, n in worst_first(counts))
 
 
 def render(data: ReportData) -> Iterator[str]:

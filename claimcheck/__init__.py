@@ -3,8 +3,6 @@
     claims.yaml ─▶ claims ─▶ fetch ─▶ archive (WARC + SQLite) ─▶ extract ─▶ check ─▶ report
 """
 
-__version__ = "0.1.0"
-
 from .check import Policy
 from .claims import Cite, Claim, ClaimsFile, Source, load_claims
 from .errors import (
@@ -23,6 +21,7 @@ from .match import Suggestion, suggest
 from .pipeline import CheckOutcome, FetchOutcome, RunSettings, check_claims, fetch_sources
 from .store import Store
 from .verdicts import ExitCode, Level, Verdict
+from .version import __version__
 
 __all__ = [
                      "BlockedAddress",

@@ -25,11 +25,11 @@ from typing import Any, Protocol
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
-from . import __version__
 from .clock import isoformat
 from .compression import deflate
 from .errors import StoreError
 from .fetch import Hop
+from .version import __version__
 
 OPEN_SUFFIX = ".open"
 # Level 6 follows long match chains that repetitive pages (listings, tables, the benchmark's pages) make

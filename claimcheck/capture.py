@@ -29,11 +29,12 @@ from .archive import (
     read_payload,
     recover_open_files,
 )
-from .check import NETWORK, Classified, classify, evidence_match_row
+from .check import Classified, classify, evidence_match_row
 from .claims import ClaimsFile, Source
 from .errors import Interrupted
 from .extract import EXTRACTOR_VERSION, Extracted, extract_page
 from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
+from .outcomes import NETWORK
 from .settings import NETWORK_ERROR_KINDS, RunSettings
 from .soft404 import folder_key, probe_url, reads_like
 from .store import SpilledRows, Store, pack_text
@@ -431,7 +432,7 @@ def _cited_evidence(claims: ClaimsFile, store: Store) -> dict[str, tuple[str, ..
 
 def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, run_id: int) -> FetchOutcome:
     """Fetch every source with a URL, archive each capture and index it (inside the caller's lock)."""
-    store.sync_sources(claims)
+    store.sync_sources(claims.source_rows())
     by_url: dict[str, list[Source]] = {}
     for source in claims.sources.values():
         if source.url:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 
@@ -22,7 +20,8 @@ from .claims import Source
 from .dates import GUESSED_DATE_SIGNAL, MACHINE_SIGNALS, FuzzyDate, Precision
 from .match import DEFAULT_THRESHOLD, Match, find_evidence, normalize
 from .textdiff import word_changes
-from .store import SOFT404_BY_PROBE
+from .outcomes import BLOCKED, OK, ROT, SOFT404_BY_PROBE, THROTTLED, TRANSIENT
+from .urls import is_home_or_section, same_resource
 from .verdicts import Verdict
 
 
@@ -35,54 +34,16 @@ class Policy:
     confirm_days: float = 3.0
 
 
-# Outcomes of one fetch, as stored in captures.outcome.
-OK = "ok"
-ROT = "rot"  # 404/410, dead DNS, soft-404, redirect to a home or section page, redirect loop
-TRANSIENT = "transient"  # timeout, reset, 5xx, unreadable body: rot if it persists
-THROTTLED = "throttled"  # 429: never rot by itself
-BLOCKED = "blocked"  # 401/403/451, bot challenge, refused private address
-NETWORK = "network"  # the run's network was down: counts for nothing
-
 NO_EVIDENCE_DETAIL = "reachable and dated as cited; no evidence passage recorded"
 
 _BLOCKED_STATUSES = {401, 402, 403, 407, 451}
 _ROT_STATUSES = {404, 410}
-_LOCALE_SEGMENT = re.compile(r"^(?:[a-z]{2}(?:[-_][a-z]{2,4})?|intl|global|home|index(?:\.\w+)?)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Classified:
     outcome: str
     reason: str
-
-
-def _path_segments(url: str) -> list[str]:
-    return [s for s in urlsplit(url).path.split("/") if s]
-
-
-def is_home_or_section(original: str, final: str) -> bool:
-    """Whether a redirect landed on a home page or on an index above the original page."""
-    before, after = _path_segments(original), _path_segments(final)
-    meaningful = [s for s in after if not _LOCALE_SEGMENT.match(s)]
-    if not meaningful:
-        return bool([s for s in before if not _LOCALE_SEGMENT.match(s)])
-    same_host = urlsplit(original).hostname == urlsplit(final).hostname
-    return same_host and len(after) < len(before) and before[: len(after)] == after
-
-
-def same_resource(a: str, b: str) -> bool:
-    """URLs equal but for scheme upgrade, default port, trailing slash, 'www.' and fragment."""
-    def key(url: str) -> tuple[str, int | None, str, str]:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower().removeprefix("www.")
-        try:
-            port = parts.port
-        except ValueError:
-            port = None
-        if port in (80, 443):
-            port = None
-        return host, port, parts.path.rstrip("/") or "/", parts.query
-    return key(a) == key(b)
 
 
 def classify(*, url: str, status: int | None, error_kind: str | None, error: str | None, final_url: str,

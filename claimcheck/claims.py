@@ -16,12 +16,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
 from .dates import FuzzyDate, parse_cited_date
 from .errors import ClaimsFileError, Problem
+from .urls import valid_http_url
 
 try:  # libyaml's parser is an order of magnitude faster on large files
     _Loader: type = yaml.CSafeLoader
@@ -112,6 +112,12 @@ class ClaimsFile:
     claims: tuple[Claim, ...]
     article_text: str | None = field(default=None, repr=False)
 
+    def source_rows(self) -> Iterator[dict[str, str | None]]:
+        """The sources as the store records them."""
+        for s in self.sources.values():
+            yield {"id": s.id, "url": s.url, "publisher": s.publisher, "title": s.title,
+                   "cited_date": s.cited_date.iso() if s.cited_date else None}
+
     def claim(self, claim_id: str) -> Claim | None:
         return next((c for c in self.claims if c.id == claim_id), None)
 
@@ -126,28 +132,6 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
 def normalize_prose(text: str) -> str:
     """Whitespace folded, curly quotes and dashes made plain: how 'verbatim' is judged."""
     return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).split())
-
-
-_WHITE_SPACE = re.compile(r"\s")
-
-
-def valid_http_url(url: str) -> str | None:
-    """None if `url` is an absolute http(s) URL with a host, else why not."""
-    try:
-        parts = urlsplit(url)
-    except ValueError as exc:
-        return f"not a URL ({exc})"
-    if parts.scheme not in ("http", "https"):
-        return f"only http and https URLs can be checked, not {parts.scheme or 'a relative URL'!r}"
-    if not parts.hostname:
-        return "the URL has no host"
-    if _WHITE_SPACE.search(url):
-        return "the URL contains white space"
-    try:
-        _ = parts.port  # raises for a port that is not a number
-    except ValueError:
-        return "the URL's port is not a number from 0 to 65535"
-    return None
 
 
 class _Reader:

@@ -6,86 +6,28 @@ import errno
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
-from . import __version__
 from .check import Policy
-from .claims import ClaimsFile, load_claims, valid_http_url
-from .errors import ClaimcheckError, ClaimsFileError, Interrupted, StoreError, StoreLocked
+from .urls import valid_http_url
+from .errors import ClaimcheckError, Interrupted, StoreLocked
 from .fetch import FetchOptions
 from .match import DEFAULT_THRESHOLD
 from .memento import DEFAULT_TIMEGATE
 from .pipeline import RunSettings, check_claims, fetch_sources
 from .report import FORMATS, SHOW_CHOICES, build_report, renderers
 from .report.text import render as render_text
+from .cli_common import claims_of, cli, store_of, write_report
 from .signals import exit_code, stop_on_signals
 from .store import Store
 from .verdicts import FAIL_ON_CHOICES, ExitCode, exit_code_for, present
 
 _DEFAULTS = FetchOptions()
-
-
-_GLOBAL_OPTIONS = {"--claims": "FILE", "--store": "DIR"}
-
-
-class _Group(click.Group):
-    """Turns claimcheck's own errors into one clear line and exit code 2."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except click.NoSuchOption as exc:
-            if exc.option_name in _GLOBAL_OPTIONS:
-                # Contracts keep --claims and --store before the command: say so, rather than "no such option".
-                command = exc.ctx.info_name if exc.ctx is not None and exc.ctx is not ctx else "COMMAND"
-                raise click.UsageError(
-                    f"{exc.option_name} is a global option: put it before the command, as in "
-                    f"`claimcheck {exc.option_name} {_GLOBAL_OPTIONS[exc.option_name]} {command}`", ctx=exc.ctx,
-                ) from None
-            raise
-        except ClaimsFileError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            ctx.exit(ExitCode.BAD_INPUT)
-        except ClaimcheckError as exc:
-            click.echo(f"claimcheck: {exc}", err=True)
-            ctx.exit(ExitCode.BAD_INPUT)
-        except OSError as exc:  # a path the user gave that cannot be used: one line, not a traceback
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"claimcheck: {where}{exc.strerror or exc}", err=True)
-            ctx.exit(ExitCode.BAD_INPUT)
-
-
-@click.group(cls=_Group)
-@click.version_option(__version__, prog_name="claimcheck")
-@click.option("--claims", "claims_path", default="claims.yaml", show_default=True,
-              type=click.Path(dir_okay=False), help="The claims file.")
-@click.option("--store", "store_path", default="cache", show_default=True, type=click.Path(file_okay=False),
-              help="The store: SQLite index and WARC files.")
-@click.pass_context
-def cli(ctx: click.Context, claims_path: str, store_path: str) -> None:
-    """Keep an article honest about its sources: fetch, archive and check every cited claim."""
-    ctx.obj = {"claims": claims_path, "store": store_path}
-
-
-def _claims(ctx: click.Context, *, writes_store: bool = False) -> ClaimsFile:
-    """The claims, validated; commands that write the store create it first, so that even a first run
-    caches the validated file there."""
-    if writes_store:
-        try:
-            Path(ctx.obj["store"]).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the store {ctx.obj['store']}: {exc.strerror or exc}") from None
-    return load_claims(ctx.obj["claims"], cache_dir=ctx.obj["store"])
-
-
-def _store(ctx: click.Context, *, create: bool = True) -> Store:
-    return Store(ctx.obj["store"], create=create)
 
 
 def fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -151,23 +93,6 @@ def _settings(kwargs: dict[str, Any], progress: _Progress, **extra: Any) -> RunS
                        probe_soft404=not kwargs["no_probe"], **extra)
 
 
-def _write(pieces: Iterable[str], output: str | None) -> None:
-    """The report to stdout, or to a file that appears whole or not at all, a piece at a time."""
-    if not output or output == "-":
-        for piece in pieces:
-            click.echo(piece, nl=False)
-        return
-    target = Path(output)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("w", encoding="utf-8") as stream:
-            stream.writelines(pieces)
-        os.replace(temporary, target)
-    except OSError as exc:
-        raise ClaimcheckError(f"cannot write the report to {output}: {exc.strerror or exc}") from None
-    finally:
-        temporary.unlink(missing_ok=True)  # a report cut short, by a full disk or anything else
-
 
 def _check_writable(output: str | None) -> None:
     """Say at once, not after a whole check, that the report could not be written where asked."""
@@ -193,9 +118,9 @@ def _render(store: Store, run_id: int, fmt: str, output: str | None, show: str =
                         show=show)
     if fmt == "text":
         colour = not output and sys.stdout.isatty()
-        _write(render_text(data, colour=colour), output)
+        write_report(render_text(data, colour=colour), output)
     else:
-        _write(renderers()[fmt](data), output)
+        write_report(renderers()[fmt](data), output)
 
 
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
@@ -213,7 +138,7 @@ fail_on_option = click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), d
 @click.pass_context
 def lint(ctx: click.Context) -> None:
     """Validate the claims file; every problem names the file, line and field."""
-    claims = _claims(ctx)
+    claims = claims_of(ctx)
     if not claims.sources or not claims.claims:
         missing = " and ".join(what for what, items in (("sources", claims.sources), ("claims", claims.claims))
                                if not items)
@@ -232,9 +157,9 @@ def lint(ctx: click.Context) -> None:
 @click.pass_context
 def fetch(ctx: click.Context, /, **kwargs: Any) -> None:
     """Fetch and archive every source (WARC + SQLite index), without judging."""
-    claims = _claims(ctx, writes_store=True)
+    claims = claims_of(ctx, writes_store=True)
     progress = _Progress("fetching", kwargs["quiet"])
-    with _store(ctx) as store, _interruption_said(kwargs["quiet"]):
+    with store_of(ctx) as store, _interruption_said(kwargs["quiet"]):
         try:
             outcome = fetch_sources(claims, store, _settings(kwargs, progress))
         finally:
@@ -269,14 +194,14 @@ def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, sh
           confirm_checks: int, confirm_days: float, evidence_threshold: float, timegate: str, **kwargs: Any) -> None:
     """Fetch (unless --offline) and give every claim's sources a verdict; report it."""
     _check_writable(output)
-    claims = _claims(ctx, writes_store=True)
+    claims = claims_of(ctx, writes_store=True)
     gate = None if timegate.strip().lower() in ("", "none", "off") else timegate
     if gate and (why := valid_http_url(gate)):
         raise click.BadParameter(f"{gate}: {why}", param_hint="--timegate")
     policy = Policy(evidence_threshold=evidence_threshold, confirm_checks=confirm_checks,
                     confirm_days=confirm_days)
     progress = _Progress("checking", kwargs["quiet"])
-    with _store(ctx) as store:
+    with store_of(ctx) as store:
         try:
             with _interruption_said(kwargs["quiet"]):
                 # The findings are not kept: the report reads them back from the store, a claim at a time.
@@ -301,7 +226,7 @@ def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, sh
 def report(ctx: click.Context, fmt: str, output: str | None, show: str, fail_on: str, run_id: int | None) -> None:
     """Render a past check again, from the store, without fetching."""
     _check_writable(output)
-    with _store(ctx, create=False) as store:
+    with store_of(ctx, create=False) as store:
         last = store.last_check_run()
         if run_id is None:
             if last is None:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .claims import ClaimsFile
-from .cli import _claims, _store, _write, cli
+from .cli_common import claims_of, cli, store_of, write_report
 from .errors import ClaimcheckError, NotFound
 from .verdicts import ExitCode
 from .match import find_evidence, normalize
@@ -73,12 +73,12 @@ def diff(ctx: click.Context, source: str, colour: bool | None) -> None:
 
     Exits 0 when it compared the two (changed or not), 1 when there is nothing to compare: no URL, never
     captured, no baseline, or a latest capture that did not read the page (a 404, say)."""
-    claims = _claims(ctx)
+    claims = claims_of(ctx)
     source_id = _source_id(claims, source)
     colour = sys.stdout.isatty() if colour is None else colour
     evidence = [normalize(c.evidence) for claim in claims.claims_citing(source_id) for c in claim.cites
                 if c.source == source_id and c.evidence]
-    with _store(ctx, create=False) as store:
+    with store_of(ctx, create=False) as store:
         comparison = compare(store, claims.sources[source_id])
     if comparison.nothing_because:
         click.echo(f"{source_id}: nothing to compare: {clean(comparison.nothing_because)}")
@@ -100,8 +100,8 @@ def diff(ctx: click.Context, source: str, colour: bool | None) -> None:
 @click.pass_context
 def history(ctx: click.Context, source: str) -> None:
     """List every capture, check and acceptance of SOURCE."""
-    source_id = _source_id(_claims(ctx), source)
-    with _store(ctx, create=False) as store:
+    source_id = _source_id(claims_of(ctx), source)
+    with store_of(ctx, create=False) as store:
         events = source_history(store, source_id)
     if not events:
         click.echo(f"{source_id}: nothing recorded yet")
@@ -138,8 +138,8 @@ def accept(ctx: click.Context, target: str, note: str, by: str | None, capture_i
     if not wants_evidence and (source is not None or force):
         raise click.UsageError(f"{'--source' if source is not None else '--force'} goes with --evidence or "
                                "--suggestion")
-    claims = _claims(ctx)
-    with _store(ctx) as store, store.locked():
+    claims = claims_of(ctx)
+    with store_of(ctx) as store, store.locked():
         if not wants_evidence:
             for done in accept_baseline(store, claims, target, note, by=by, capture_id=capture_id):
                 if done.already is not None:
@@ -179,8 +179,8 @@ def accept(ctx: click.Context, target: str, note: str, by: str | None, capture_i
 @click.pass_context
 def suggest(ctx: click.Context, claim: str, limit: int) -> None:
     """Rank the archived passages of CLAIM's sources that best support it."""
-    claims = _claims(ctx)
-    with _store(ctx, create=False) as store:
+    claims = claims_of(ctx)
+    with store_of(ctx, create=False) as store:
         ranked = suggestions(store, claims, claim, limit)
     for source_id, items in ranked.items():
         click.echo(f"{source_id}:")
@@ -197,9 +197,9 @@ def suggest(ctx: click.Context, claim: str, limit: int) -> None:
 @click.pass_context
 def export(ctx: click.Context, robust_links: bool, output: str | None) -> None:
     """Export the article's Sources list as HTML anchors that survive link rot (Robust Links)."""
-    claims = _claims(ctx)
+    claims = claims_of(ctx)
     lines = ["<ul>"]
-    with _store(ctx) as store:
+    with store_of(ctx) as store:
         for source in claims.sources.values():
             label = html.escape(f"{source.publisher}, {source.title}"
                                 + (f", {source.cited_date_text}" if source.cited_date_text else ""))
@@ -215,5 +215,5 @@ def export(ctx: click.Context, robust_links: bool, output: str | None) -> None:
             rendered = " ".join(f'{k}="{html.escape(str(v), quote=True)}"' for k, v in attributes.items())
             lines.append(f"  <li><a {rendered}>{label}</a></li>")
     lines.append("</ul>")
-    _write("\n".join(lines) + "\n", output)
+    write_report("\n".join(lines) + "\n", output)
 

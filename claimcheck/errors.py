@@ -12,7 +12,9 @@
         ├── DNSError         the host name does not resolve
         ├── BodyTooLarge     the body (raw or decompressed) is over the cap
         ├── TooManyRedirects redirect chain too long, or a loop
-        └── UnsupportedURL   not http(s), or not a URL at all
+        ├── UnsupportedURL   not http(s), or not a URL at all
+        ├── ConnectionFailed refused, reset, TLS or protocol error
+        └── Timeout          no complete answer within the time allowed
 
     Interrupted              a stop signal (SIGINT, SIGTERM, SIGHUP) arrived; a BaseException, as
                              KeyboardInterrupt is, so that no `except Exception` swallows it
@@ -104,6 +106,18 @@ class UnsupportedURL(FetchError):
     """Not an http(s) URL."""
 
     kind = "bad-url"
+
+
+class ConnectionFailed(FetchError):
+    """The connection failed: refused, reset, TLS or protocol error."""
+
+    kind = "connect"
+
+
+class Timeout(FetchError):
+    """The request took longer than its limit."""
+
+    kind = "timeout"
 
 
 class Interrupted(BaseException):

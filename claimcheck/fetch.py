@@ -25,8 +25,8 @@ import httpx
 from httpx_aiohttp import AiohttpTransport
 
 from . import clock
-from .claims import valid_http_url
-from .errors import BodyTooLarge, FetchError, TooManyRedirects, UnsupportedURL
+from .urls import valid_http_url
+from .errors import BodyTooLarge, ConnectionFailed, FetchError, Timeout, TooManyRedirects, UnsupportedURL
 from .netguard import GuardedResolver, Resolver, is_ip_literal, system_resolver, vet_literal
 
 USER_AGENT = "claimcheck/0.1 (+source verification; polite link checker)"
@@ -111,18 +111,6 @@ class FetchResult:
 
 # Called with each finished fetch, inside its concurrency slot; may return an awaitable to hold the slot.
 OnDone = Callable[[FetchResult], Optional[Awaitable[None]]]
-
-
-class ConnectionFailed(FetchError):
-    """The connection failed: refused, reset, TLS or protocol error."""
-
-    kind = "connect"
-
-
-class Timeout(FetchError):
-    """The request took longer than its limit."""
-
-    kind = "timeout"
 
 
 def decode_content(body: bytes, content_encoding: str | None, limit: int) -> bytes:

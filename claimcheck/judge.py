@@ -15,8 +15,6 @@ from typing import Any
 from . import clock
 from .capture import ensure_extraction, is_current
 from .check import (
-    NETWORK,
-    OK,
     Attempt,
     Classified,
     EvidenceFinding,
@@ -34,6 +32,7 @@ from .claims import Claim, ClaimsFile, Source
 from .dates import FuzzyDate
 from .fetch import run_fetch
 from .match import Match
+from .outcomes import NETWORK, OK
 from .memento import accept_datetime, memento_from, timegate_url
 from .settings import NETWORK_ERROR_KINDS, RunSettings
 from .store import Store, chunks

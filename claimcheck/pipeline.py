@@ -88,7 +88,7 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
     with _storage_errors(store), store.locked(settings.lock_wait):
         run_id = store.start_run("check", str(claims.path), _settings_record(settings))
         with _marked_if_interrupted(store, run_id):
-            store.sync_sources(claims)
+            store.sync_sources(claims.source_rows())
             network_down = False
             if not settings.offline:
                 network_down = capture_sources(claims, store, settings, run_id=run_id).network_down

@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from .check import OK, locate_evidence
+from .check import locate_evidence
+from .outcomes import OK
 from .claims import ClaimsFile, Source
 from .errors import NotFound, Refused
 from .match import DEFAULT_THRESHOLD, Suggestion

@@ -24,14 +24,13 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from . import clock
-from .claims import ClaimsFile
 from .compression import deflate
+from .outcomes import NETWORK, OK, SOFT404_BY_PROBE
 from .errors import NotFound, StoreError, StoreLocked
 from .verdicts import SEVERITY
 
 DB_NAME = "claimcheck.db"
 _IN_CHUNK = 500  # values per "in (...)" query: well under SQLite's limit on bound parameters
-SOFT404_BY_PROBE = "soft-404: the page matches what the site answers for a made-up URL"
 LOCK_NAME = "claimcheck.lock"
 # A verdict's place in verdicts.SEVERITY (0 is the worst), for ordering in SQL.
 _SEVERITY_RANK = ("case verdict " + " ".join(f"when '{v.value}' then {rank}" for rank, v in enumerate(SEVERITY))
@@ -165,10 +164,10 @@ def m006_finding_freshness(db: sqlite_utils.Database) -> None:
     db.table("findings").add_column("has_evidence", int)
 
 
-_USABLE = "outcome != 'network' AND source_id IS NOT NULL AND url IS NOT NULL"
+_USABLE = f"outcome != '{NETWORK}' AND source_id IS NOT NULL AND url IS NOT NULL"
 _HAS_VALIDATORS = ("http_status = 200 AND payload_digest IS NOT NULL AND final_url IS NOT NULL "
                    "AND (etag IS NOT NULL OR last_modified IS NOT NULL)")
-_HAS_PAYLOAD = "payload_digest IS NOT NULL AND final_url IS NOT NULL AND outcome != 'network'"
+_HAS_PAYLOAD = f"payload_digest IS NOT NULL AND final_url IS NOT NULL AND outcome != '{NETWORK}'"
 
 
 _CAPTURE_COLUMN = re.compile(r"\b(outcome|source_id|url|http_status|payload_digest|final_url|etag|last_modified)\b")
@@ -380,13 +379,11 @@ class Store:
         return rows[0] if rows else None
 
     # -- sources ---------------------------------------------------------------------------------------
-    def sync_sources(self, claims: ClaimsFile) -> None:
+    def sync_sources(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Record the claims file's sources (rows with id, url, publisher, title, cited_date)."""
         now = clock.isoformat(clock.now())
         with self.db.atomic():
-            self.db.table("sources").upsert_all(
-                ({"id": s.id, "url": s.url, "publisher": s.publisher, "title": s.title,
-                  "cited_date": s.cited_date.iso() if s.cited_date else None, "updated_at": now}
-                 for s in claims.sources.values()), pk="id")
+            self.db.table("sources").upsert_all(({**row, "updated_at": now} for row in rows), pk="id")
 
     # -- captures --------------------------------------------------------------------------------------
     def _columns(self, table: str) -> list[str]:
@@ -526,7 +523,7 @@ class Store:
             rows += self.db.query(
                 f"with wanted(source_id, url) as (values {pairs}) select c.source_id, min(c.id) as capture_id "
                 "from captures c join wanted w on c.source_id = w.source_id and c.url = w.url "
-                "where c.outcome = 'ok' group by c.source_id", [value for pair in chunk for value in pair])
+                f"where c.outcome = '{OK}' group by c.source_id", [value for pair in chunk for value in pair])
         with self.db.atomic():
             self._insert_many("baselines", [{**row, "accepted_at": now, "accepted_by": by, "note": note,
                                              "kind": "initial"} for row in rows])

@@ -1,0 +1,60 @@
+"""Facts about URLs alone: whether one can be checked, whether two name the same resource, whether a redirect
+landed on a home or section page. No I/O."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+_WHITE_SPACE = re.compile(r"\s")
+
+
+def valid_http_url(url: str) -> str | None:
+    """None if `url` is an absolute http(s) URL with a host, else why not."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"not a URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return f"only http and https URLs can be checked, not {parts.scheme or 'a relative URL'!r}"
+    if not parts.hostname:
+        return "the URL has no host"
+    if _WHITE_SPACE.search(url):
+        return "the URL contains white space"
+    try:
+        _ = parts.port  # raises for a port that is not a number
+    except ValueError:
+        return "the URL's port is not a number from 0 to 65535"
+    return None
+
+
+_LOCALE_SEGMENT = re.compile(r"^(?:[a-z]{2}(?:[-_][a-z]{2,4})?|intl|global|home|index(?:\.\w+)?)$", re.IGNORECASE)
+
+
+def _path_segments(url: str) -> list[str]:
+    return [s for s in urlsplit(url).path.split("/") if s]
+
+
+def is_home_or_section(original: str, final: str) -> bool:
+    """Whether a redirect landed on a home page or on an index above the original page."""
+    before, after = _path_segments(original), _path_segments(final)
+    meaningful = [s for s in after if not _LOCALE_SEGMENT.match(s)]
+    if not meaningful:
+        return bool([s for s in before if not _LOCALE_SEGMENT.match(s)])
+    same_host = urlsplit(original).hostname == urlsplit(final).hostname
+    return same_host and len(after) < len(before) and before[: len(after)] == after
+
+
+def same_resource(a: str, b: str) -> bool:
+    """URLs equal but for scheme upgrade, default port, trailing slash, 'www.' and fragment."""
+    def key(url: str) -> tuple[str, int | None, str, str]:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().removeprefix("www.")
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        if port in (80, 443):
+            port = None
+        return host, port, parts.path.rstrip("/") or "/", parts.query
+    return key(a) == key(b)

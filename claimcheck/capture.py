@@ -6,38 +6,40 @@ processes), classify each fetch and index it (SQLite).
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import hashlib
 import json
-import multiprocessing
-import os
 from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import clock, signals
+from . import clock
 from .archive import (
     EMPTY_PAYLOAD,
     KnownPayload,
     RecordRef,
-    ResponseRecord,
     WarcFile,
     payload_digest,
-    read_payload,
     recover_open_files,
 )
-from .check import Classified, classify, evidence_match_row
+from .check import Classified, classify
 from .claims import ClaimsFile, Source
 from .errors import Interrupted
-from .extract import EXTRACTOR_VERSION, Extracted, extract_page
-from .fetch import FetchOptions, FetchResult, Validators, decode_content, run_fetch
+from .extract import extract_page
+from .fetch import FetchResult, Validators, decode_content, run_fetch
 from .outcomes import NETWORK
 from .settings import NETWORK_ERROR_KINDS, RunSettings
+from .reading import (
+    Batches,
+    PayloadJob,
+    PreparedPayload,
+    ensure_extraction,
+    extraction_pool,
+    header_map,
+    prepare_payload,
+    shut_down,
+)
 from .soft404 import folder_key, probe_url, reads_like
-from .store import SpilledRows, Store, pack_text
+from .store import Store
 
 
 
@@ -51,40 +53,6 @@ class FetchOutcome:
 def _warc_name(run_id: int, store: Store) -> Path:
     stamp = clock.now().strftime("%Y%m%d%H%M%S")
     return store.paths.warc / f"claimcheck-{stamp}-run{run_id:06d}.warc.gz"
-
-
-def _header_map(headers: list[tuple[str, str]]) -> dict[str, str]:
-    return {k.lower(): v for k, v in headers}
-
-
-@dataclass(frozen=True)
-class PayloadJob:
-    """A payload first seen in this run: what a worker process needs to archive, extract and match it."""
-
-    digest: str
-    body: bytes
-    headers: dict[str, str]
-    url: str
-    response: ResponseRecord | None  # its record, when the worker builds and gzips it
-    evidence: tuple[str, ...]  # passages that claims cite from this URL
-
-
-@dataclass(frozen=True)
-class PreparedPayload:
-    member: bytes | None  # the gzipped response record, to append to the WARC
-    extraction: dict[str, Any]
-    texts: dict[str, str | bytes]
-    matches: list[dict[str, Any]]
-
-
-def prepare_payload(job: PayloadJob, max_body: int, today: date) -> PreparedPayload:
-    """Everything CPU-heavy about a new payload, in one pass where its body is: the WARC record's digest and
-    compression, extraction, and where each cited passage is. Pure and picklable: worker processes run it."""
-    member = job.response.member(job.body) if job.response is not None else None
-    row, texts, page = _extraction(job.digest, job.body, job.headers, job.url, max_body, today)
-    matches = [evidence_match_row(job.digest, EXTRACTOR_VERSION, evidence, page.text, page.full_text)
-               for evidence in job.evidence] if page.text or page.full_text else []
-    return PreparedPayload(member, row, texts, matches)
 
 
 def _locate(row: dict[str, Any], ref: RecordRef) -> None:
@@ -105,7 +73,7 @@ class _RunPayloads:
         self.store = store
         self.recent: dict[str, KnownPayload] = {}
         self.awaiting: dict[str, dict[str, Any]] = {}  # digest -> the row of a new payload not archived yet
-        self.new = SpilledRows(store.db, "pending_payloads", key="digest")
+        self.new = store.spilled_rows("pending_payloads", key="digest")
 
     def get(self, digest: str) -> KnownPayload | None:
         """Where a payload was first archived, if anywhere (the archive's PayloadIndex)."""
@@ -161,7 +129,7 @@ class _Recorder:
         self.evidence = evidence
         self.offload = offload
         self.payloads = _RunPayloads(store)
-        self.pending = SpilledRows(store.db, "pending_captures")  # complete capture rows, in the order completed
+        self.pending = store.spilled_rows("pending_captures")  # complete capture rows, in the order completed
         self.answered = False  # whether any fetch got past the network (else the network was down)
 
     def record(self, result: FetchResult) -> tuple[PayloadJob, dict[str, Any]] | None:
@@ -184,13 +152,13 @@ class _Recorder:
                 response = self.warc.plan_response(hop, self.payloads, digest, request_id)
                 # Offloaded, the record is gzipped by the worker that extracts the same body, off the fetch loop.
                 ref = None if self.offload else self.warc.write_member(response.member(hop.body), "response")
-                job = PayloadJob(digest, hop.body, _header_map(hop.headers), result.final_url,
+                job = PayloadJob(digest, hop.body, header_map(hop.headers), result.final_url,
                                  response if self.offload else None, self.evidence.get(result.url, ()))
             else:
                 ref = self.warc.write_hop(hop, self.payloads, digest)
             if not final:
                 continue
-            headers = _header_map(hop.headers)
+            headers = header_map(hop.headers)
             row.update(record_type=ref.record_type if ref else "response", peer=hop.peer,
                        headers=json.dumps(hop.headers), etag=headers.get("etag"),
                        last_modified=headers.get("last-modified"), content_type=headers.get("content-type"),
@@ -236,140 +204,9 @@ class _Recorder:
         self.pending.append(row)
 
 
-def prepare_payloads(jobs: list[PayloadJob], max_body: int, today: date) -> list[PreparedPayload]:
-    return [prepare_payload(job, max_body, today) for job in jobs]
-
-
-class _Batches:
-    """Hands new payloads to the worker processes a few at a time. Each submission costs the pool's threads in
-    this process (pickling, pipes, wake-ups) a good part of what a page's extraction costs a worker; in batches
-    the fetch loop keeps that time. A batch leaves when it is full, or when the loop has had a moment to fill
-    it, so the last payloads of a run never wait."""
-
-    SIZE = 8
-    WAIT = 0.002  # seconds
-
-    def __init__(self, pool: concurrent.futures.Executor, max_body: int, today: date) -> None:
-        self.pool = pool
-        self.max_body = max_body
-        self.today = today
-        self.pending: list[tuple[PayloadJob, asyncio.Future[PreparedPayload]]] = []
-        self.timer: asyncio.TimerHandle | None = None
-
-    def submit(self, job: PayloadJob) -> asyncio.Future[PreparedPayload]:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[PreparedPayload] = loop.create_future()
-        self.pending.append((job, future))
-        if len(self.pending) >= self.SIZE:
-            self.flush()
-        elif self.timer is None:
-            self.timer = loop.call_later(self.WAIT, self.flush)
-        return future
-
-    def flush(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        batch, self.pending = self.pending, []
-        if not batch:
-            return
-        done = asyncio.get_running_loop().run_in_executor(
-            self.pool, prepare_payloads, [job for job, _ in batch], self.max_body, self.today)
-
-        def deliver(finished: asyncio.Future[list[PreparedPayload]]) -> None:
-            for index, (_, future) in enumerate(batch):
-                if future.done():
-                    continue
-                if finished.cancelled():
-                    future.cancel()
-                elif finished.exception() is not None:
-                    future.set_exception(finished.exception())  # type: ignore[arg-type]
-                else:
-                    future.set_result(finished.result()[index])
-        done.add_done_callback(deliver)
-
-
-def is_current(extraction: dict[str, Any] | None) -> bool:
-    """An extraction made by this extractor (an older one is recomputed from the archive)."""
-    return extraction is not None and extraction["extractor"] == EXTRACTOR_VERSION
-
-
-def ensure_extraction(store: Store, digest: str, url: str, fresh: _RunPayloads | None = None,
-                      *, max_body: int = FetchOptions.max_body,
-                      stored: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
-    """The stored extraction of a payload, computed from the archived record if missing or outdated.
-    `stored`: extractions already read in bulk (`Store.extractions_of`), so that no query is made again; a
-    recomputed one replaces its outdated entry there."""
-    existing = stored[digest] if stored is not None and digest in stored else store.extraction(digest)
-    if is_current(existing):
-        return existing
-    if digest == EMPTY_PAYLOAD:  # never stored as a payload: there is nothing to read back
-        raw, header_map = b"", {}
-    else:
-        where = (fresh.location(digest) if fresh is not None else None) or store.payload(digest)
-        if where is None:
-            return None
-        raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
-        header_map = _header_map(headers)
-    row, texts, _ = _extraction(digest, raw, header_map, url, max_body, clock.now().date())
-    store.add_extraction(row, texts)
-    if stored is not None:
-        stored[digest] = row
-    return row
-
-
-def _extraction(digest: str, raw: bytes, header_map: dict[str, str], url: str, max_body: int,
-                today: date) -> tuple[dict[str, Any], dict[str, str | bytes], Extracted]:
-    signals: dict[str, Any]
-    try:
-        body = decode_content(raw, header_map.get("content-encoding"), max_body)
-        page = extract_page(body, url, header_map.get("content-type", ""), today=today)
-        signals = dict(page.signals)
-    except Exception as exc:  # noqa: BLE001 - a hostile payload must end as a verdict, not a crash
-        page = Extracted(kind="binary")
-        signals = {"reason": f"cannot decode or extract: {type(exc).__name__}: {exc}"[:300]}
-    texts: dict[str, str | bytes] = {}  # packed here, so that worker processes do the compressing
-    text_digest = full_digest = None
-    if page.text:
-        text_digest = _text_digest(page.text)
-        texts[text_digest] = pack_text(page.text)
-    if page.full_text:
-        full_digest = _text_digest(page.full_text)
-        texts.setdefault(full_digest, pack_text(page.full_text))
-    published = page.published_date.iso() if page.published_date else None
-    row = {"payload_digest": digest, "extractor": EXTRACTOR_VERSION, "kind": page.kind, "title": page.title,
-           "published": published, "modified": page.modified.isoformat() if page.modified else None,
-           "canonical": page.canonical, "text_digest": text_digest, "full_text_digest": full_digest,
-           "signals": json.dumps({**signals, "published_from": page.published_from})}
-    return row, texts, page
-
-
-def _text_digest(text: str) -> str:
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 # Below this many URLs a run extracts in its own process: starting workers would cost more than it saves.
 PARALLEL_EXTRACTION_FROM = 24
 EXTRACTIONS_PER_TRANSACTION = 64
-
-
-def _extraction_pool() -> concurrent.futures.ProcessPoolExecutor:
-    """Workers for CPU-heavy extraction, one per core, so the fetch loop never waits on lxml.
-
-    forkserver, not fork: forking a process that runs an event loop and threads is unsafe."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["claimcheck.capture", "bs4.dammit", "trafilatura"])
-    return concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=context,
-                                                  initializer=signals.worker_started, initargs=(os.getpid(),))
-
-
-def _shut_down(pool: concurrent.futures.ProcessPoolExecutor, *, at_once: bool) -> None:
-    """Let the workers finish (a run that ends well), or stop them now (a run that was interrupted)."""
-    if at_once:
-        signals.stop_children()
-        pool.shutdown(wait=False, cancel_futures=True)
-    else:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _canary_down(settings: RunSettings) -> bool:
@@ -410,7 +247,7 @@ def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None, *, sof
     hops = json.loads(row.get("redirects") or "[]")
     return classify(url=row["url"], status=row.get("http_status"), error_kind=row.get("error_kind"),
                     error=row.get("error"), final_url=row["final_url"], redirected=len(hops) > 1,
-                    headers=_header_map(json.loads(row.get("headers") or "[]")),
+                    headers=header_map(json.loads(row.get("headers") or "[]")),
                     page_kind=extraction["kind"] if extraction else None, signals=signals)
 
 
@@ -447,12 +284,12 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     stored_validators = store.validators()
     validators = {url: Validators(etag, last_modified) for url, (etag, last_modified, _) in stored_validators.items()}
     warc = WarcFile(_warc_name(run_id, store))
-    pool = _extraction_pool() if len(by_url) >= PARALLEL_EXTRACTION_FROM else None
+    pool = extraction_pool() if len(by_url) >= PARALLEL_EXTRACTION_FROM else None
     recorder = _Recorder(store, warc, stored_validators, _cited_evidence(claims, store), offload=pool is not None)
     done = 0
     today = clock.now().date()
     unstored: list[PreparedPayload] = []
-    batches = _Batches(pool, settings.fetch.max_body, today) if pool is not None else None
+    batches = Batches(pool, settings.fetch.max_body, today) if pool is not None else None
 
     def on_done(result: FetchResult) -> Awaitable[None] | None:
         nonlocal done
@@ -499,7 +336,7 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
             raise
         finally:
             if pool is not None:
-                _shut_down(pool, at_once=interrupted)
+                shut_down(pool, at_once=interrupted)
         return _index_captures(store, settings, recorder, by_url, run_id)
     finally:
         recorder.pending.discard()
@@ -534,7 +371,7 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
     earlier_soft404s = store.soft404s_by_probe() if not network_down else set()
     # Rows are classified and indexed a chunk at a time (a chunk's extractions read at once), all of them in one
     # transaction: an interrupted run indexes nothing, and memory holds a chunk's extractions, not the run's.
-    with store.db.atomic():
+    with store.transaction():
         for payloads in recorder.payloads.rows():
             store.add_payloads(payloads)
         for chunk in pending.chunks():

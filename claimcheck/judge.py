@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from . import clock
-from .capture import ensure_extraction, is_current
+from .reading import ensure_extraction
 from .check import (
     Attempt,
     Classified,
@@ -120,10 +120,8 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
         return SourceState(source, latest, None, None, None, "the archived capture cannot be read")
     page = _page(latest, extraction)
     baseline_row = baselines.get(source.id)
-    if baseline_row is None:
-        store.set_initial_baselines([(source.id, source.url)], by=_BASELINE_BY, note=_BASELINE_NOTE)
-        baseline_row = store.latest_baselines_of([source.id])[source.id]
-    if baseline_row["capture_payload_digest"] == latest["payload_digest"]:
+    if baseline_row is None or baseline_row["capture_payload_digest"] == latest["payload_digest"]:
+        # No baseline (set_initial_baselines has not run) compares the latest capture with itself.
         # The same payload as the baseline: nothing changed, and no text needs reading.
         return SourceState(source, latest, None, page, page, extraction=extraction, baseline_extraction=extraction,
                            change=None)
@@ -169,39 +167,14 @@ def _evidence_finding(store: Store, reads: _Reads, state: SourceState, evidence:
     return EvidenceFinding(match, in_main, baseline_passage)
 
 
-_BASELINE_BY = "claimcheck"
-_BASELINE_NOTE = "first successful capture"
-
-
-def _with_initial_baselines(sources: list[Source], store: Store,
-                            latest_rows: dict[tuple[str, str], dict[str, Any]],
-                            reads: _Reads) -> dict[str, dict[str, Any]]:
-    """These sources' baselines; a source first captured well and readably gets its first successful capture
-    as its baseline here, all of them in one transaction (a first check of thousands of sources sets thousands)."""
-    ids = [source.id for source in sources]
-    baselines = store.latest_baselines_of(ids)
-    unset = []
-    for source in sources:
-        latest = latest_rows.get((source.id, source.url or ""))
-        if source.id in baselines or latest is None or latest["outcome"] != OK:
-            continue
-        if is_current(reads.extractions.get(latest["payload_digest"])):
-            unset.append((source.id, latest["url"]))
-    if not unset:
-        return baselines
-    store.set_initial_baselines(unset, by=_BASELINE_BY, note=_BASELINE_NOTE)
-    return store.latest_baselines_of(ids)
-
-
 def _states(store: Store, sources: list[Source], settings: RunSettings,
             network_down: bool) -> tuple[dict[str, SourceState], _Reads]:
     """The states of some sources, from a few queries for all of them, and what was read for them."""
     latest_rows = store.latest_usable_captures(source.id for source in sources)
     reads = _Reads(store, {row["payload_digest"] for row in latest_rows.values() if row["payload_digest"]})
-    baselines = _with_initial_baselines(sources, store, latest_rows, reads)
-    with store.db.atomic():  # the baselines that still need setting, in one commit, not one each
-        return {source.id: _source_state(store, source, settings, network_down, latest_rows, baselines, reads)
-                for source in sources}, reads
+    baselines = store.latest_baselines_of([source.id for source in sources])
+    return {source.id: _source_state(store, source, settings, network_down, latest_rows, baselines, reads)
+            for source in sources}, reads
 
 
 JUDGE_CHUNK = 500  # sources whose state is held at once: the memory of judging does not grow with the file
@@ -213,7 +186,6 @@ def judge_in_chunks(claims: ClaimsFile, store: Store, settings: RunSettings, *,
 
     A source's state is gathered once, with those of up to JUDGE_CHUNK other sources, and let go after the
     last claim that cites it, so a run over tens of thousands of sources holds a chunk's worth, not the run's.
-    Sources no claim cites are judged too, last (their first good capture becomes their baseline).
     A finding is `checked` when it judged a capture of run `run_id` (None: whatever capture is newest)."""
     accepted = store.accepted_evidence()
     not_fetched_because = ("the run was offline" if settings.offline else "the network was down" if network_down
@@ -232,7 +204,7 @@ def judge_in_chunks(claims: ClaimsFile, store: Store, settings: RunSettings, *,
         states.update(new_states)
         wanted.clear()
         findings = []
-        with store.db.atomic():  # the evidence-match cache rows of a chunk, in one transaction
+        with store.transaction():  # the evidence-match cache rows of a chunk, in one transaction
             for _, claim in waiting:
                 for cite in claim.cites:
                     finding = _judged_cite(store, reads, claim, cite.source, cite.evidence,
@@ -253,9 +225,32 @@ def judge_in_chunks(claims: ClaimsFile, store: Store, settings: RunSettings, *,
             yield judged()
     if waiting:
         yield judged()
-    uncited = [source for sid, source in claims.sources.items() if sid not in last_use]
-    for chunk in chunks(uncited, JUDGE_CHUNK):
-        _states(store, chunk, settings, network_down)
+
+
+_BASELINE_BY = "claimcheck"
+_BASELINE_NOTE = "first successful capture"
+
+
+def set_initial_baselines(claims: ClaimsFile, store: Store) -> None:
+    """Give every source first captured well and readably its first successful capture as its baseline,
+    a chunk of sources per transaction (a first check of thousands of sources sets thousands). Sources no
+    claim cites get theirs too, so that citing them later compares with what was first seen."""
+    sources = [source for source in claims.sources.values() if source.url]
+    for chunk in chunks(sources, JUDGE_CHUNK):
+        ids = [source.id for source in chunk]
+        baselines = store.latest_baselines_of(ids)
+        latest_rows = store.latest_usable_captures(sid for sid in ids if sid not in baselines)
+        candidates = [(source, latest_rows.get((source.id, source.url or ""))) for source in chunk
+                      if source.id not in baselines]
+        readable = {row["payload_digest"] for _, row in candidates if row is not None and row["outcome"] == OK}
+        if not readable:
+            continue
+        stored = store.extractions_of(readable)
+        unset = [(source.id, row["url"]) for source, row in candidates
+                 if row is not None and row["outcome"] == OK
+                 and ensure_extraction(store, row["payload_digest"], row["final_url"], stored=stored) is not None]
+        if unset:
+            store.set_initial_baselines(unset, by=_BASELINE_BY, note=_BASELINE_NOTE)
 
 
 @dataclass(frozen=True)
@@ -277,13 +272,6 @@ def _judged_cite(store: Store, reads: _Reads, claim: Claim, source_id: str, cite
         judgement = judge_content(state.source, state.page, state.baseline, settings.policy,
                                   evidence=evidence, found=found, change=state.change)
     return _Judged(judgement, bool(evidence))
-
-
-def judge_claims(claims: ClaimsFile, store: Store, settings: RunSettings, *,
-                 network_down: bool) -> list[dict[str, Any]]:
-    """Every finding of a run at once (`judge_in_chunks` streams them)."""
-    return [finding for chunk in judge_in_chunks(claims, store, settings, network_down=network_down)
-            for finding in chunk]
 
 
 MEMENTO_VERDICTS = frozenset({Verdict.GONE.value, Verdict.EVIDENCE_MISSING.value})

@@ -5,16 +5,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .capture import FetchOutcome, capture_sources, ensure_extraction
+from .capture import FetchOutcome, capture_sources
 from .claims import ClaimsFile
-from .errors import Interrupted, StoreError
-from .judge import judge_claims, judge_in_chunks, suggest_mementos
+from .errors import Interrupted
+from .judge import judge_in_chunks, set_initial_baselines, suggest_mementos
 from .settings import RunSettings
 from .store import Store
 from .verdicts import Verdict, present
@@ -43,18 +42,6 @@ def _settings_record(settings: RunSettings) -> dict[str, Any]:
 
 
 @contextmanager
-def _storage_errors(store: Store) -> Iterator[None]:
-    """A full disk or an unwritable store fails the run loudly; transactions and temporary names keep what
-    was already there intact."""
-    try:
-        yield
-    except OSError as exc:
-        raise StoreError(f"cannot write to the store {store.paths.root}: {exc.strerror or exc}") from exc
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot write to the store {store.paths.db}: {exc}") from exc
-
-
-@contextmanager
 def _marked_if_interrupted(store: Store, run_id: int) -> Iterator[None]:
     """A stop signal ends the run as 'interrupted' (its open transaction has rolled back by then): nothing of
     it is indexed, and `report` says so instead of rendering it."""
@@ -69,7 +56,7 @@ def _marked_if_interrupted(store: Store, run_id: int) -> Iterator[None]:
 def fetch_sources(claims: ClaimsFile, store: Store, settings: RunSettings | None = None) -> FetchOutcome:
     """`claimcheck fetch`: capture and archive every source, judge nothing."""
     settings = settings or RunSettings()
-    with _storage_errors(store), store.locked(settings.lock_wait):
+    with store.write_errors(), store.locked(settings.lock_wait):
         run_id = store.start_run("fetch", str(claims.path), _settings_record(settings))
         with _marked_if_interrupted(store, run_id):
             outcome = capture_sources(claims, store, settings, run_id=run_id)
@@ -85,7 +72,7 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
     Findings go to the store a chunk at a time as they are judged; with `keep_findings=False` the outcome
     carries only their counts (the CLI reads them back for the report), so memory does not grow with them."""
     settings = settings or RunSettings()
-    with _storage_errors(store), store.locked(settings.lock_wait):
+    with store.write_errors(), store.locked(settings.lock_wait):
         run_id = store.start_run("check", str(claims.path), _settings_record(settings))
         with _marked_if_interrupted(store, run_id):
             store.sync_sources(claims.source_rows())
@@ -94,9 +81,10 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
                 network_down = capture_sources(claims, store, settings, run_id=run_id).network_down
             online = not (settings.offline or network_down)
             summary = {v.value: 0 for v in Verdict}
-            # One transaction: a run's findings appear together or not at all, as its captures do. (No other
-            # writer waits on it: they all take the store's lock, held for the whole run.)
-            with store.db.atomic():
+            # One transaction: a run's initial baselines and findings appear together or not at all, as its
+            # captures do. (No other writer waits on it: they all take the store's lock, held for the run.)
+            with store.transaction():
+                set_initial_baselines(claims, store)
                 for findings in judge_in_chunks(claims, store, settings, network_down=network_down,
                                                 run_id=run_id):
                     suggest_mementos(claims, store, settings, findings, online=online)
@@ -109,5 +97,4 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
                             store.findings(run_id) if keep_findings else [], summary)
 
 
-__all__ = ["RunSettings", "CheckOutcome", "FetchOutcome", "check_claims", "fetch_sources", "judge_claims",
-           "ensure_extraction"]
+__all__ = ["RunSettings", "CheckOutcome", "FetchOutcome", "check_claims", "fetch_sources"]

@@ -17,7 +17,7 @@ from .claims import ClaimsFile, Source
 from .errors import NotFound, Refused
 from .match import DEFAULT_THRESHOLD, Suggestion
 from .match import suggest as rank_passages
-from .pipeline import ensure_extraction
+from .reading import ensure_extraction
 from .store import Store
 from .textdiff import line_diff
 

@@ -315,6 +315,28 @@ class Store:
         self._lock_fd: int | None = None
         self._column_cache: dict[str, list[str]] = {}
 
+    # -- transactions ----------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything written inside commits together or not at all (nested: a savepoint)."""
+        with self.db.atomic():
+            yield
+
+    @contextmanager
+    def write_errors(self) -> Iterator[None]:
+        """A full disk or an unwritable store fails the run loudly, as a StoreError; transactions and
+        temporary names keep what was already there intact."""
+        try:
+            yield
+        except OSError as exc:
+            raise StoreError(f"cannot write to the store {self.paths.root}: {exc.strerror or exc}") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to the store {self.paths.db}: {exc}") from exc
+
+    def spilled_rows(self, name: str, *, key: str | None = None) -> SpilledRows:
+        """Rows a run holds until it indexes them, kept in a temporary table rather than in memory."""
+        return SpilledRows(self.db, name, key=key)
+
     # -- locking ---------------------------------------------------------------------------------------
     @contextmanager
     def locked(self, wait: float = 0.0) -> Iterator[None]:

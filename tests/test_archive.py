@@ -189,15 +189,16 @@ def test_payload_batches_deliver_each_result_and_each_failure() -> None:
 
     import pytest
 
-    from claimcheck import capture
-    from claimcheck.capture import PayloadJob, _Batches
+    from claimcheck import reading
+    from claimcheck.reading import Batches as _Batches
+    from claimcheck.reading import PayloadJob
 
     def job(i: int) -> PayloadJob:
         page = f"<html><head><title>Page {i}</title></head><body><p>Fact {i} is here.</p></body></html>"
         return PayloadJob(f"sha1:{i}", page.encode(), {"content-type": "text/html"}, f"http://example.org/{i}",
                           None, (f"Fact {i} is here",))
 
-    async def run(count: int) -> list[capture.PreparedPayload]:
+    async def run(count: int) -> list[reading.PreparedPayload]:
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             batches = _Batches(pool, 1 << 20, date(2026, 11, 26))
             return await asyncio.gather(*(batches.submit(job(i)) for i in range(count)))
@@ -210,7 +211,7 @@ def test_payload_batches_deliver_each_result_and_each_failure() -> None:
         raise MemoryError("worker ran out")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(capture, "prepare_payloads", broken)
+        patch.setattr(reading, "prepare_payloads", broken)
         with pytest.raises(MemoryError):
             asyncio.run(run(3))
 

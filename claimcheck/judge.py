@@ -121,8 +121,8 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
     page = _page(latest, extraction)
     baseline_row = baselines.get(source.id)
     if baseline_row is None or baseline_row["capture_payload_digest"] == latest["payload_digest"]:
-        # No baseline (set_initial_baselines has not run) compares the latest capture with itself.
-        # The same payload as the baseline: nothing changed, and no text needs reading.
+        # The same payload as the baseline, or no baseline yet (set_initial_baselines has not run): nothing
+        # changed, and no text needs reading.
         return SourceState(source, latest, None, page, page, extraction=extraction, baseline_extraction=extraction,
                            change=None)
     base_capture = store.capture(baseline_row["capture_id"])

@@ -71,7 +71,7 @@ class FuzzyDate:
         return cls(date(parts[0], 1, 1), Precision.YEAR)
 
 
-_MONTHS = {name: number for number, names in enumerate((
+ENGLISH_MONTHS = {name: number for number, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
     ("dec", "december")), start=1) for name in names}
@@ -84,11 +84,11 @@ def _common_form(text: str) -> FuzzyDate | None:
     """'September 6, 2023', '6 Sept 2023', 'November 2025': read without dateparser, which costs ~2 ms a
     date (seconds for a claims file of thousands of sources). Anything else goes to dateparser."""
     if match := _MONTH_DAY_YEAR.match(text):
-        month, day, year = _MONTHS.get(match[1].lower()), int(match[2]), int(match[3])
+        month, day, year = ENGLISH_MONTHS.get(match[1].lower()), int(match[2]), int(match[3])
     elif match := _DAY_MONTH_YEAR.match(text):
-        day, month, year = int(match[1]), _MONTHS.get(match[2].lower()), int(match[3])
+        day, month, year = int(match[1]), ENGLISH_MONTHS.get(match[2].lower()), int(match[3])
     elif match := _MONTH_YEAR.match(text):
-        month = _MONTHS.get(match[1].lower())
+        month = ENGLISH_MONTHS.get(match[1].lower())
         return FuzzyDate(date(int(match[2]), month, 1), Precision.MONTH) if month else None
     else:
         return None

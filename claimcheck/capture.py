@@ -42,7 +42,6 @@ from .soft404 import folder_key, probe_url, reads_like
 from .store import Store
 
 
-
 @dataclass
 class FetchOutcome:
     run_id: int

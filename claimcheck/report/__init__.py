@@ -116,24 +116,40 @@ class ReportData:
     def shown(self, claim: ClaimReport) -> bool:
         return self.show == "all" or claim.status is not Verdict.VERIFIED
 
+    @property
+    def hidden(self) -> int:
+        """Claims left out by `--show problems`: the verified ones."""
+        return self.claim_summary.get(Verdict.VERIFIED.value, 0) if self.show == "problems" else 0
+
+    def listed(self) -> Iterator[tuple[ClaimReport, bool]]:
+        """The claims to list, each with whether it is the first verified one: listed worst first, verified
+        claims come last, and human formats fold them from there."""
+        folding = False
+        for claim in self.claims:
+            if not self.shown(claim):
+                continue
+            first_verified = claim.status is Verdict.VERIFIED and not folding
+            folding = folding or first_verified
+            yield claim, first_verified
+
 
 def build_report(store: Store, run_id: int, *, with_diffs: bool = False, worst_first: bool = False,
                  show: str = "all") -> ReportData:
     run = store.run(run_id)
     summary = {v.value: 0 for v in Verdict}
     summary.update(store.finding_counts(run_id))
-    claim_summary = {v.value: 0 for v in SEVERITY}
-    claim_summary.update(store.claim_status_counts(run_id))
     diffs = Diffs(store, store.finding_sources(run_id, DIFF_VERDICTS)) if with_diffs else None
     return ReportData(run=run, claims=ClaimReports(store, run_id, worst_first=worst_first), summary=summary,
-                      claim_summary={k: v for k, v in claim_summary.items() if v},
+                      claim_summary=store.claim_status_counts(run_id),
                       without_evidence=store.without_evidence_count(run_id), diffs=diffs, show=show)
+
+
+_RANK = {v.value: i for i, v in enumerate(SEVERITY)}
 
 
 def worst_first(counts: dict[str, int]) -> list[tuple[str, int]]:
     """The non-zero counts, worst verdict first, as people read them."""
-    rank = {v.value: i for i, v in enumerate(SEVERITY)}
-    return sorted(((v, n) for v, n in counts.items() if n), key=lambda item: rank.get(item[0], len(rank)))
+    return sorted(((v, n) for v, n in counts.items() if n), key=lambda item: _RANK.get(item[0], len(_RANK)))
 
 
 def counts_line(counts: dict[str, int]) -> str:

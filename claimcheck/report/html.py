@@ -107,20 +107,18 @@ def render(data: ReportData) -> Iterator[str]:
         parts.append(f'<p class="detail">{data.without_evidence} pairs {_e(ADD_EVIDENCE_HINT)}</p>')
     yield "\n".join(parts) + "\n"
     # Claims come worst first: problems open, verified claims folded into one closed section at the end.
-    verified = 0
-    for claim in data.claims:
-        if claim.status is Verdict.VERIFIED:
-            verified += 1
-            if not data.shown(claim):
-                continue
-            if verified == 1:
-                yield (f'<details class="verified"><summary>{data.claim_summary.get("verified", 0)} verified claims'
-                       "</summary>\n")
+    folded = False
+    for claim, first_verified in data.listed():
+        if first_verified:
+            folded = True
+            yield (f'<details class="verified"><summary>{data.claim_summary.get("verified", 0)} verified claims'
+                   "</summary>\n")
         yield _claim(claim, data.diffs)
-    if verified and data.show == "all":
+    if folded:
         yield "</details>\n"
-    elif verified:
-        yield f'<p class="detail">{verified} verified claims not shown (<code>--show all</code> lists them).</p>\n'
+    if data.hidden:
+        yield (f'<p class="detail">{data.hidden} verified claims not shown (<code>--show all</code> lists them).'
+               "</p>\n")
     heading = '<h2 id="changes">What changed since the accepted baselines</h2>'
     for source_id, diff in (data.diffs.items() if data.diffs else ()):
         yield (f'{heading}<details open id="diff-{_e(source_id)}"><summary>{_e(source_id)}</summary>'

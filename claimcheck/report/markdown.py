@@ -36,15 +36,12 @@ def render(data: ReportData) -> Iterator[str]:
     lines += ["", *_TABLE_HEAD]
     yield "\n".join(lines) + "\n"
     # Claims come worst first: problems in the open table, verified ones folded away below it.
-    verified = 0
-    for claim in data.claims:
-        if claim.status is Verdict.VERIFIED:
-            verified += 1
-            if not data.shown(claim):
-                continue
-            if verified == 1:
-                summary = f"<details><summary>{data.claim_summary.get('verified', 0)} verified claims</summary>"
-                yield "\n".join(["", summary, "", *_TABLE_HEAD]) + "\n"
+    folded = False
+    for claim, first_verified in data.listed():
+        if first_verified:
+            folded = True
+            summary = f"<details><summary>{data.claim_summary.get('verified', 0)} verified claims</summary>"
+            yield "\n".join(["", summary, "", *_TABLE_HEAD]) + "\n"
         lines = []
         for index, source in enumerate(claim.sources):
             verdict = Verdict(source["verdict"])
@@ -59,10 +56,10 @@ def render(data: ReportData) -> Iterator[str]:
                          f"{ICONS[verdict.level]} {verdict.value} | {detail} |")
         if lines:
             yield "\n".join(lines) + "\n"
-    if verified and data.show == "all":
+    if folded:
         yield "\n</details>\n"
-    elif verified:
-        yield f"\n{verified} verified claims not shown (`--show all` lists them).\n"
+    if data.hidden:
+        yield f"\n{data.hidden} verified claims not shown (`--show all` lists them).\n"
     heading = ["", "### Changes since the accepted baselines"]
     for source_id, diff in (data.diffs.items() if data.diffs else ()):
         lines = [*heading, "", f"<details><summary>{_cell(source_id)}</summary>", "", "```diff"]

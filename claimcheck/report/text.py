@@ -23,11 +23,7 @@ def render(data: ReportData, *, colour: bool = False) -> Iterator[str]:
         lines += ["The network is down: nothing was fetched and no source is flagged. "
                   "Verdicts below come from the archive.", ""]
     yield "\n".join(lines) + "\n"
-    hidden = 0
-    for claim in data.claims:
-        if not data.shown(claim):
-            hidden += 1
-            continue
+    for claim, _ in data.listed():
         lines = []
         level = claim.status.level
         lines.append(style(f"{SYMBOLS[level]} {claim.status.value:<16} {claim.id}", level, bold=True))
@@ -42,8 +38,8 @@ def render(data: ReportData, *, colour: bool = False) -> Iterator[str]:
                 lines.append(f"        suggested URL: {clean(source['suggested_url'])}")
         lines.append("")
         yield "\n".join(lines) + "\n"
-    if hidden:
-        yield f"({hidden} verified claims not shown: --show all lists them)\n\n"
+    if data.hidden:
+        yield f"({data.hidden} verified claims not shown: --show all lists them)\n\n"
     yield (f"Claims: {counts_line(data.claim_summary) or 'none'} ({len(data.claims)} claims)\n"
            f"Pairs:  {counts_line(data.summary) or 'none'} ({data.pairs} claim-source pairs)\n")
     if data.without_evidence:

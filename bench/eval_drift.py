@@ -24,7 +24,7 @@ from lxml import html as lxml_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from claimcheck.check import Policy, compare_texts  # noqa: E402
+from claimcheck.rules import Policy, compare_texts  # noqa: E402
 from claimcheck.extract import decode_html, extract_page  # noqa: E402
 from claimcheck.match import normalize  # noqa: E402
 

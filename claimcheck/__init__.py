@@ -3,7 +3,7 @@
     claims.yaml ─▶ claims ─▶ fetch ─▶ archive (WARC + SQLite) ─▶ extract ─▶ check ─▶ report
 """
 
-from .check import Policy
+from .rules import Policy
 from .claims import Cite, Claim, ClaimsFile, Source, load_claims
 from .errors import (
                      BlockedAddress,

@@ -21,7 +21,7 @@ from .archive import (
     payload_digest,
     recover_open_files,
 )
-from .check import Classified, classify
+from .rules import Classified, classify
 from .claims import ClaimsFile, Source
 from .errors import Interrupted
 from .extract import extract_page
@@ -80,7 +80,7 @@ class _RunPayloads:
             return None
         known = self.recent.get(digest)
         if known is None:
-            row = self.location(digest) or self.store.payload(digest)
+            row = self.location(digest) or self.store.captures.payload(digest)
             if row is None:
                 return None
             known = KnownPayload(row["uri"], row["date"])
@@ -236,7 +236,7 @@ def _soft404_probes(store: Store, settings: RunSettings, candidates: dict[str, s
     # Most sites answer a made-up URL with a 404: then no page's text is even read.
     return {url for url, text_digest in candidates.items()
             if folder_key(url) in probe_texts
-            and reads_like(store.text(text_digest) or "", probe_texts[folder_key(url)])}
+            and reads_like(store.extractions.text(text_digest) or "", probe_texts[folder_key(url)])}
 
 
 def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None, *, soft404: bool = False) -> Classified:
@@ -252,7 +252,7 @@ def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None, *, sof
 
 def _cited_evidence(claims: ClaimsFile, store: Store) -> dict[str, tuple[str, ...]]:
     """URL -> the evidence passages cited from it (as written, and as accepted in review)."""
-    accepted = store.accepted_evidence()
+    accepted = store.reviews.accepted_evidence()
     found: dict[str, dict[str, None]] = {}
     for claim in claims.claims:
         for cite in claim.cites:
@@ -268,7 +268,7 @@ def _cited_evidence(claims: ClaimsFile, store: Store) -> dict[str, tuple[str, ..
 
 def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, run_id: int) -> FetchOutcome:
     """Fetch every source with a URL, archive each capture and index it (inside the caller's lock)."""
-    store.sync_sources(claims.source_rows())
+    store.captures.sync_sources(claims.source_rows())
     by_url: dict[str, list[Source]] = {}
     for source in claims.sources.values():
         if source.url:
@@ -276,11 +276,11 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     if not by_url:
         return FetchOutcome(run_id, False, 0)
     for recovered in recover_open_files(store.paths.warc):
-        store.audit("claimcheck", "warc-recovered", recovered.name,
+        store.reviews.audit("claimcheck", "warc-recovered", recovered.name,
                     "left open by a run that was killed; its whole records are kept, not indexed")
     if settings.canary and _canary_down(settings):
         return FetchOutcome(run_id, True, 0)
-    stored_validators = store.validators()
+    stored_validators = store.captures.validators()
     validators = {url: Validators(etag, last_modified) for url, (etag, last_modified, _) in stored_validators.items()}
     warc = WarcFile(_warc_name(run_id, store))
     pool = extraction_pool() if len(by_url) >= PARALLEL_EXTRACTION_FROM else None
@@ -317,7 +317,7 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
 
     def store_extractions(at_least: int) -> None:
         if len(unstored) >= at_least:
-            store.add_extractions([(p.extraction, p.texts) for p in unstored],
+            store.extractions.add_many([(p.extraction, p.texts) for p in unstored],
                                   [m for p in unstored for m in p.matches])
             unstored.clear()
 
@@ -350,7 +350,7 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
 
     def extractions_of(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any] | None]:
         """URL -> the extraction of its payload, for a chunk of rows: one query for all of them."""
-        stored = store.extractions_of({row["payload_digest"] for row in rows if row.get("payload_digest")})
+        stored = store.extractions.of_payloads({row["payload_digest"] for row in rows if row.get("payload_digest")})
         return {row["url"]: ensure_extraction(store, row["payload_digest"], row["final_url"], recorder.payloads,
                                               max_body=settings.fetch.max_body, stored=stored)
                 for row in rows if row.get("payload_digest")}
@@ -367,12 +367,12 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
                     candidates[row["final_url"]] = extraction["text_digest"]
         like_made_up = _soft404_probes(store, settings, candidates)
 
-    earlier_soft404s = store.soft404s_by_probe() if not network_down else set()
+    earlier_soft404s = store.captures.soft404s_by_probe() if not network_down else set()
     # Rows are classified and indexed a chunk at a time (a chunk's extractions read at once), all of them in one
     # transaction: an interrupted run indexes nothing, and memory holds a chunk's extractions, not the run's.
     with store.transaction():
         for payloads in recorder.payloads.rows():
-            store.add_payloads(payloads)
+            store.captures.add_payloads(payloads)
         for chunk in pending.chunks():
             extractions = extractions_of(chunk)
             rows: list[dict[str, Any]] = []
@@ -393,5 +393,5 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
                     capture.update(run_id=run_id, source_id=source.id, outcome=classified.outcome,
                                    reason=classified.reason)
                     rows.append(capture)
-            store.add_captures(rows)
+            store.captures.add(rows)
     return FetchOutcome(run_id, network_down, len(pending))

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .check import Policy
+from .rules import Policy
 from .urls import valid_http_url
 from .errors import ClaimcheckError, Interrupted, StoreLocked
 from .fetch import FetchOptions
@@ -227,15 +227,15 @@ def report(ctx: click.Context, fmt: str, output: str | None, show: str, fail_on:
     """Render a past check again, from the store, without fetching."""
     _check_writable(output)
     with store_of(ctx, create=False) as store:
-        last = store.last_check_run()
+        last = store.runs.last_check()
         if run_id is None:
             if last is None:
                 raise ClaimcheckError(f"no check has run with the store {ctx.obj['store']} yet: run `claimcheck check`")
             run_id = int(last["id"])
-        run = store.run(run_id)
+        run = store.runs.get(run_id)
         _reportable(run, last)
         _render(store, run_id, fmt, output, show)
-        verdicts = present(store.finding_counts(run_id))  # counted in SQL, not read back whole
+        verdicts = present(store.findings.verdict_counts(run_id))  # counted in SQL, not read back whole
     ctx.exit(exit_code_for(verdicts, fail_on, run["network"] == "down"))
 
 

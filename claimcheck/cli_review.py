@@ -209,7 +209,7 @@ def export(ctx: click.Context, robust_links: bool, output: str | None) -> None:
             attributes: dict[str, Any] = {"href": source.url, "data-originalurl": source.url}
             if source.cited_date:
                 attributes["data-versiondate"] = source.cited_date.value.isoformat()
-            memento = store.latest_memento(source.url)
+            memento = store.mementos.latest(source.url)
             if memento:
                 attributes["data-versionurl"] = memento["memento_url"]
             rendered = " ".join(f'{k}="{html.escape(str(v), quote=True)}"' for k, v in attributes.items())

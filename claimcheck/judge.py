@@ -1,6 +1,6 @@
 """The judging stage: from the store's latest captures to a verdict for every (claim, cited source) pair.
 
-The verdict rules are pure (check.py); this module gathers their facts from the store, computing the
+The verdict rules are pure (rules.py); this module gathers their facts from the store, computing the
 expensive ones (where an evidence passage is, how a text changed) only when a payload is new, and caching
 them. It also looks up archived copies (Memento) for what is gone.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from . import clock
 from .reading import ensure_extraction
-from .check import (
+from .rules import (
     Attempt,
     Classified,
     EvidenceFinding,
@@ -53,18 +53,18 @@ class _Reads:
 
     def __init__(self, store: Store, digests: set[str]) -> None:
         self.store = store
-        self.extractions = store.extractions_of(digests)
-        self.matches = store.evidence_matches_of(digests)
+        self.extractions = store.extractions.of_payloads(digests)
+        self.matches = store.extractions.evidence_matches_of(digests)
 
     def extraction(self, digest: str, url: str) -> dict[str, Any] | None:
         return ensure_extraction(self.store, digest, url, stored=self.extractions)
 
     def evidence_match(self, digest: str, key: str) -> dict[str, Any] | None:
-        return self.matches.get((digest, key)) or self.store.evidence_match(digest, key)
+        return self.matches.get((digest, key)) or self.store.extractions.evidence_match(digest, key)
 
     def texts(self, extraction: dict[str, Any]) -> tuple[str, str]:
-        return (self.store.text(extraction["text_digest"]) or "",
-                self.store.text(extraction["full_text_digest"]) or "")
+        return (self.store.extractions.text(extraction["text_digest"]) or "",
+                self.store.extractions.text(extraction["full_text_digest"]) or "")
 
 
 def _match_in(store: Store, reads: _Reads, evidence: str, extraction: dict[str, Any]) -> tuple[Match, bool]:
@@ -74,7 +74,7 @@ def _match_in(store: Store, reads: _Reads, evidence: str, extraction: dict[str, 
     if not cached or cached["extractor"] != extraction["extractor"]:
         text, full_text = reads.texts(extraction)
         cached = evidence_match_row(extraction["payload_digest"], extraction["extractor"], evidence, text, full_text)
-        store.add_evidence_match(cached)
+        store.extractions.add_evidence_match(cached)
         reads.matches[extraction["payload_digest"], key] = cached
     return (Match(cached["score"], cached["start"], cached["end"], cached["passage"], bool(cached["exact"])),
             bool(cached["in_main_text"]))
@@ -110,7 +110,7 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
             reason = "not captured yet"
         return SourceState(source, None, None, None, None, reason)
     if latest["outcome"] != OK:
-        usable = [c for c in store.captures_of(source.id) if c["url"] == source.url and c["outcome"] != NETWORK]
+        usable = [c for c in store.captures.of_source(source.id) if c["url"] == source.url and c["outcome"] != NETWORK]
         streak = FailureStreak.from_history(
             Attempt(clock.parse_instant(c["fetched_at"]), c["outcome"], c["reason"] or "") for c in usable)
         classified = Classified(latest["outcome"], latest["reason"] or f"HTTP {latest['http_status']}")
@@ -125,7 +125,7 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
         # changed, and no text needs reading.
         return SourceState(source, latest, None, page, page, extraction=extraction, baseline_extraction=extraction,
                            change=None)
-    base_capture = store.capture(baseline_row["capture_id"])
+    base_capture = store.captures.get(baseline_row["capture_id"])
     base_extraction = ensure_extraction(store, base_capture["payload_digest"], base_capture["final_url"])
     if base_extraction is None:
         return SourceState(source, latest, None, page, None, extraction=extraction)
@@ -170,9 +170,9 @@ def _evidence_finding(store: Store, reads: _Reads, state: SourceState, evidence:
 def _states(store: Store, sources: list[Source], settings: RunSettings,
             network_down: bool) -> tuple[dict[str, SourceState], _Reads]:
     """The states of some sources, from a few queries for all of them, and what was read for them."""
-    latest_rows = store.latest_usable_captures(source.id for source in sources)
+    latest_rows = store.captures.latest_usable(source.id for source in sources)
     reads = _Reads(store, {row["payload_digest"] for row in latest_rows.values() if row["payload_digest"]})
-    baselines = store.latest_baselines_of([source.id for source in sources])
+    baselines = store.reviews.latest_baselines_of([source.id for source in sources])
     return {source.id: _source_state(store, source, settings, network_down, latest_rows, baselines, reads)
             for source in sources}, reads
 
@@ -187,7 +187,7 @@ def judge_in_chunks(claims: ClaimsFile, store: Store, settings: RunSettings, *,
     A source's state is gathered once, with those of up to JUDGE_CHUNK other sources, and let go after the
     last claim that cites it, so a run over tens of thousands of sources holds a chunk's worth, not the run's.
     A finding is `checked` when it judged a capture of run `run_id` (None: whatever capture is newest)."""
-    accepted = store.accepted_evidence()
+    accepted = store.reviews.accepted_evidence()
     not_fetched_because = ("the run was offline" if settings.offline else "the network was down" if network_down
                            else "not fetched in this run")
     last_use: dict[str, int] = {}
@@ -238,19 +238,19 @@ def set_initial_baselines(claims: ClaimsFile, store: Store) -> None:
     sources = [source for source in claims.sources.values() if source.url]
     for chunk in chunks(sources, JUDGE_CHUNK):
         ids = [source.id for source in chunk]
-        baselines = store.latest_baselines_of(ids)
-        latest_rows = store.latest_usable_captures(sid for sid in ids if sid not in baselines)
+        baselines = store.reviews.latest_baselines_of(ids)
+        latest_rows = store.captures.latest_usable(sid for sid in ids if sid not in baselines)
         candidates = [(source, latest_rows.get((source.id, source.url or ""))) for source in chunk
                       if source.id not in baselines]
         readable = {row["payload_digest"] for _, row in candidates if row is not None and row["outcome"] == OK}
         if not readable:
             continue
-        stored = store.extractions_of(readable)
+        stored = store.extractions.of_payloads(readable)
         unset = [(source.id, row["url"]) for source, row in candidates
                  if row is not None and row["outcome"] == OK
                  and ensure_extraction(store, row["payload_digest"], row["final_url"], stored=stored) is not None]
         if unset:
-            store.set_initial_baselines(unset, by=_BASELINE_BY, note=_BASELINE_NOTE)
+            store.reviews.set_initial_baselines(unset, by=_BASELINE_BY, note=_BASELINE_NOTE)
 
 
 @dataclass(frozen=True)
@@ -288,7 +288,7 @@ def suggest_mementos(claims: ClaimsFile, store: Store, settings: RunSettings, fi
         source = claims.sources[source_id]
         assert source.url is not None
         asked[source_id] = (source.url, accept_datetime(source.cited_date, clock.now()))
-    missing = {key for key in asked.values() if store.memento(*key) is None}
+    missing = {key for key in asked.values() if store.mementos.get(*key) is None}
     if missing and online:
         gate_urls = {timegate_url(settings.timegate, url): (url, when) for url, when in missing}
         options = replace(settings.fetch, follow_redirects=False)
@@ -298,11 +298,11 @@ def suggest_mementos(claims: ClaimsFile, store: Store, settings: RunSettings, fi
             if answers[gate].error_kind in NETWORK_ERROR_KINDS:
                 continue  # ask again next time
             found = memento_from(answers[gate])
-            store.add_memento(url, when, found.url if found else None, found.datetime if found else None)
+            store.mementos.add(url, when, found.url if found else None, found.datetime if found else None)
     for finding in findings:
         if finding["verdict"] not in MEMENTO_VERDICTS or finding["source_id"] not in asked:
             continue
-        known = store.memento(*asked[finding["source_id"]])
+        known = store.mementos.get(*asked[finding["source_id"]])
         if known and known["memento_url"]:
             finding["suggested_url"] = known["memento_url"]
             when = f" ({known['memento_datetime']})" if known["memento_datetime"] else ""

@@ -48,7 +48,7 @@ def _marked_if_interrupted(store: Store, run_id: int) -> Iterator[None]:
     try:
         yield
     except Interrupted as stop:
-        store.finish_run(run_id, "interrupted", "", {"interrupted_by": stop.name})
+        store.runs.finish(run_id, "interrupted", "", {"interrupted_by": stop.name})
         stop.run_id = run_id
         raise
 
@@ -57,10 +57,10 @@ def fetch_sources(claims: ClaimsFile, store: Store, settings: RunSettings | None
     """`claimcheck fetch`: capture and archive every source, judge nothing."""
     settings = settings or RunSettings()
     with store.write_errors(), store.locked(settings.lock_wait):
-        run_id = store.start_run("fetch", str(claims.path), _settings_record(settings))
+        run_id = store.runs.start("fetch", str(claims.path), _settings_record(settings))
         with _marked_if_interrupted(store, run_id):
             outcome = capture_sources(claims, store, settings, run_id=run_id)
-        store.finish_run(run_id, "network-down" if outcome.network_down else "complete",
+        store.runs.finish(run_id, "network-down" if outcome.network_down else "complete",
                          "down" if outcome.network_down else "ok", {"fetched": outcome.fetched})
         return outcome
 
@@ -73,9 +73,9 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
     carries only their counts (the CLI reads them back for the report), so memory does not grow with them."""
     settings = settings or RunSettings()
     with store.write_errors(), store.locked(settings.lock_wait):
-        run_id = store.start_run("check", str(claims.path), _settings_record(settings))
+        run_id = store.runs.start("check", str(claims.path), _settings_record(settings))
         with _marked_if_interrupted(store, run_id):
-            store.sync_sources(claims.source_rows())
+            store.captures.sync_sources(claims.source_rows())
             network_down = False
             if not settings.offline:
                 network_down = capture_sources(claims, store, settings, run_id=run_id).network_down
@@ -88,13 +88,13 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
                 for findings in judge_in_chunks(claims, store, settings, network_down=network_down,
                                                 run_id=run_id):
                     suggest_mementos(claims, store, settings, findings, online=online)
-                    store.add_findings(run_id, findings)
+                    store.findings.add(run_id, findings)
                     for finding in findings:
                         summary[finding["verdict"]] += 1
         network = "offline" if settings.offline else "down" if network_down else "ok"
-        store.finish_run(run_id, "network-down" if network_down else "complete", network, summary)
+        store.runs.finish(run_id, "network-down" if network_down else "complete", network, summary)
         return CheckOutcome(run_id, network_down, settings.offline,
-                            store.findings(run_id) if keep_findings else [], summary)
+                            store.findings.of_run(run_id) if keep_findings else [], summary)
 
 
 __all__ = ["RunSettings", "CheckOutcome", "FetchOutcome", "check_claims", "fetch_sources"]

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from . import clock, signals
 from .archive import EMPTY_PAYLOAD, ResponseRecord, read_payload
-from .check import evidence_match_row
+from .rules import evidence_match_row
 from .extract import EXTRACTOR_VERSION, Extracted, extract_page
 from .fetch import FetchOptions, decode_content
 from .store import Store, pack_text
@@ -128,19 +128,19 @@ def ensure_extraction(store: Store, digest: str, url: str, fresh: PayloadLocatio
     """The stored extraction of a payload, computed from the archived record if missing or outdated.
     `stored`: extractions already read in bulk (`Store.extractions_of`), so that no query is made again; a
     recomputed one replaces its outdated entry there."""
-    existing = stored[digest] if stored is not None and digest in stored else store.extraction(digest)
+    existing = stored[digest] if stored is not None and digest in stored else store.extractions.get(digest)
     if is_current(existing):
         return existing
     if digest == EMPTY_PAYLOAD:  # never stored as a payload: there is nothing to read back
         raw, by_name = b"", {}
     else:
-        where = (fresh.location(digest) if fresh is not None else None) or store.payload(digest)
+        where = (fresh.location(digest) if fresh is not None else None) or store.captures.payload(digest)
         if where is None:
             return None
         raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
         by_name = header_map(headers)
     row, texts, _ = _extraction(digest, raw, by_name, url, max_body, clock.now().date())
-    store.add_extraction(row, texts)
+    store.extractions.add(row, texts)
     if stored is not None:
         stored[digest] = row
     return row

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from .check import locate_evidence
+from .rules import locate_evidence
 from .outcomes import OK
 from .claims import ClaimsFile, Source
 from .errors import NotFound, Refused
@@ -36,7 +36,8 @@ def _texts(store: Store, capture: dict[str, Any] | None) -> tuple[str, str] | No
     extraction = ensure_extraction(store, capture["payload_digest"], capture["final_url"])
     if extraction is None:
         return None
-    return store.text(extraction["text_digest"]) or "", store.text(extraction["full_text_digest"]) or ""
+    texts = store.extractions
+    return texts.text(extraction["text_digest"]) or "", texts.text(extraction["full_text_digest"]) or ""
 
 
 def _main_text(store: Store, capture: dict[str, Any] | None) -> str | None:
@@ -50,7 +51,7 @@ def read_the_page(capture: dict[str, Any]) -> bool:
 
 
 def latest_good_capture(store: Store, source_id: str) -> dict[str, Any] | None:
-    rows = [c for c in store.captures_of(source_id) if read_the_page(c)]
+    rows = [c for c in store.captures.of_source(source_id) if read_the_page(c)]
     return rows[-1] if rows else None
 
 
@@ -59,7 +60,7 @@ def latest_capture(store: Store, source: Source) -> dict[str, Any] | None:
     says nothing), whatever it found: as judging sees the source."""
     if not source.url:
         return None
-    return store.latest_usable_captures([source.id]).get((source.id, source.url))
+    return store.captures.latest_usable([source.id]).get((source.id, source.url))
 
 
 def describe(capture: dict[str, Any]) -> str:
@@ -73,11 +74,11 @@ def describe(capture: dict[str, Any]) -> str:
 
 def text_diff(store: Store, source_id: str) -> list[tuple[str, str]]:
     """(op, line) from the accepted baseline's main text to the latest good capture's: ' ', '-' or '+'."""
-    baseline = store.baseline(source_id)
+    baseline = store.reviews.baseline(source_id)
     latest = latest_good_capture(store, source_id)
     if baseline is None or latest is None:
         return []
-    old = _main_text(store, store.capture(baseline["capture_id"])) or ""
+    old = _main_text(store, store.captures.get(baseline["capture_id"])) or ""
     new = _main_text(store, latest) or ""
     return [] if old == new else line_diff(old, new)
 
@@ -102,10 +103,10 @@ def compare(store: Store, source: Source) -> Comparison:
     if not read_the_page(latest):
         return Comparison(source.id, None, latest, [], f"the latest capture, {describe(latest)}, did not read the "
                                                        "page: there is no text to compare")
-    baseline = store.baseline(source.id)
+    baseline = store.reviews.baseline(source.id)
     if baseline is None:
         return Comparison(source.id, None, latest, [], "it has no accepted baseline yet")
-    base_capture = store.capture(baseline["capture_id"])
+    base_capture = store.captures.get(baseline["capture_id"])
     old, new = _main_text(store, base_capture), _main_text(store, latest)
     if old is None or new is None:
         return Comparison(source.id, base_capture, latest, [], "an archived capture cannot be read back")
@@ -123,22 +124,22 @@ def history(store: Store, source_id: str) -> list[Event]:
     """Every capture, check verdict and acceptance (of a baseline or of an evidence passage) of a source, in
     time order."""
     events: list[Event] = []
-    for c in store.captures_of(source_id):
+    for c in store.captures.of_source(source_id):
         status = c["http_status"] if c["http_status"] is not None else c["error_kind"]
         digest = (c["payload_digest"] or "-")[:17]
-        extraction = store.extraction(c["payload_digest"]) if c["payload_digest"] else None
+        extraction = store.extractions.get(c["payload_digest"]) if c["payload_digest"] else None
         dated = f" page date {extraction['published']}" if extraction and extraction["published"] else ""
         events.append(Event(c["fetched_at"], "capture",
                             f"#{c['id']} {status} {c['outcome']}{' (not modified)' if c['not_modified'] else ''} "
                             f"{c['final_url']} payload {digest}{dated}"
                             + (f" — {c['reason']}" if c["outcome"] != "ok" and c["reason"] else "")))
-    for f in store.findings_of(source_id):
+    for f in store.findings.of_source(source_id):
         events.append(Event(f["started_at"], "check", f"run {f['run_id']}: {f['claim_id']}: {f['verdict']}"
                                                       + (f" — {f['detail']}" if f["detail"] else "")))
-    for b in store.baselines_of(source_id):
+    for b in store.reviews.baselines_of(source_id):
         events.append(Event(b["accepted_at"], "baseline",
                             f"capture #{b['capture_id']} accepted by {b['accepted_by']} ({b['kind']}): {b['note']}"))
-    for e in store.evidence_of(source_id):
+    for e in store.reviews.evidence_of(source_id):
         events.append(Event(e["accepted_at"], "evidence",
                             f"{e['claim_id']}: evidence accepted by {e['accepted_by']}: {e['note']} — "
                             f"\u201c{e['text']}\u201d"))
@@ -165,7 +166,7 @@ def _sources_of(claims: ClaimsFile, target: str) -> list[Source]:
 def _chosen_capture(store: Store, source: Source, capture_id: int | None) -> dict[str, Any] | None:
     """The capture to accept for a source: the one named, or its latest; refused unless it read the page."""
     if capture_id is not None:
-        capture = store.capture(capture_id)
+        capture = store.captures.get(capture_id)
         if capture["source_id"] != source.id:
             raise Refused(f"capture #{capture_id} is a capture of {capture['source_id']}, not of {source.id}")
         if not read_the_page(capture):
@@ -195,7 +196,7 @@ def accept(store: Store, claims: ClaimsFile, target: str, note: str, *, by: str 
               if (capture := _chosen_capture(store, source, capture_id)) is not None]
     if not chosen:
         raise NotFound(f"nothing to accept for {target!r}: no capture yet (run `claimcheck check`)")
-    baselines = store.latest_baselines_of([source.id for source, _ in chosen])
+    baselines = store.reviews.latest_baselines_of([source.id for source, _ in chosen])
     done = []
     for source, capture in chosen:
         current = baselines.get(source.id)
@@ -203,7 +204,7 @@ def accept(store: Store, claims: ClaimsFile, target: str, note: str, *, by: str 
                                     or current["capture_payload_digest"] == capture["payload_digest"]):
             done.append(Accepted(source.id, capture["id"], already=current["capture_id"]))
             continue
-        store.set_baseline(source.id, capture["id"], by=by, note=note, kind="accepted")
+        store.reviews.set_baseline(source.id, capture["id"], by=by, note=note, kind="accepted")
         done.append(Accepted(source.id, capture["id"]))
     return done
 
@@ -254,9 +255,9 @@ def accept_evidence(store: Store, claims: ClaimsFile, claim_id: str, source_id: 
             raise Refused(f"the passage is not in {source_id}'s latest capture (#{latest['id']}): its best match "
                           f"scores {score:.2f} < {threshold:.2f}: \u201c{match.passage}\u201d "
                           "(--force records it anyway)")
-    if store.accepted_evidence().get((claim_id, source_id)) == text:
+    if store.reviews.accepted_evidence().get((claim_id, source_id)) == text:
         return EvidenceAccepted(score, already=True)
     forced = force and (score is None or score < threshold)
-    store.accept_evidence(claim_id, source_id, text, by=by or current_user(), note=note,
+    store.reviews.accept_evidence(claim_id, source_id, text, by=by or current_user(), note=note,
                           checked={"score": score, "capture_id": latest["id"] if latest else None, "forced": forced})
     return EvidenceAccepted(score, forced=forced)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from .check import Policy
+from .rules import Policy
 from .fetch import FetchOptions
 from .memento import DEFAULT_TIMEGATE
 from .netguard import Resolver, system_resolver

@@ -13,7 +13,7 @@ def test_every_module_is_in_the_readme_layout() -> None:
     layout = readme[readme.index("## Layout"):]
     layout = layout[: layout.index("```", layout.index("```") + 3)]
     named = set(re.findall(r"([a-z_0-9]+\.py)", layout))
-    modules = {path.name for path in (ROOT / "claimcheck").glob("*.py")} - {"__init__.py", "__main__.py"}
+    modules = {path.name for path in (ROOT / "claimcheck").rglob("*.py")} - {"__init__.py", "__main__.py"}
     assert modules - named == set(), "modules missing from README's Layout"
     assert named - modules - {"world.py", "demo_world.py", "run.py", "server.py", "baselines.py", "eval_dates.py",
                               "politeness.py", "extract_compare.py"} == set()

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from claimcheck.check import Page, Policy, judge_content
+from claimcheck.rules import Page, Policy, judge_content
 from claimcheck.claims import Source
 from claimcheck.dates import GUESSED_DATE_SIGNAL, FuzzyDate
 from claimcheck.extract import extract_page

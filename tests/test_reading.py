@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from claimcheck.check import Page, Policy, compare_texts, judge_content
+from claimcheck.rules import Page, Policy, compare_texts, judge_content
 from claimcheck.claims import Source
 from claimcheck.dates import FuzzyDate
 from claimcheck.extract import Extracted, extract_page

@@ -48,8 +48,8 @@ def checked(run: Runner, world: Site) -> Runner:
 
 def test_claims_are_read_back_grouped_in_the_files_order(checked: Runner) -> None:
     with Store(checked.store) as store:
-        run_id = int(store.last_check_run()["id"])
-        findings = store.findings(run_id)
+        run_id = int(store.runs.last_check()["id"])
+        findings = store.findings.of_run(run_id)
         reports = ClaimReports(store, run_id)
         claims = list(reports)
         assert list(reports) == claims  # iterable again
@@ -99,7 +99,7 @@ def test_a_report_cut_short_leaves_no_file(checked: Runner, tmp_path: Path, monk
 
 def test_the_summary_counts_every_finding(checked: Runner) -> None:
     with Store(checked.store) as store:
-        run_id = int(store.last_check_run()["id"])
+        run_id = int(store.runs.last_check()["id"])
         data = build_report(store, run_id)
         assert list(data.summary) == [v.value for v in Verdict]
-        assert sum(data.summary.values()) == len(store.findings(run_id))
+        assert sum(data.summary.values()) == len(store.findings.of_run(run_id))

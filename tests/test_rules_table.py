@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from claimcheck import outcomes
-from claimcheck.check import classify
+from claimcheck.rules import classify
 
 PAGE = "https://example.org/news/2024/a-release.html"
 

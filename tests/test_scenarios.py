@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from claimcheck import RunSettings, Store, check_claims, load_claims
-from claimcheck.check import Policy
+from claimcheck.rules import Policy
 from claimcheck.fetch import FetchOptions
 from claimcheck.netguard import static_resolver
 from conftest import WORLD_PATHS, Runner, by_source, write_claims
@@ -237,8 +237,8 @@ def test_judging_a_chunk_at_a_time_gives_the_same_findings(tmp_path: Path, world
         assert runs["chunked"] == runs["whole"]
         assert len(runs["whole"][0]) == sum(len(c.cites) for c in loaded.claims)
         assert {f[2] for f in runs["whole"][1]} > {"verified"}  # the edit was seen, in both
-        assert chunked.latest_baselines_of(["uncited"])["uncited"]["kind"] == "initial"
-        summary = json.loads(chunked.run(chunked.last_check_run()["id"])["summary"])
+        assert chunked.reviews.latest_baselines_of(["uncited"])["uncited"]["kind"] == "initial"
+        summary = json.loads(chunked.runs.get(chunked.runs.last_check()["id"])["summary"])
         assert sum(summary.values()) == len(runs["chunked"][-1])
 
 

@@ -104,7 +104,7 @@ def test_initial_baselines_are_the_first_good_captures_and_are_audited(run: Runn
 
 def test_bulk_reads_cover_more_values_than_one_query_takes(tmp_path: Path) -> None:
     """Reads by many digests are split into queries of a few hundred values; none is lost at the seams."""
-    from claimcheck.store import _IN_CHUNK
+    from claimcheck.store import IN_CHUNK as _IN_CHUNK
 
     with Store(tmp_path / "store") as store:
         digests = [f"sha1:{i:06d}" for i in range(2 * _IN_CHUNK + 7)]
@@ -112,11 +112,11 @@ def test_bulk_reads_cover_more_values_than_one_query_takes(tmp_path: Path) -> No
                  {}) for d in digests]
         matches = [{"payload_digest": d, "evidence_key": "k", "extractor": EXTRACTOR_VERSION, "score": 1.0,
                     "start": 0, "end": 1, "passage": "p", "exact": 1, "in_main_text": 1} for d in digests]
-        store.add_extractions(rows, matches)
-        found = store.extractions_of(set(digests) | {"sha1:missing"})
+        store.extractions.add_many(rows, matches)
+        found = store.extractions.of_payloads(set(digests) | {"sha1:missing"})
         assert sorted(found) == digests and found[digests[-1]]["title"] == digests[-1]
-        assert sorted(store.evidence_matches_of(digests)) == [(d, "k") for d in digests]
-        assert store.extractions_of([]) == {}
+        assert sorted(store.extractions.evidence_matches_of(digests)) == [(d, "k") for d in digests]
+        assert store.extractions.of_payloads([]) == {}
 
 
 def test_spilled_rows_come_back_exactly_in_order_a_batch_at_a_time(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -35,7 +35,7 @@ class ClaimReports:
         self.store = store
         self.run_id = run_id
         self.worst_first = worst_first
-        self.count = store.finding_claim_count(run_id)
+        self.count = store.findings.claim_count(run_id)
 
     def __len__(self) -> int:
         return self.count
@@ -44,8 +44,8 @@ class ClaimReports:
         # Findings are stored in the claims file's order, a claim's citations together; people read the
         # worst claims first, machines (JSON, JUnit) in the claims file's order.
         claim: ClaimReport | None = None
-        findings = (self.store.iter_findings_worst_first(self.run_id) if self.worst_first
-                    else self.store.iter_findings(self.run_id))
+        findings = (self.store.findings.iter_worst_first(self.run_id) if self.worst_first
+                    else self.store.findings.iter_run(self.run_id))
         for finding in findings:
             if claim is None or finding["claim_id"] != claim.id:
                 if claim is not None:
@@ -135,13 +135,13 @@ class ReportData:
 
 def build_report(store: Store, run_id: int, *, with_diffs: bool = False, worst_first: bool = False,
                  show: str = "all") -> ReportData:
-    run = store.run(run_id)
+    run = store.runs.get(run_id)
     summary = {v.value: 0 for v in Verdict}
-    summary.update(store.finding_counts(run_id))
-    diffs = Diffs(store, store.finding_sources(run_id, DIFF_VERDICTS)) if with_diffs else None
+    summary.update(store.findings.verdict_counts(run_id))
+    diffs = Diffs(store, store.findings.sources_with(run_id, DIFF_VERDICTS)) if with_diffs else None
     return ReportData(run=run, claims=ClaimReports(store, run_id, worst_first=worst_first), summary=summary,
-                      claim_summary=store.claim_status_counts(run_id),
-                      without_evidence=store.without_evidence_count(run_id), diffs=diffs, show=show)
+                      claim_summary=store.findings.claim_status_counts(run_id),
+                      without_evidence=store.findings.without_evidence_count(run_id), diffs=diffs, show=show)
 
 
 _RANK = {v.value: i for i, v in enumerate(SEVERITY)}

@@ -1,0 +1,91 @@
+"""Sources, captures and payloads (what was fetched, when, and where in the WARC files it lies), and the
+TimeGate answers kept per URL and date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .. import clock
+from ..errors import NotFound
+from ..outcomes import SOFT404_BY_PROBE
+from .sqlite import Tables
+
+
+class Captures:
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def sync_sources(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Record the claims file's sources (rows with id, url, publisher, title, cited_date)."""
+        now = clock.isoformat(clock.now())
+        with self.tables.db.atomic():
+            self.tables.db.table("sources").upsert_all(({**row, "updated_at": now} for row in rows), pk="id")
+
+    def add_payloads(self, payloads: list[dict[str, Any]]) -> None:
+        """Index first-seen payloads (one already known is left as it is)."""
+        with self.tables.db.atomic():
+            self.tables.insert_many("payloads", payloads, "insert or ignore")
+
+    def add(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Index captures in one transaction; return the new capture ids."""
+        with self.tables.db.atomic():
+            # Ids are given here, under the store lock, so that the rows go in as one batch.
+            first = self.tables.scalar("select coalesce(max(id), 0) + 1 from captures")
+            ids = list(range(first, first + len(rows)))
+            self.tables.insert_many("captures", ({**row, "id": i} for row, i in zip(rows, ids, strict=True)))
+        return ids
+
+    def get(self, capture_id: int) -> dict[str, Any]:
+        row = self.tables.first("select * from captures where id = ?", [capture_id])
+        if row is None:
+            raise NotFound(f"no capture {capture_id}")
+        return row
+
+    def latest_usable(self, source_ids: Iterable[str]) -> dict[tuple[str, str], dict[str, Any]]:
+        """(source id, URL) -> the newest capture that says something about the source (not network-down),
+        for the given sources."""
+        rows = self.tables.query_in("select c.* from latest_captures l join captures c on c.id = l.capture_id "
+                                    "where l.source_id in ({})", source_ids)
+        return {(row["source_id"], row["url"]): row for row in rows}
+
+    def of_source(self, source_id: str) -> list[dict[str, Any]]:
+        return list(self.tables.query("select * from captures where source_id = ? order by fetched_at, id",
+                                      [source_id]))
+
+    def soft404s_by_probe(self) -> set[tuple[str, str]]:
+        """(payload digest, URL) pairs whose latest capture read like the site's answer to a made-up URL."""
+        rows = self.tables.query(
+            "select c.payload_digest, c.final_url, c.reason from latest_payload_captures l "
+            "join captures c on c.id = l.capture_id where c.reason like 'soft-404%'")
+        return {(r["payload_digest"], r["final_url"]) for r in rows if (r["reason"] or "").startswith(SOFT404_BY_PROBE)}
+
+    def validators(self) -> dict[str, tuple[str | None, str | None, str]]:
+        """url -> (etag, last_modified, payload digest) of the newest 200 capture of each URL."""
+        rows = self.tables.query(
+            "select c.final_url, c.etag, c.last_modified, c.payload_digest from latest_validators l "
+            "join captures c on c.id = l.capture_id")
+        return {r["final_url"]: (r["etag"], r["last_modified"], r["payload_digest"]) for r in rows}
+
+    def payload(self, digest: str) -> dict[str, Any] | None:
+        return self.tables.first("select * from payloads where digest = ?", [digest])
+
+
+class Mementos:
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def get(self, url: str, accept_datetime: str) -> dict[str, Any] | None:
+        return self.tables.first("select * from mementos where url = ? and accept_datetime = ?",
+                                 [url, accept_datetime])
+
+    def latest(self, url: str) -> dict[str, Any] | None:
+        return self.tables.first("select * from mementos where url = ? and memento_url is not null "
+                                 "order by looked_up_at desc limit 1", [url])
+
+    def add(self, url: str, accept_datetime: str, memento_url: str | None, memento_datetime: str | None) -> None:
+        with self.tables.db.atomic():
+            self.tables.db.table("mementos").upsert({
+                "url": url, "accept_datetime": accept_datetime, "memento_url": memento_url,
+                "memento_datetime": memento_datetime, "looked_up_at": clock.isoformat(clock.now())},
+                pk=("url", "accept_datetime"))

@@ -1,0 +1,74 @@
+"""Findings: one verdict per (claim, source) pair per run, and the counts reports are built from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..verdicts import SEVERITY
+from .sqlite import Tables
+
+# A verdict's place in verdicts.SEVERITY (0 is the worst), for ordering in SQL.
+_SEVERITY_RANK = ("case verdict " + " ".join(f"when '{v.value}' then {rank}" for rank, v in enumerate(SEVERITY))
+                  + f" else {len(SEVERITY)} end")
+
+
+class Findings:
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def add(self, run_id: int, rows: list[dict[str, Any]]) -> None:
+        with self.tables.db.atomic():
+            self.tables.insert_many("findings", ({"run_id": run_id, **row} for row in rows))
+
+    def of_run(self, run_id: int) -> list[dict[str, Any]]:
+        return list(self.iter_run(run_id))
+
+    def iter_run(self, run_id: int) -> Iterator[dict[str, Any]]:
+        """A run's findings in the order they were judged, read as they are iterated."""
+        return self.tables.query("select * from findings where run_id = ? order by id", [run_id])
+
+    def iter_worst_first(self, run_id: int) -> Iterator[dict[str, Any]]:
+        """A run's findings, claims ordered by their worst verdict (then as judged), a claim's findings
+        together: one query, sorted by SQLite, so a report reads them as it writes them."""
+        return self.tables.query(f"""
+            with ranked as (select f.*, {_SEVERITY_RANK} as severity from findings f where run_id = ?),
+                 by_claim as (select claim_id, min(severity) as claim_severity, min(id) as first_id
+                              from ranked group by claim_id)
+            select ranked.* from ranked join by_claim using (claim_id)
+            order by claim_severity, first_id, ranked.id""", [run_id])
+
+    def claim_status_counts(self, run_id: int) -> dict[str, int]:
+        """status -> how many of a run's claims have it (a claim's status is its worst verdict)."""
+        rows = self.tables.db.execute(f"""
+            select claim_severity, count(*) from (
+                select min({_SEVERITY_RANK}) as claim_severity from findings where run_id = ? group by claim_id)
+            group by claim_severity""", [run_id])
+        return {SEVERITY[rank].value: count for rank, count in rows.fetchall()}
+
+    def without_evidence_count(self, run_id: int) -> int:
+        """How many of a run's (claim, source) pairs had no evidence passage to look for."""
+        return int(self.tables.scalar("select count(*) from findings where run_id = ? and has_evidence = 0",
+                                      [run_id]))
+
+    def verdict_counts(self, run_id: int) -> dict[str, int]:
+        """verdict -> how many of a run's findings have it."""
+        rows = self.tables.db.execute("select verdict, count(*) from findings where run_id = ? group by verdict",
+                                      [run_id])
+        return dict(rows.fetchall())
+
+    def claim_count(self, run_id: int) -> int:
+        return int(self.tables.scalar("select count(distinct claim_id) from findings where run_id = ?", [run_id]))
+
+    def sources_with(self, run_id: int, verdicts: Iterable[str]) -> list[str]:
+        """The sources given one of `verdicts` in a run, in the order of their first such finding."""
+        wanted = list(verdicts)
+        rows = self.tables.db.execute(
+            f"select source_id from findings where run_id = ? and verdict in ({','.join('?' * len(wanted))}) "
+            "group by source_id order by min(id)", [run_id, *wanted])
+        return [row[0] for row in rows]
+
+    def of_source(self, source_id: str) -> list[dict[str, Any]]:
+        return list(self.tables.query(
+            "select f.*, r.started_at from findings f join runs r on r.id = f.run_id where f.source_id = ? "
+            "order by f.run_id, f.id", [source_id]))

@@ -1,0 +1,40 @@
+"""Runs: one row per command that wrote to the store, with its status, network state and summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import clock
+from ..errors import NotFound
+from .sqlite import Tables, to_json
+
+
+class Runs:
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def start(self, command: str, claims_file: str, options: dict[str, Any]) -> int:
+        """Open a run; any run still 'running' was interrupted, since the caller holds the lock."""
+        with self.tables.db.atomic():
+            self.tables.db.execute("update runs set status = 'interrupted' where status = 'running'")
+            return self.tables.insert_one("runs", {
+                "started_at": clock.isoformat(clock.now()), "command": command, "claims_file": claims_file,
+                "status": "running", "network": None, "options": to_json(options),
+            })
+
+    def finish(self, run_id: int, status: str, network: str, summary: dict[str, Any]) -> None:
+        with self.tables.db.atomic():
+            self.tables.db.table("runs").update(run_id, {
+                "finished_at": clock.isoformat(clock.now()), "status": status, "network": network,
+                "summary": to_json(summary)})
+
+    def get(self, run_id: int) -> dict[str, Any]:
+        row = self.tables.first("select * from runs where id = ?", [run_id])
+        if row is None:
+            raise NotFound(f"no run {run_id}")
+        return row
+
+    def last_check(self) -> dict[str, Any] | None:
+        return self.tables.first(
+            "select * from runs where command = 'check' and status in ('complete', 'network-down') "
+            "order by id desc limit 1")

@@ -32,7 +32,7 @@ def covered_lines(passage: str, lines: list[str]) -> set[int]:
 
 def bm25_sentences(claim: str, text: str, limit: int = 5) -> list[str]:
     """Plain Okapi BM25 over the lines, the baseline the issue names."""
-    from claimcheck.match import _Bm25, _terms
+    from claimcheck.match import _Bm25, terms as _terms
 
     lines = [line for line in text.splitlines() if line.strip()]
     index = _Bm25([_terms(line) for line in lines])

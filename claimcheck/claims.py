@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,8 +18,10 @@ from pathlib import Path
 
 import yaml
 
+from .article import readable_text
 from .dates import FuzzyDate, parse_cited_date
 from .errors import ClaimsFileError, Problem
+from .match import prose
 from .urls import valid_http_url
 
 try:  # libyaml's parser is an order of magnitude faster on large files
@@ -123,15 +124,6 @@ class ClaimsFile:
 
     def claims_citing(self, source_id: str) -> list[Claim]:
         return [c for c in self.claims if any(cite.source == source_id for cite in c.cites)]
-
-
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-                         "\u2014": "-", "\u2212": "-", "\u00a0": " "})
-
-
-def normalize_prose(text: str) -> str:
-    """Whitespace folded, curly quotes and dashes made plain: how 'verbatim' is judged."""
-    return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).split())
 
 
 class _Reader:
@@ -336,7 +328,7 @@ def _cached(path: Path, cache_dir: Path) -> ClaimsFile | None:
         return None
     if not complete:
         return None
-    article_text = Path(article).read_text(encoding="utf-8") if article else None
+    article_text = _article_text(Path(article)) if article else None
     return ClaimsFile(path=path, article=Article(head["title"], Path(article) if article else None, head["url"]),
                       sources=sources, claims=tuple(claims), article_text=article_text)
 
@@ -442,6 +434,11 @@ def _stream_validate(path: Path, text: str, check_article: bool) -> ClaimsFile |
         composer.dispose()
 
 
+def _article_text(path: Path) -> str:
+    """The article as its reader sees it: Markdown and HTML without their markup, so that claims quote prose."""
+    return readable_text(path, path.read_text(encoding="utf-8"))
+
+
 def _article(reader: _Reader, node: yaml.Node | None, path: Path,
              check_article: bool) -> tuple[Article, str | None]:
     if node is None:
@@ -460,7 +457,7 @@ def _article(reader: _Reader, node: yaml.Node | None, path: Path,
         resolved = (path.parent / article_path)
         if check_article:
             try:
-                text = resolved.read_text(encoding="utf-8")
+                text = _article_text(resolved)
             except (OSError, UnicodeDecodeError) as exc:
                 reader.problem(found["path"], "article.path", f"cannot read {resolved}: {exc}")
     return Article(title=title, path=resolved, url=url), text
@@ -525,7 +522,7 @@ def _claims(reader: _Reader, node: yaml.Node | None, sources: dict[str, Source],
 def _claims_from(reader: _Reader, items: Iterable[yaml.Node], sources: dict[str, Source],
                  article_text: str | None) -> list[Claim]:
     claims: list[Claim] = []
-    article = normalize_prose(article_text) if article_text is not None else None
+    article = prose(article_text) if article_text is not None else None
     seen: set[str] = set()
     for index, item in enumerate(items):
         where = f"claims[{index}]"
@@ -542,7 +539,7 @@ def _claims_from(reader: _Reader, items: Iterable[yaml.Node], sources: dict[str,
                                "ids are letters, digits, '.', '_' and '-', starting with a letter or digit")
             seen.add(claim_id)
         text = reader.text(found.get("text"), f"{where}.text") or ""
-        if text and article is not None and normalize_prose(text) not in article:
+        if text and article is not None and prose(text) not in article:
             reader.problem(found["text"], f"{where}.text", "is not found verbatim in the article")
         cites = list(_cites(reader, found.get("cites"), where, sources))
         claims.append(Claim(claim_id, text, tuple(cites),

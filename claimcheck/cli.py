@@ -284,3 +284,4 @@ def main() -> None:
 
 
 from . import cli_review  # noqa: E402, F401 - registers diff, history, accept, suggest and export
+from . import cli_author  # noqa: E402, F401 - registers init, coverage and locate

@@ -37,9 +37,20 @@ def _translated(text: str) -> str:
     return _TRANSLATABLE.sub(lambda found: _TRANSLATE[ord(found.group())] or "", text)
 
 
-def normalize(text: str) -> str:
+def _plain(text: str) -> str:
     # Marks go before NFKC, which would turn "™" into the letters "TM".
-    text = _translated(unicodedata.normalize("NFKC", _translated(text))).casefold()
+    return _translated(unicodedata.normalize("NFKC", _translated(text)))
+
+
+def prose(text: str) -> str:
+    """Whitespace folded; curly quotes, dashes and invisible characters made plain; case kept: how
+    'verbatim' is judged when a claim quotes its article."""
+    return " ".join(_plain(text).split())
+
+
+def normalize(text: str) -> str:
+    """`prose`, case-folded and without trademark marks: how evidence is compared with a page."""
+    text = _plain(text).casefold()
     for mark in _MARKS:
         if mark in text:
             text = text.replace(mark, "")
@@ -126,7 +137,7 @@ further here how just more most other over own same some only very up down out o
 _HEADING_WORDS = 6  # a line shorter than this without a full stop is a title or heading, never evidence alone
 
 
-def _terms(text: str) -> list[str]:
+def terms(text: str) -> list[str]:
     """Words for ranking: normalised, stop words out, plural and possessive 's' folded."""
     words = []
     for word in _WORD.findall(normalize(text)):
@@ -198,9 +209,9 @@ def suggest(claim: str, text: str, limit: int = 5) -> list[Suggestion]:
     sentences = _sentences(text)
     if not sentences:
         return []
-    terms = [_terms(s) for s in sentences]
-    index = _Bm25(terms)
-    query = _terms(claim)
+    sentence_terms = [terms(s) for s in sentences]
+    index = _Bm25(sentence_terms)
+    query = terms(claim)
     # What a passage holding every claim word once would score: words the text lacks count at the rarest
     # weight, so a passage that leaves out half the claim scores about half.
     rarest = math.log(1 + (len(sentences) + 0.5) / 0.5)
@@ -208,7 +219,7 @@ def suggest(claim: str, text: str, limit: int = 5) -> list[Suggestion]:
     scored: list[tuple[float, int, int]] = []  # (score, start, size)
     for size in (1, 2, 3):
         for start in range(max(0, len(sentences) - size + 1)):
-            run = [t for doc in terms[start:start + size] for t in doc]
+            run = [t for doc in sentence_terms[start:start + size] for t in doc]
             value = index.score_terms(query, Counter(run), len(run)) * _RUN_PENALTY ** (size - 1)
             if value > 0:
                 scored.append((value, start, size))

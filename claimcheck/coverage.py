@@ -1,0 +1,163 @@
+"""`claimcheck coverage`: every sentence of the article, whether a claim covers it, whether it is
+check-worthy, and for check-worthy sentences no claim covers, the archived passages that could support them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .article import read_article
+from .checkworthy import judge, vocabulary
+from .claims import Claim, ClaimsFile
+from .errors import ClaimcheckError
+from .match import prose
+from .match import suggest as rank_passages
+from .reading import ensure_extraction
+from .store import Store
+
+CANDIDATES = 3  # passages shown per uncovered sentence
+
+
+@dataclass(frozen=True)
+class Candidate:
+    source: str
+    passage: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SentenceCoverage:
+    text: str
+    section: str | None
+    covered_by: tuple[str, ...]
+    checkworthy: bool
+    reason: str
+    candidates: tuple[Candidate, ...] = ()
+
+
+@dataclass
+class Coverage:
+    claims: ClaimsFile
+    sentences: list[SentenceCoverage] = field(default_factory=list)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {"sentences": len(self.sentences),
+                "covered": sum(1 for s in self.sentences if s.covered_by),
+                "checkworthy_uncovered": len(self.uncovered())}
+
+    def uncovered(self) -> list[SentenceCoverage]:
+        return [s for s in self.sentences if s.checkworthy and not s.covered_by]
+
+
+def covering_claims(sentence: str, claims: tuple[Claim, ...]) -> tuple[str, ...]:
+    """Ids of the claims that quote the sentence, or a part of it, or a passage that holds it."""
+    wanted = prose(sentence)
+    found = []
+    for claim in claims:
+        quoted = prose(claim.text)
+        if quoted and (quoted in wanted or wanted in quoted):
+            found.append(claim.id)
+    return tuple(found)
+
+
+class _ArchivedTexts:
+    """The main text of each source's latest readable capture, read once."""
+
+    def __init__(self, store: Store | None, claims: ClaimsFile) -> None:
+        self.texts: dict[str, str] = {}
+        if store is None:
+            return
+        for source in claims.sources.values():
+            if not source.url:
+                continue
+            latest = store.captures.latest_usable([source.id]).get((source.id, source.url))
+            if not latest or latest.get("http_status") != 200 or not latest.get("payload_digest"):
+                continue
+            extraction = ensure_extraction(store, latest["payload_digest"], latest["final_url"])
+            text = store.extractions.text(extraction["text_digest"]) if extraction else None
+            if text:
+                self.texts[source.id] = text
+
+    def candidates(self, sentence: str) -> tuple[Candidate, ...]:
+        scored = [Candidate(source, s.passage, s.score)
+                  for source, text in self.texts.items() for s in rank_passages(sentence, text, CANDIDATES)]
+        scored.sort(key=lambda c: (-c.score, c.source))
+        return tuple(scored[:CANDIDATES])
+
+
+def measure(claims: ClaimsFile, store: Store | None) -> Coverage:
+    if claims.article.path is None:
+        raise ClaimcheckError(f"{claims.path}: article.path is not set: coverage reads the article itself")
+    article = read_article(claims.article.path)
+    sentences = article.sentences()
+    subject = vocabulary([s.text for s in sentences if s.kind == "sentence"])
+    archived = _ArchivedTexts(store, claims)
+    coverage = Coverage(claims)
+    for sentence in sentences:
+        covered = covering_claims(sentence.text, claims.claims) if sentence.kind == "sentence" else ()
+        verdict = judge(sentence.text, sentence.kind, subject)
+        candidates = archived.candidates(sentence.text) if verdict.checkworthy and not covered else ()
+        coverage.sentences.append(SentenceCoverage(sentence.text, sentence.section, covered, verdict.checkworthy,
+                                                   verdict.reason, candidates))
+    return coverage
+
+
+def as_json(coverage: Coverage) -> str:
+    claims = coverage.claims
+    document: dict[str, Any] = {
+        "schema": 1,
+        "article": {"title": claims.article.title, "path": str(claims.article.path) if claims.article.path else None,
+                    "url": claims.article.url, "claims_file": str(claims.path)},
+        "summary": coverage.summary,
+        "sentences": [{"text": s.text, "section": s.section, "covered_by": list(s.covered_by),
+                       "checkworthy": s.checkworthy, "reason": s.reason,
+                       "candidates": [{"source": c.source, "passage": c.passage, "score": c.score}
+                                      for c in s.candidates]}
+                      for s in coverage.sentences],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def summary_line(coverage: Coverage) -> str:
+    counts = coverage.summary
+    return (f"{counts['sentences']} sentences: {counts['covered']} covered by a claim, "
+            f"{counts['checkworthy_uncovered']} check-worthy and uncovered")
+
+
+def as_text(coverage: Coverage) -> Iterator[str]:
+    yield f"Coverage of {coverage.claims.article.title} ({coverage.claims.path})\n"
+    yield summary_line(coverage) + "\n\n"
+    section: str | None = None
+    for s in coverage.sentences:
+        if s.section != section:
+            section = s.section
+            yield f"\n## {section}\n" if section else ""
+        if s.covered_by:
+            mark = f"covered   [{', '.join(s.covered_by)}]"
+        elif s.checkworthy:
+            mark = f"UNCOVERED ({s.reason})"
+        else:
+            mark = f"-         ({s.reason})"
+        yield f"  {mark}\n      {s.text}\n"
+        for c in s.candidates:
+            yield f"      candidate {c.score:.2f} {c.source}: {c.passage[:200]}\n"
+
+
+def as_markdown(coverage: Coverage) -> Iterator[str]:
+    yield f"# Coverage of {coverage.claims.article.title}\n\n{summary_line(coverage)}\n\n"
+    yield "| | Sentence | Claims or reason |\n|---|---|---|\n"
+    for s in coverage.sentences:
+        status = "covered" if s.covered_by else ("**uncovered**" if s.checkworthy else "-")
+        why = ", ".join(f"`{c}`" for c in s.covered_by) if s.covered_by else s.reason
+        text = _cell(s.text)
+        if s.candidates:
+            best = s.candidates[0]
+            text += f"<br>candidate ({best.score:.2f}, `{best.source}`): {_cell(best.passage[:160])}"
+        yield f"| {status} | {text} | {why} |\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")

@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import ARTICLE, REPO, Runner
 
-from claimcheck.article import parse_article, split_sentences
+from claimcheck.article import split_sentences
 from claimcheck.checkworthy import judge
 from claimcheck.cli import cli
 

@@ -10,7 +10,9 @@ import click
 from .authoring import draft
 from .cli_common import claims_of, cli, store_of, write_report
 from .coverage import as_json, as_markdown, as_text, measure
-from .errors import ClaimcheckError
+from .errors import ClaimcheckError, NotFound
+from .fetch import FetchOptions
+from .locate import MAX_LIST_BYTES, rank, search_site, write_url
 from .store import DB_NAME
 from .verdicts import ExitCode
 
@@ -60,3 +62,43 @@ def coverage(ctx: click.Context, fmt: str, output: str | None, fail_on_uncovered
     write_report(pieces, output)
     if fail_on_uncovered and measured.uncovered():
         ctx.exit(ExitCode.FINDINGS)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--site", required=True, metavar="URL", help="The publisher's site (its home page or press room).")
+@click.option("--write", "write", is_flag=True, help="Put the best candidate's URL into the claims file.")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Candidates shown.")
+@click.option("--allow-private", is_flag=True, envvar="CLAIMCHECK_ALLOW_PRIVATE",
+              help="Allow loopback and private addresses (refused by default). Also CLAIMCHECK_ALLOW_PRIVATE=1.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per request.")
+@click.pass_context
+def locate(ctx: click.Context, source: str, site: str, write: bool, limit: int, allow_private: bool,
+           timeout: float) -> None:
+    """Find SOURCE's URL on its publisher's site: robots.txt's sitemaps, /sitemap.xml, sitemap indexes
+    (gzip too) and the RSS/Atom feeds the home page links, ranked by title and by closeness to the cited
+    date. Exit 1 when nothing is found."""
+    claims = claims_of(ctx)
+    if source not in claims.sources:
+        raise NotFound(f"no source {source!r} in {claims.path} (known: {', '.join(sorted(claims.sources))})")
+    wanted = claims.sources[source]
+    options = FetchOptions(allow_private=allow_private, total_timeout=timeout, max_body=MAX_LIST_BYTES)
+    search = search_site(site, options)
+    candidates = rank(wanted, search.entries, limit)
+    click.echo(f"{source}: {wanted.title!r} ({wanted.cited_date_text or 'no cited date'})")
+    click.echo(f"read {len(search.lists)} lists, {len(search.entries):,} entries")
+    for note in search.notes:
+        click.echo(f"  note: {note}")
+    if not candidates:
+        click.echo("no candidates: the site lists no pages in a sitemap or feed")
+        ctx.exit(ExitCode.FINDINGS)
+    for number, candidate in enumerate(candidates, 1):
+        entry = candidate.entry
+        when = entry.when.isoformat() if entry.when else "no date"
+        dated = "" if candidate.date_score is None else f", date {candidate.date_score:.2f}"
+        click.echo(f"{number:>3}. {candidate.score:.3f}  {entry.url}\n       title {candidate.title_score:.2f}"
+                   f"{dated} ({when}){f': {entry.title}' if entry.title else ''}")
+    if write:
+        best = candidates[0].entry.url
+        write_url(Path(claims.path), source, best)
+        click.echo(f"wrote url: {best} for {source} into {claims.path}")

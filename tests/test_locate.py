@@ -59,14 +59,15 @@ def publisher_site(site: Site) -> None:
   <url><loc>{origin}/press-room/ase-quarterly-results/</loc><lastmod>2024-03-21</lastmod></url>
 </urlset>"""
     site.page("/sitemap-press.xml.gz", gzip.compress(press.encode(), mtime=0), content_type="application/gzip")
-    site.page("/", f"""<html><head><title>ASE</title>
+    site.page("/", """<html><head><title>ASE</title>
 <link rel="alternate" type="application/atom+xml" href="/press.atom"></head><body>Home</body></html>""")
     site.page("/press.atom", f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>ASE press</title>
   <entry><title>ASE Expands Chiplet Capacity</title><link href="{origin}/press-room/capacity/"/>
          <updated>2024-03-25T00:00:00Z</updated></entry>
   <entry><title>ASE's VIPack Enables Advanced Interconnect Technology for Chiplets</title>
-         <link rel="alternate" href="{origin}/press-room/ase-vipack-enables-advanced-interconnect-technology-for-chiplets/"/>
+         <link rel="alternate"
+               href="{origin}/press-room/ase-vipack-enables-advanced-interconnect-technology-for-chiplets/"/>
          <published>2024-03-20T00:00:00Z</published></entry>
 </feed>""", content_type="application/atom+xml")
 

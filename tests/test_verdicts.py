@@ -36,6 +36,26 @@ def test_first_check_of_the_real_claims(run: Runner) -> None:
     assert sum(doc["summary"].values()) == 11
 
 
+def test_first_check_of_the_repository_claims_file(tmp_path: Path, world: Site) -> None:
+    """The real claims.yaml, whatever claims an editor has added since: every pair is judged, the sources'
+    known evidence is found, and only the URL-less source is unchecked."""
+    import yaml
+    from conftest import REPO
+    claims = write_claims(tmp_path, world, claims=REPO / "claims.yaml")
+    run = Runner(claims, tmp_path / "store")
+    code, doc = run.json()
+    assert code == 0
+    ours = yaml.safe_load((REPO / "claims.yaml").read_text())
+    pairs = [(c["id"], cite["source"]) for c in ours["claims"] for cite in c["cites"]]
+    found = verdicts(doc)
+    assert sorted(found) == sorted(pairs)
+    for pair, verdict in found.items():
+        expected = {"unchecked"} if pair[1] == "ase-2024-vipack" else {"verified", "evidence-missing"}
+        assert verdict in expected, pair
+    assert found[("three-d-stacks-vertically", "intel-2023-packaging")] == "verified"
+    assert found[("two-point-five-d-side-by-side", "intel-2023-packaging")] == "verified"
+
+
 def test_changed_when_a_paragraph_is_added_and_verified_when_only_boilerplate_churns(run: Runner, world: Site) -> None:
     run("check")
     churned = INTEL.replace("Intel Unveils New Glass Substrates", "Intel Ships Something Else Entirely") \

@@ -20,7 +20,7 @@ import yaml
 
 from .article import readable_text
 from .dates import FuzzyDate, parse_cited_date
-from .errors import ClaimsFileError, Problem
+from .errors import ClaimsFileError, NotFound, Problem
 from .match import prose
 from .urls import valid_http_url
 
@@ -121,6 +121,18 @@ class ClaimsFile:
 
     def claim(self, claim_id: str) -> Claim | None:
         return next((c for c in self.claims if c.id == claim_id), None)
+
+    def claim_named(self, claim_id: str) -> Claim:
+        """The claim with this id, or NotFound naming the file."""
+        if (claim := self.claim(claim_id)) is None:
+            raise NotFound(f"no claim {claim_id!r} in {self.path}")
+        return claim
+
+    def source_named(self, source_id: str) -> Source:
+        """The source with this id, or NotFound naming the file and the ids it has."""
+        if source_id not in self.sources:
+            raise NotFound(f"no source {source_id!r} in {self.path} (known: {', '.join(sorted(self.sources))})")
+        return self.sources[source_id]
 
     def claims_citing(self, source_id: str) -> list[Claim]:
         return [c for c in self.claims if any(cite.source == source_id for cite in c.cites)]

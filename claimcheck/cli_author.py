@@ -10,7 +10,7 @@ import click
 from .authoring import draft
 from .cli_common import claims_of, cli, store_of, write_report
 from .coverage import as_json, as_markdown, as_text, measure
-from .errors import ClaimcheckError, NotFound
+from .errors import ClaimcheckError
 from .fetch import FetchOptions
 from .locate import MAX_LIST_BYTES, rank, search_site, write_url
 from .store import DB_NAME
@@ -79,9 +79,7 @@ def locate(ctx: click.Context, source: str, site: str, write: bool, limit: int, 
     (gzip too) and the RSS/Atom feeds the home page links, ranked by title and by closeness to the cited
     date. Exit 1 when nothing is found."""
     claims = claims_of(ctx)
-    if source not in claims.sources:
-        raise NotFound(f"no source {source!r} in {claims.path} (known: {', '.join(sorted(claims.sources))})")
-    wanted = claims.sources[source]
+    wanted = claims.source_named(source)
     options = FetchOptions(allow_private=allow_private, total_timeout=timeout, max_body=MAX_LIST_BYTES)
     search = search_site(site, options)
     candidates = rank(wanted, search.entries, limit)

@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 
-from .claims import ClaimsFile
 from .cli_common import claims_of, cli, store_of, write_report
 from .errors import ClaimcheckError, NotFound
 from .verdicts import ExitCode
@@ -19,12 +18,6 @@ from .review import accept as accept_baseline
 from .review import accept_evidence, compare, suggestions
 from .review import history as source_history
 from .textdiff import Span, paired, word_spans
-
-
-def _source_id(claims: ClaimsFile, source: str) -> str:
-    if source not in claims.sources:
-        raise NotFound(f"no source {source!r} in {claims.path} (known: {', '.join(sorted(claims.sources))})")
-    return source
 
 
 def _holds(line: str, evidence: list[str]) -> bool:
@@ -74,7 +67,7 @@ def diff(ctx: click.Context, source: str, colour: bool | None) -> None:
     Exits 0 when it compared the two (changed or not), 1 when there is nothing to compare: no URL, never
     captured, no baseline, or a latest capture that did not read the page (a 404, say)."""
     claims = claims_of(ctx)
-    source_id = _source_id(claims, source)
+    source_id = claims.source_named(source).id
     colour = sys.stdout.isatty() if colour is None else colour
     evidence = [normalize(c.evidence) for claim in claims.claims_citing(source_id) for c in claim.cites
                 if c.source == source_id and c.evidence]
@@ -100,7 +93,7 @@ def diff(ctx: click.Context, source: str, colour: bool | None) -> None:
 @click.pass_context
 def history(ctx: click.Context, source: str) -> None:
     """List every capture, check and acceptance of SOURCE."""
-    source_id = _source_id(claims_of(ctx), source)
+    source_id = claims_of(ctx).source_named(source).id
     with store_of(ctx, create=False) as store:
         events = source_history(store, source_id)
     if not events:
@@ -149,9 +142,7 @@ def accept(ctx: click.Context, target: str, note: str, by: str | None, capture_i
                 else:
                     click.echo(f"{done.source_id}: capture #{done.capture_id} is now the baseline")
             return
-        claim = claims.claim(target)
-        if claim is None:
-            raise NotFound(f"no claim {target!r} in {claims.path}")
+        claim = claims.claim_named(target)
         cited = list(dict.fromkeys(c.source for c in claim.cites))
         source_id = source or (cited[0] if len(cited) == 1 else None)
         if source_id is None:

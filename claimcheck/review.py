@@ -211,9 +211,7 @@ def accept(store: Store, claims: ClaimsFile, target: str, note: str, *, by: str 
 
 def suggestions(store: Store, claims: ClaimsFile, claim_id: str, limit: int = 5) -> dict[str, list[Suggestion]]:
     """For each source the claim cites, the archived passages that best support it."""
-    claim = claims.claim(claim_id)
-    if claim is None:
-        raise NotFound(f"no claim {claim_id!r} in {claims.path}")
+    claim = claims.claim_named(claim_id)
     found: dict[str, list[Suggestion]] = {}
     for cite in claim.cites:
         text = _main_text(store, latest_good_capture(store, cite.source))
@@ -233,9 +231,7 @@ def accept_evidence(store: Store, claims: ClaimsFile, claim_id: str, source_id: 
                     threshold: float = DEFAULT_THRESHOLD) -> EvidenceAccepted:
     """Accept a passage as the evidence a source gives for a claim, once it is found in the source's latest
     capture as judging would find it; with `force`, record it anyway, and say so in the audit log."""
-    claim = claims.claim(claim_id)
-    if claim is None:
-        raise NotFound(f"no claim {claim_id!r} in {claims.path}")
+    claim = claims.claim_named(claim_id)
     if source_id not in {c.source for c in claim.cites}:
         raise NotFound(f"claim {claim_id!r} does not cite {source_id!r}")
     source = claims.sources[source_id]

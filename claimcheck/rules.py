@@ -7,7 +7,6 @@ moves, dates and drift against the source's accepted baseline (`judge`).
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from rapidfuzz import fuzz
 from .claims import Source
 from .dates import GUESSED_DATE_SIGNAL, MACHINE_SIGNALS, FuzzyDate, Precision
 from .match import DEFAULT_THRESHOLD, Match, find_evidence, normalize
-from .textdiff import word_changes
+from .textdiff import runs, word_changes
 from .outcomes import BLOCKED, OK, ROT, SOFT404_BY_PROBE, THROTTLED, TRANSIENT
 from .urls import is_home_or_section, same_resource
 from .verdicts import Verdict
@@ -181,12 +180,11 @@ def compare_texts(old: str, new: str, policy: Policy) -> TextChange:
     similarity = fuzz.ratio("\n".join(old_lines), "\n".join(new_lines)) / 100
     added: list[str] = []
     removed: list[str] = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
+    for changed, was, now in runs(old_lines, new_lines):
+        if not changed:
             continue
-        dropped = [line for line in old_lines[i1:i2] if len(line) >= policy.min_paragraph]
-        inserted = [line for line in new_lines[j1:j2] if len(line) >= policy.min_paragraph]
+        dropped = [line for line in was if len(line) >= policy.min_paragraph]
+        inserted = [line for line in now if len(line) >= policy.min_paragraph]
         # A paragraph edited in place (high similarity to a counterpart) is an edit, not an addition.
         for line in list(dropped):
             twin = max(inserted, key=lambda other: fuzz.ratio(line, other), default=None)

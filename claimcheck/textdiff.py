@@ -7,6 +7,17 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def runs(old: list[T], new: list[T]) -> Iterator[tuple[bool, list[T], list[T]]]:
+    """The two sequences as aligned runs: (changed, the run in `old`, the run in `new`). Every diff here
+    (words of a line, words of a passage, paragraphs of a page) is read from these runs."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        yield tag != "equal", old[i1:i2], new[j1:j2]
 
 
 def line_diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -58,9 +69,8 @@ def word_spans(old: str, new: str) -> tuple[list[Span], list[Span]]:
     a, b = old.split(" "), new.split(" ")
     left: list[Span] = []
     right: list[Span] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        before, after = " ".join(a[i1:i2]), " ".join(b[j1:j2])
-        changed = tag != "equal"
+    for changed, was, now in runs(a, b):
+        before, after = " ".join(was), " ".join(now)
         if before:
             left.append((before, changed))
         if after:
@@ -72,11 +82,11 @@ def word_changes(before: str, after: str, limit: int = 6) -> str:
     """A compact word diff ('-emib +glass substrates') of two normalised passages."""
     old, new = before.split(), after.split()
     parts: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag in ("delete", "replace"):
-            parts.append("-" + " ".join(old[i1:i2]))
-        if tag in ("insert", "replace"):
-            parts.append("+" + " ".join(new[j1:j2]))
+    for changed, was, now in runs(old, new):
+        if changed and was:
+            parts.append("-" + " ".join(was))
+        if changed and now:
+            parts.append("+" + " ".join(now))
         if len(parts) >= limit:
             parts.append("…")
             break

@@ -21,12 +21,12 @@ from .archive import (
     payload_digest,
     recover_open_files,
 )
-from .rules import Classified, classify
+from .rules import CLASSIFY_HEADERS, Classified, classify
 from .claims import ClaimsFile, Source
 from .errors import Interrupted
 from .extract import extract_page
 from .fetch import FetchResult, Validators, decode_content, run_fetch
-from .outcomes import NETWORK
+from .outcomes import NETWORK, SOFT404_BY_PROBE
 from .settings import NETWORK_ERROR_KINDS, RunSettings
 from .reading import (
     Batches,
@@ -58,7 +58,12 @@ def _locate(row: dict[str, Any], ref: RecordRef) -> None:
     row.update(warc_file=ref.file, warc_offset=ref.offset, warc_length=ref.length)
 
 
-NEW_PAYLOAD = "_new_payload"  # a capture row's mark: its payload was first seen in this run (not a column)
+# Marks a capture row carries through the run, for classifying it without decoding its JSON columns again
+# (they are not columns): its payload was first seen in this run; how many hops it took; the headers
+# `classify` reads.
+NEW_PAYLOAD = "_new_payload"
+HOPS = "_hops"
+CLASSIFY_HEADERS_KEY = "_classify_headers"
 
 
 class _RunPayloads:
@@ -140,6 +145,7 @@ class _Recorder:
             "error": str(result.error) if result.error else None,
             "redirects": json.dumps([[h.url, h.status] for h in result.hops]),
             "permanent_redirect": int(result.permanent_redirect), "not_modified": 0,
+            HOPS: len(result.hops), CLASSIFY_HEADERS_KEY: {},
         }
         job = None
         for hop in result.hops:
@@ -158,6 +164,7 @@ class _Recorder:
             if not final:
                 continue
             headers = header_map(hop.headers)
+            row[CLASSIFY_HEADERS_KEY] = {name: headers[name] for name in CLASSIFY_HEADERS if name in headers}
             row.update(record_type=ref.record_type if ref else "response", peer=hop.peer,
                        headers=json.dumps(hop.headers), etag=headers.get("etag"),
                        last_modified=headers.get("last-modified"), content_type=headers.get("content-type"),
@@ -240,14 +247,11 @@ def _soft404_probes(store: Store, settings: RunSettings, candidates: dict[str, s
 
 
 def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None, *, soft404: bool = False) -> Classified:
-    signals = json.loads(extraction["signals"]) if extraction else {}
-    if soft404:
-        signals["soft404_like_random"] = True
-    hops = json.loads(row.get("redirects") or "[]")
+    signals = json.loads(extraction["signals"]) if extraction and extraction["signals"] != "{}" else {}
     return classify(url=row["url"], status=row.get("http_status"), error_kind=row.get("error_kind"),
-                    error=row.get("error"), final_url=row["final_url"], redirected=len(hops) > 1,
-                    headers=header_map(json.loads(row.get("headers") or "[]")),
-                    page_kind=extraction["kind"] if extraction else None, signals=signals)
+                    error=row.get("error"), final_url=row["final_url"], redirected=row[HOPS] > 1,
+                    headers=row[CLASSIFY_HEADERS_KEY], page_kind=extraction["kind"] if extraction else None,
+                    signals=signals, soft404_by_probe=soft404)
 
 
 def _cited_evidence(claims: ClaimsFile, store: Store) -> dict[str, tuple[str, ...]]:
@@ -391,7 +395,8 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
                     # The row itself for the last source citing the URL (usually the only one): no copy per source.
                     capture = row if number == len(cited_by) - 1 else dict(row)
                     capture.update(run_id=run_id, source_id=source.id, outcome=classified.outcome,
-                                   reason=classified.reason)
+                                   reason=classified.reason,
+                                   soft404_probe=int(classified.reason == SOFT404_BY_PROBE))
                     rows.append(capture)
             store.captures.add(rows)
     return FetchOutcome(run_id, network_down, len(pending))

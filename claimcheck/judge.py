@@ -7,7 +7,6 @@ them. It also looks up archived copies (Memento) for what is gone.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -43,7 +42,7 @@ def _page(capture: dict[str, Any], extraction: dict[str, Any]) -> Page:
     published = FuzzyDate.from_iso(extraction["published"]) if extraction.get("published") else None
     return Page(title=extraction["title"], published=published, canonical=extraction["canonical"],
                 final_url=capture["final_url"], permanent_redirect=bool(capture["permanent_redirect"]),
-                published_from=json.loads(extraction["signals"] or "{}").get("published_from"))
+                published_from=extraction.get("published_from"))
 
 
 class _Reads:

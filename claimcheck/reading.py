@@ -168,7 +168,7 @@ def _extraction(digest: str, raw: bytes, header_map: dict[str, str], url: str, m
     row = {"payload_digest": digest, "extractor": EXTRACTOR_VERSION, "kind": page.kind, "title": page.title,
            "published": published, "modified": page.modified.isoformat() if page.modified else None,
            "canonical": page.canonical, "text_digest": text_digest, "full_text_digest": full_digest,
-           "signals": json.dumps({**signals, "published_from": page.published_from})}
+           "published_from": page.published_from, "signals": json.dumps(signals)}
     return row, texts, page
 
 

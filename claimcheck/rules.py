@@ -33,6 +33,8 @@ class Policy:
     confirm_days: float = 3.0
 
 
+CLASSIFY_HEADERS = ("cf-mitigated",)  # the response headers `classify` reads
+
 NO_EVIDENCE_DETAIL = "reachable and dated as cited; no evidence passage recorded"
 
 _BLOCKED_STATUSES = {401, 402, 403, 407, 451}
@@ -47,8 +49,10 @@ class Classified:
 
 def classify(*, url: str, status: int | None, error_kind: str | None, error: str | None, final_url: str,
              redirected: bool, headers: dict[str, str], page_kind: str | None,
-             signals: dict[str, Any]) -> Classified:
-    """What one fetch says about a source, before any history is considered."""
+             signals: dict[str, Any], soft404_by_probe: bool = False) -> Classified:
+    """What one fetch says about a source, before any history is considered. `headers`: those named in
+    CLASSIFY_HEADERS are all it reads; `soft404_by_probe`: the page read like the site's answer to a made-up
+    URL in the same folder."""
     if error_kind:
         if error_kind == "dns":
             return Classified(ROT, f"the host does not resolve: {error}")
@@ -74,7 +78,7 @@ def classify(*, url: str, status: int | None, error_kind: str | None, error: str
         return Classified(ROT, f"redirected to a home or section page: {final_url}")
     if signals.get("not_found_heading"):
         return Classified(ROT, f"soft-404: the page says {signals['not_found_heading']!r}")
-    if signals.get("soft404_like_random"):
+    if soft404_by_probe:
         return Classified(ROT, SOFT404_BY_PROBE)
     if page_kind in ("empty", "binary") or signals.get("reason"):
         return Classified(TRANSIENT, f"unreadable body: {signals.get('reason') or page_kind}")

@@ -136,3 +136,26 @@ def test_spilled_rows_come_back_exactly_in_order_a_batch_at_a_time(tmp_path: Pat
         spill.discard()
         assert not store.db.execute("select name from temp.sqlite_master where name = 'pending_test'").fetchall()
         assert not store.db.conn.in_transaction  # nothing left open that later commits would fold into
+
+
+def test_m007_moves_facts_out_of_json_and_reason_text_into_columns(tmp_path: Path) -> None:
+    """A store made before m007 kept a page's date signal inside `signals` and the soft-404 probe's result
+    only in the reason text: opened again, both are columns, filled from where they were."""
+    from claimcheck.outcomes import ROT, SOFT404_BY_PROBE
+    with Store(tmp_path) as store:
+        store.db.execute("ALTER TABLE extractions DROP COLUMN published_from")
+        store.db.execute("ALTER TABLE captures DROP COLUMN soft404_probe")
+        store.db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm007_fact_columns'")
+        store.db.execute("INSERT INTO extractions (payload_digest, kind, signals) VALUES "
+                         "('sha1:a', 'html', '{\"published_from\": \"json-ld\"}'), ('sha1:b', 'html', 'not json')")
+        store.db.execute("INSERT INTO runs (id, command, status) VALUES (1, 'check', 'complete')")
+        store.db.execute("INSERT INTO captures (id, run_id, source_id, url, final_url, outcome, reason, "
+                         "payload_digest, http_status) VALUES (1, 1, 's', 'u', 'u', ?, ?, 'sha1:a', 200), "
+                         "(2, 1, 't', 'v', 'v', ?, 'HTTP 404', NULL, 404)", [ROT, SOFT404_BY_PROBE, ROT])
+        store.db.conn.commit()
+    with Store(tmp_path) as store:
+        assert store.extractions.get("sha1:a")["published_from"] == "json-ld"
+        assert store.extractions.get("sha1:b")["published_from"] is None
+        assert [store.captures.get(i)["soft404_probe"] for i in (1, 2)] == [1, None]
+        assert store.captures.soft404s_by_probe() == {("sha1:a", "u")}
+    assert sqlite3.connect(tmp_path / "claimcheck.db").execute("PRAGMA integrity_check").fetchone()[0] == "ok"

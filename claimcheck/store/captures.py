@@ -8,7 +8,6 @@ from typing import Any
 
 from .. import clock
 from ..errors import NotFound
-from ..outcomes import SOFT404_BY_PROBE
 from .sqlite import Tables
 
 
@@ -56,9 +55,9 @@ class Captures:
     def soft404s_by_probe(self) -> set[tuple[str, str]]:
         """(payload digest, URL) pairs whose latest capture read like the site's answer to a made-up URL."""
         rows = self.tables.query(
-            "select c.payload_digest, c.final_url, c.reason from latest_payload_captures l "
-            "join captures c on c.id = l.capture_id where c.reason like 'soft-404%'")
-        return {(r["payload_digest"], r["final_url"]) for r in rows if (r["reason"] or "").startswith(SOFT404_BY_PROBE)}
+            "select c.payload_digest, c.final_url from latest_payload_captures l "
+            "join captures c on c.id = l.capture_id where c.soft404_probe = 1")
+        return {(r["payload_digest"], r["final_url"]) for r in rows}
 
     def validators(self) -> dict[str, tuple[str | None, str | None, str]]:
         """url -> (etag, last_modified, payload digest) of the newest 200 capture of each URL."""

@@ -8,7 +8,7 @@ import re
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from ..outcomes import NETWORK
+from ..outcomes import NETWORK, SOFT404_BY_PROBE
 
 migrations = Migrations("claimcheck")
 
@@ -129,6 +129,18 @@ def m006_finding_freshness(db: sqlite_utils.Database) -> None:
     ones), and whether its claim had an evidence passage: so reports need not read either from the detail."""
     db.table("findings").add_column("checked", int)
     db.table("findings").add_column("has_evidence", int)
+
+
+@migrations()
+def m007_fact_columns(db: sqlite_utils.Database) -> None:
+    """Facts kept inside JSON or reason text until now, as columns: which signal gave a page's date, and
+    whether a capture read like the site's answer to a made-up URL (the soft-404 probe). Older rows are
+    filled in from where the facts were."""
+    db.table("extractions").add_column("published_from", str)
+    db.table("captures").add_column("soft404_probe", int)
+    db.execute("UPDATE extractions SET published_from = json_extract(signals, '$.published_from') "
+               "WHERE json_valid(signals)")
+    db.execute("UPDATE captures SET soft404_probe = 1 WHERE reason = ?", [SOFT404_BY_PROBE])
 
 
 _USABLE = f"outcome != '{NETWORK}' AND source_id IS NOT NULL AND url IS NOT NULL"

@@ -34,7 +34,7 @@ from charset_normalizer import from_bytes
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from claimcheck import extract  # noqa: E402
-from claimcheck.extract import extract_page  # noqa: E402
+from claimcheck.kinds import extract_page  # noqa: E402
 
 TODAY = date(2026, 11, 25)
 

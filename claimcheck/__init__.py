@@ -15,7 +15,8 @@ from .errors import (
                      StoreError,
                      StoreLocked,
 )
-from .extract import Extracted, extract_page
+from .kinds import extract_page
+from .payload import Extracted
 from .fetch import FetchOptions
 from .match import Suggestion, suggest
 from .pipeline import CheckOutcome, FetchOutcome, RunSettings, check_claims, fetch_sources

@@ -24,7 +24,7 @@ from .archive import (
 from .rules import CLASSIFY_HEADERS, Classified, classify
 from .claims import ClaimsFile, Source
 from .errors import Interrupted
-from .extract import extract_page
+from .kinds import extract_page
 from .fetch import FetchResult, Validators, decode_content, run_fetch
 from .outcomes import NETWORK, SOFT404_BY_PROBE
 from .settings import NETWORK_ERROR_KINDS, RunSettings

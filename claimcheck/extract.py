@@ -8,18 +8,16 @@ boilerplate pruned by tag and by class/id tokens (navigation, cookie banners, "r
 footers, scripts), then the main block chosen by known publisher containers or by paragraph-text density.
 The full visible text is kept too: evidence is looked for
 in the main text first and in the whole page second, so a passage in a deck or caption is never reported
-missing because the main-text guess was narrow. PDFs go through pypdf.
+missing because the main-text guess was narrow. (PDFs: pdf.py; which reader reads a payload: kinds.py.)
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import io
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from urllib.parse import urljoin
@@ -27,14 +25,9 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import clock
-from .dates import FuzzyDate, Precision
-from .pagedates import date_in_text, find_dates, month_in_text, settle_with_htmldate
-
-# Bumped whenever what an extraction says about a payload changes (cc-2: the date cascade and htmldate's
-# second opinion; cc-3: trafilatura's main text): older stored extractions are then recomputed from the
-# archived payload when next read.
-EXTRACTOR_VERSION = "cc-3"
+from .pagedates import find_dates, settle_with_htmldate
+from .payload import Extracted
+from .payload import clean as _clean
 
 logger = logging.getLogger(__name__)
 
@@ -73,32 +66,6 @@ _CHALLENGE = re.compile(r"just a moment|attention required|checking your browser
                         r"are you a robot|access denied|captcha|enable javascript and cookies", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Extracted:
-    """What claimcheck reads from one payload."""
-
-    kind: str  # html, pdf, text, binary, empty
-    text: str = ""  # main text, one block a line
-    full_text: str = ""  # every visible line
-    title: str | None = None
-    published: date | None = None
-    published_precision: Precision | None = None
-    published_from: str | None = None
-    modified: date | None = None
-    canonical: str | None = None
-    signals: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def published_date(self) -> FuzzyDate | None:
-        if self.published is None:
-            return None
-        return FuzzyDate(self.published, self.published_precision or Precision.DAY)
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
 _KEEP_SIGNS = {"\u2122": "\ue000", "\u2120": "\ue001"}  # NFKC would spell ™ and ℠ as letters: "FabricTM"
 
 
@@ -112,65 +79,6 @@ def _nfkc(text: str) -> str:
     for sign, stand_in in _KEEP_SIGNS.items():
         text = text.replace(stand_in, sign)
     return text
-
-
-def _charset(content_type: str) -> str | None:
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.IGNORECASE)
-    return match.group(1) if match else None
-
-
-def decode_html(body: bytes, content_type: str) -> str:
-    """Decode as the server declares, then as the page declares, then sniff."""
-    declared = _charset(content_type)
-    # After the declarations: UTF-8, then windows-1252, the web's de facto default for mislabelled
-    # Western pages (WHATWG), before statistical sniffing, which guesses worst on short pages.
-    from bs4.dammit import UnicodeDammit  # here: importing bs4 is a tenth of a second of every run's start-up
-
-    dammit = UnicodeDammit(body, known_definite_encodings=[declared] if declared else [],
-                           user_encodings=["utf-8", "windows-1252"], is_html=True)
-    if dammit.unicode_markup is not None:
-        return dammit.unicode_markup
-    return body.decode("utf-8", errors="replace")
-
-
-_CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32))  # not tab, newline, CR, form feed
-
-
-def looks_binary(body: bytes) -> bool:
-    sample = body[:4096]
-    if not sample:
-        return False
-    if sample.count(b"\x00") > 0:
-        return True
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    return controls / len(sample) > 0.1
-
-
-def sniff_kind(body: bytes, content_type: str) -> str:
-    if not body.strip():
-        return "empty"
-    if body.lstrip()[:5] == b"%PDF-":
-        return "pdf"
-    if looks_binary(body):
-        return "binary"
-    kind = (content_type or "").split(";")[0].strip().lower()
-    if kind == "text/plain":
-        return "text"
-    return "html"
-
-
-def extract_page(body: bytes, url: str, content_type: str = "", *, today: date | None = None) -> Extracted:
-    """Main text, title and dates of an HTML page, PDF or text body."""
-    latest = today or clock.now().date()
-    kind = sniff_kind(body, content_type)
-    if kind == "pdf":
-        return extract_pdf(body, latest)
-    if kind in ("empty", "binary"):
-        return Extracted(kind=kind, signals={"reason": f"the body is {kind}"})
-    if kind == "text":
-        text = "\n".join(_clean(line) for line in decode_html(body, content_type).splitlines() if line.strip())
-        return Extracted(kind="text", text=text, full_text=text)
-    return extract_html(decode_html(body, content_type), url, latest)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -385,46 +293,3 @@ def extract_html(markup: str, url: str, latest: date) -> Extracted:
         modified=modified.value if modified else None, canonical=canonical, signals=signals)
 
 
-def extract_pdf(body: bytes, latest: date) -> Extracted:
-    from pypdf import PdfReader  # imported here: pypdf is only needed for PDFs
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(body), strict=False)
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info: dict[str, Any] = dict(reader.metadata or {})
-    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, OSError, RecursionError,
-            AssertionError, IndexError, ZeroDivisionError) as exc:
-        return Extracted(kind="pdf", signals={"reason": f"malformed PDF: {type(exc).__name__}: {exc}"[:300]})
-    lines = [_clean(line) for page in pages for line in page.splitlines() if line.strip()]
-    text = "\n".join(lines)
-    title = _clean(str(info.get("/Title") or "")) or (lines[0] if lines else None)
-    cover = "\n".join(lines[:40])
-    published = date_in_text(cover, latest) or month_in_text(cover, latest)
-    published_from = "pdf-cover" if published else None
-    created = _pdf_date(info.get("/CreationDate"), latest)
-    if published is None and created is not None:
-        published, published_from = created, "pdf-metadata"
-    modified = _pdf_date(info.get("/ModDate"), latest)
-    return Extracted(kind="pdf", text=text, full_text=text, title=title,
-                     published=published.value if published else None,
-                     published_precision=published.precision if published else None,
-                     published_from=published_from, modified=modified.value if modified else None)
-
-
-def _pdf_date(value: Any, latest: date) -> FuzzyDate | None:
-    """PDF dates look like D:20241203120000-08'00'."""
-    if not value:
-        return None
-    match = re.match(r"^(?:D:)?((?:19|20)\d\d)(\d\d)?(\d\d)?", str(value).strip())
-    if not match:
-        return None
-    year, month, day = int(match[1]), int(match[2] or 1), int(match[3] or 1)
-    try:
-        found = date(year, month, day)
-    except ValueError:
-        return None
-    if found > latest:
-        return None
-    precision = Precision.DAY if match[3] else Precision.MONTH if match[2] else Precision.YEAR
-    return FuzzyDate(found, precision)

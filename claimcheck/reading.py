@@ -19,7 +19,8 @@ from typing import Any, Protocol
 from . import clock, signals
 from .archive import EMPTY_PAYLOAD, ResponseRecord, read_payload
 from .rules import evidence_match_row
-from .extract import EXTRACTOR_VERSION, Extracted, extract_page
+from .kinds import extract_page
+from .payload import EXTRACTOR_VERSION, Extracted
 from .fetch import FetchOptions, decode_content
 from .store import Store, pack_text
 

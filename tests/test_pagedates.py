@@ -9,7 +9,7 @@ import pytest
 from claimcheck.rules import Page, Policy, judge_content
 from claimcheck.claims import Source
 from claimcheck.dates import GUESSED_DATE_SIGNAL, FuzzyDate
-from claimcheck.extract import extract_page
+from claimcheck.kinds import extract_page
 from claimcheck.pagedates import PageDates, settle_with_htmldate
 from claimcheck.verdicts import Verdict
 

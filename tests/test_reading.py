@@ -14,7 +14,8 @@ import pytest
 from claimcheck.rules import Page, Policy, compare_texts, judge_content
 from claimcheck.claims import Source
 from claimcheck.dates import FuzzyDate
-from claimcheck.extract import Extracted, extract_page
+from claimcheck.kinds import extract_page
+from claimcheck.payload import Extracted
 from claimcheck.verdicts import Verdict
 
 TODAY = date(2026, 11, 25)

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import WORLD_PATHS, Runner
 from world import Site
 
-from claimcheck.extract import EXTRACTOR_VERSION
+from claimcheck.payload import EXTRACTOR_VERSION
 from claimcheck.store import Store, unpack_text
 
 # What each current-state table must hold, computed the slow way from the whole history.

@@ -28,7 +28,7 @@ from .dates import FuzzyDate
 from .errors import ClaimcheckError
 from .fetch import FetchOptions, FetchResult, decode_content, run_fetch
 from .netguard import Resolver, system_resolver
-from .pagedates import parse_machine_date
+from .datetext import parse_machine_date
 from .urls import valid_http_url
 
 MAX_ENTRIES = 50_000  # entries read from all lists together

@@ -14,76 +14,23 @@ htmldate's 1000 evaluation pages (bench/eval_dates.py; figures in the README).
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from lxml import html as lxml_html
 
-from .dates import ENGLISH_MONTHS, GUESSED_DATE_SIGNAL, MACHINE_SIGNALS, FuzzyDate, Precision
-
-MONTHS = {
-    **ENGLISH_MONTHS,
-    # The commonest European month names, for pages in German, French, Spanish and Italian.
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "juni": 6, "juli": 7, "oktober": 10,
-    "dezember": 12, "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
-    "decembre": 12, "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
-    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7, "settembre": 9,
-    "ottobre": 10, "dicembre": 12,
-    # German abbreviations; Portuguese, Dutch, Romanian, Turkish, Polish (genitive) month names.
-    "mär": 3, "mrz": 3, "okt": 10, "dez": 12, "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5,
-    "junho": 6, "julho": 7, "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12, "januari": 1,
-    "februari": 2, "maart": 3, "mei": 5, "augustus": 8, "ianuarie": 1, "februarie": 2, "martie": 3,
-    "aprilie": 4, "iunie": 6, "iulie": 7, "septembrie": 9, "octombrie": 10, "noiembrie": 11,
-    "decembrie": 12, "ocak": 1, "şubat": 2, "subat": 2, "mart": 3, "nisan": 4, "mayıs": 5, "haziran": 6,
-    "temmuz": 7, "ağustos": 8, "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12, "stycznia": 1,
-    "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6, "lipca": 7, "sierpnia": 8,
-    "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
-    # Russian and Ukrainian, in the genitive a date takes ("15 августа 2016", "7 червня 2020").
-    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7, "августа": 8,
-    "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12, "січня": 1, "лютого": 2, "березня": 3,
-    "квітня": 4, "травня": 5, "червня": 6, "липня": 7, "серпня": 8, "вересня": 9, "жовтня": 10,
-    "листопада": 11, "грудня": 12,
-}
-_MONTH = r"(?P<month>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\.?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\.?"
-
-# Each pattern matches a whole date written out; order matters only for speed.
-TEXT_DATE_PATTERNS = [
-    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),            # September 6, 2023 / Nov 11, 2025
-    re.compile(rf"\b{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.IGNORECASE),  # 6 September 2023
-    re.compile(rf"\b{_YEAR}\s*[-/.]\s*(?P<month>[01]?\d)\s*[-/.]\s*(?P<day>[0-3]?\d)\b"),  # 2024 / 03 / 20
-    re.compile(rf"\b(?P<day>[0-3]?\d)\.\s?(?P<month>[01]?\d)\.\s?{_YEAR}\b"),  # 20.03.2024 (day first)
-]
-MONTH_YEAR_PATTERN = re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)
-ISO_PATTERN = re.compile(r"(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)")
-URL_DATE_PATTERNS = [
-    re.compile(r"/(?P<year>(?:19|20)\d\d)[/-](?P<month>[01]\d)[/-](?P<day>[0-3]\d)(?:[/_.-]|$)"),
-    re.compile(r"/(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)(?:[/_.-]|$)"),
-]
-
-PUBLISHED_META = (
-    "article:published_time", "datepublished", "og:published_time", "publishdate", "publish-date",
-    "publish_date", "published_time", "pubdate", "publication_date", "dc.date.issued", "dcterms.issued",
-    "dc.date.created", "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published",
-    "article_date_original", "original-publish-date", "cxenseparse:recs:publishtime", "date", "dc.date",
-    "citation_publication_date", "citation_date", "release_date", "og:pubdate", "bt:pubdate", "datecreated",
+from .dates import GUESSED_DATE_SIGNAL, MACHINE_SIGNALS, FuzzyDate, Precision
+from .datemarkup import element_label as _label
+from .datemarkup import json_ld_dates, meta_dates, time_element_dates
+from .datetext import (
+    date_in_text,
+    date_in_url,
+    parse_machine_date,
 )
-MODIFIED_META = (
-    "article:modified_time", "datemodified", "og:updated_time", "modified_time", "dcterms.modified",
-    "dc.date.modified", "last-modified", "lastmod", "article.updated", "revised",
-)
-ARTICLE_TYPES = {
-    "article", "newsarticle", "blogposting", "report", "techarticle", "scholarlyarticle", "pressrelease",
-    "reportagenewsarticle", "analysisnewsarticle", "liveblogposting", "socialmediaposting", "posting",
-    "opinionnewsarticle", "backgroundnewsarticle", "webpage", "creativework", "medicalscholarlyarticle",
-}
+
 DATE_CLASS = re.compile(
     r"(?:^|[-_ ])(?:wd[-_]date|blog-mini-time|pub(?:lish(?:ed)?)?[-_]?date|post[-_]?date|entry[-_]?date|"
     r"article[-_]?date|release[-_]?date|news[-_]?date|date[-_]?(?:published|line|posted)|dateline|posted[-_]?on|"
@@ -93,159 +40,6 @@ NOT_PUBLISHED_CLASS = re.compile(r"updat|modif|copyright|comment|event|expir|foo
 BODY_DATELINE = re.compile(
     r"^[A-ZÀ-Ý][A-Za-zÀ-ÿ .,'’()-]{1,80},\s*(?P<rest>[^/\n]{4,40}?)\s*(?:/[A-Za-z ]*Newswire/|/PRNewswire/|"
     r"--|–|—|-\s)")
-
-
-def valid_day(year: int, month: int, day: int, latest: date) -> date | None:
-    try:
-        found = date(year, month, day)
-    except ValueError:
-        return None
-    if found.year < 1995 or found > latest:
-        return None
-    return found
-
-
-def _month_number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    return MONTHS.get(text.lower().rstrip("."))
-
-
-def date_in_text(text: str, latest: date) -> FuzzyDate | None:
-    """The first full date written out in `text`, or None."""
-    best: tuple[int, FuzzyDate] | None = None
-    for pattern in TEXT_DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            month = _month_number(match.group("month"))
-            if month is None:
-                continue
-            found = valid_day(int(match.group("year")), month, int(match.group("day")), latest)
-            if found and (best is None or match.start() < best[0]):
-                best = (match.start(), FuzzyDate.of(found))
-                break
-    return best[1] if best else None
-
-
-def month_in_text(text: str, latest: date) -> FuzzyDate | None:
-    """A month-precision date ('December 2024') written out in `text`, or None."""
-    for match in MONTH_YEAR_PATTERN.finditer(text):
-        month = _month_number(match.group("month"))
-        if month:
-            found = valid_day(int(match.group("year")), month, 1, latest)
-            if found:
-                return FuzzyDate(found, Precision.MONTH)
-    return None
-
-
-def parse_machine_date(value: str, latest: date) -> FuzzyDate | None:
-    """An ISO-style date from metadata (2023-09-06T08:00:00-07:00, 2023-09-06, 20230906)."""
-    value = value.strip()
-    match = ISO_PATTERN.search(value)
-    if match:
-        found = valid_day(int(match["year"]), int(match["month"]), int(match["day"]), latest)
-        return FuzzyDate.of(found) if found else None
-    compact = re.match(r"^((?:19|20)\d\d)(\d\d)(\d\d)", value)
-    if compact:
-        found = valid_day(int(compact[1]), int(compact[2]), int(compact[3]), latest)
-        return FuzzyDate.of(found) if found else None
-    return date_in_text(value, latest)
-
-
-def date_in_url(url: str, latest: date) -> FuzzyDate | None:
-    for pattern in URL_DATE_PATTERNS:
-        match = pattern.search(url)
-        if match:
-            found = valid_day(int(match["year"]), int(match["month"]), int(match["day"]), latest)
-            if found:
-                return FuzzyDate.of(found)
-    return None
-
-
-def _walk_json(value: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(value, dict):
-        yield value
-        for child in value.values():
-            yield from _walk_json(child)
-    elif isinstance(value, list):
-        for child in value:
-            yield from _walk_json(child)
-
-
-def _types(item: dict[str, Any]) -> set[str]:
-    kind = item.get("@type", ())
-    kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
-    return {str(k).lower().rsplit("/", 1)[-1] for k in kinds}
-
-
-def json_ld_dates(doc: lxml_html.HtmlElement, latest: date) -> tuple[FuzzyDate | None, FuzzyDate | None]:
-    published = modified = None
-    for script in doc.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]'):
-        try:
-            data = json.loads(script.text_content() or "null", strict=False)
-        except ValueError:
-            continue
-        for item in _walk_json(data):
-            types = _types(item)
-            if not types & ARTICLE_TYPES:
-                continue
-            # An Article's own date outranks a WebPage's, which some sites stamp on every page.
-            if published is None and isinstance(item.get("datePublished"), str):
-                published = parse_machine_date(item["datePublished"], latest)
-            if modified is None and isinstance(item.get("dateModified"), str):
-                modified = parse_machine_date(item["dateModified"], latest)
-    return published, modified
-
-
-def meta_dates(doc: lxml_html.HtmlElement, latest: date) -> tuple[FuzzyDate | None, FuzzyDate | None]:
-    found: dict[str, str] = {}
-    for meta in doc.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
-        content = meta.get("content")
-        if key and content and key not in found:
-            found[key] = content
-    # Microdata on any element (<span itemprop="datePublished" content="...">), the article's own first:
-    # comments further down carry the same itemprop.
-    for element in doc.xpath("//*[@itemprop][@content or @datetime][not(self::meta)]"):
-        key = element.get("itemprop", "").strip().lower()
-        if key in ("datepublished", "datemodified", "datecreated") and key not in found:
-            found[key] = element.get("content") or element.get("datetime") or ""
-    published = next((d for d in (parse_machine_date(found[k], latest) for k in PUBLISHED_META if k in found)
-                      if d), None)
-    modified = next((d for d in (parse_machine_date(found[k], latest) for k in MODIFIED_META if k in found)
-                     if d), None)
-    return published, modified
-
-
-# Containers whose dates are someone else's: a reader's comment, a reply, a related or trending story.
-_OTHERS_DATES = re.compile(r"comment|reply|replies|disqus|related|trending|popular|recommend|more-stories|"
-                           r"most-read|teaser|sidebar", re.IGNORECASE)
-
-
-def _in_others_box(element: lxml_html.HtmlElement) -> bool:
-    """Inside such a container, below <body> (whose classes, "single-post comments-open", speak for the page)."""
-    for parent in element.iterancestors():
-        if parent.tag in ("body", "html"):
-            return False
-        if parent.tag == "aside" or _OTHERS_DATES.search(_label(parent)):
-            return True
-    return False
-
-
-def time_element_dates(doc: lxml_html.HtmlElement, latest: date) -> tuple[FuzzyDate | None, FuzzyDate | None]:
-    published = modified = None
-    for element in doc.iter("time"):
-        if _in_others_box(element):
-            continue
-        stamp = element.get("datetime") or ""
-        prop = (element.get("itemprop") or "").lower()
-        classes = (element.get("class") or "").lower()
-        if prop == "datemodified" or "updated" in classes or "modified" in classes:
-            modified = modified or parse_machine_date(stamp, latest)
-        elif prop == "datepublished" or element.get("pubdate") is not None or "publish" in classes \
-                or "entry-date" in classes:
-            published = published or parse_machine_date(stamp, latest) or date_in_text(
-                element.text_content(), latest)
-    return published, modified
 
 
 _UNSEEN = ("script", "style", "noscript")  # text a reader never sees
@@ -263,14 +57,6 @@ _STAMP = re.compile(r"updat|modif|revis|edited|copyright|©|\(c\)|aktualisiert|�
                     r"actualizado|joined|registered|member since|mitglied seit|registriert", re.IGNORECASE)
 _HAS_DIGIT = re.compile(r"\d")
 _IN_HEADING = "ancestor-or-self::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-
-
-_CAMEL = re.compile(r"([a-z])([A-Z])")
-
-
-def _label(element: lxml_html.HtmlElement) -> str:
-    """Class and id, with camelCase split ('itemPostDate' reads as 'item-Post-Date')."""
-    return _CAMEL.sub(r"\1-\2", f"{element.get('class') or ''} {element.get('id') or ''}").strip()
 
 
 def _words(text: str) -> set[str]:

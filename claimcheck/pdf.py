@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from .dates import FuzzyDate, Precision
-from .pagedates import date_in_text, month_in_text
+from .datetext import date_in_text, month_in_text
 from .payload import Extracted
 from .payload import clean as _clean
 

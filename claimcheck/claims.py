@@ -15,7 +15,6 @@ from pathlib import Path
 import yaml
 
 from . import claims_cache
-from .article import readable_text
 from .claims_model import Article, Cite, Claim, ClaimsFile, Source
 from .claims_yaml import ItemComposer, NodeReader, compose, kind_of, read_text, yaml_problems
 from .dates import parse_cited_date
@@ -136,9 +135,17 @@ def _stream_validate(path: Path, text: str, check_article: bool) -> ClaimsFile |
         composer.dispose()
 
 
+_MARKED_UP = (".md", ".markdown", ".html", ".htm")
+
+
 def _article_text(path: Path) -> str:
     """The article as its reader sees it: Markdown and HTML without their markup, so that claims quote prose."""
-    return readable_text(path, path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() not in _MARKED_UP:
+        return text
+    from .article import readable_text  # here: reading markup imports bs4, a tenth of a second of start-up
+
+    return readable_text(path, text)
 
 
 def _article(reader: NodeReader, node: yaml.Node | None, path: Path,

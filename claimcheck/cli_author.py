@@ -7,14 +7,12 @@ from pathlib import Path
 
 import click
 
-from .authoring import draft
 from .cli_common import claims_of, cli, store_of, write_report
-from .coverage import as_json, as_markdown, as_text, measure
 from .errors import ClaimcheckError
-from .fetch import FetchOptions
-from .locate import MAX_LIST_BYTES, rank, search_site, write_url
 from .store import DB_NAME
 from .verdicts import ExitCode
+
+# The commands' own modules are imported when a command runs: every other command starts without them.
 
 
 @cli.command()
@@ -25,6 +23,8 @@ from .verdicts import ExitCode
 def init(ctx: click.Context, article: str, output: str | None, force: bool) -> None:
     """Draft a claims file from ARTICLE (.md, .html/.htm or .txt): its cited works become sources, and
     every sentence that cites one (by a marker, a link, or by naming its publisher) a claim."""
+    from .authoring import draft
+
     target = Path(output or ctx.obj["claims"])
     if target.exists() and not force:
         raise ClaimcheckError(f"{target} exists; use --force to overwrite it")
@@ -49,6 +49,8 @@ def init(ctx: click.Context, article: str, output: str | None, force: bool) -> N
 def coverage(ctx: click.Context, fmt: str, output: str | None, fail_on_uncovered: bool) -> None:
     """Every sentence of the claims file's article: which claims cover it, whether it is check-worthy, and
     for check-worthy sentences no claim covers, the best supporting passages among the archived sources."""
+    from .coverage import as_json, as_markdown, as_text, measure
+
     claims = claims_of(ctx)
     store_path = Path(ctx.obj["store"])
     store = store_of(ctx, create=False) if (store_path / DB_NAME).exists() else None
@@ -78,6 +80,9 @@ def locate(ctx: click.Context, source: str, site: str, write: bool, limit: int, 
     """Find SOURCE's URL on its publisher's site: robots.txt's sitemaps, /sitemap.xml, sitemap indexes
     (gzip too) and the RSS/Atom feeds the home page links, ranked by title and by closeness to the cited
     date. Exit 1 when nothing is found."""
+    from .fetch import FetchOptions
+    from .locate import MAX_LIST_BYTES, rank, search_site, write_url
+
     claims = claims_of(ctx)
     wanted = claims.source_named(source)
     options = FetchOptions(allow_private=allow_private, total_timeout=timeout, max_body=MAX_LIST_BYTES)

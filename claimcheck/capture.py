@@ -40,6 +40,7 @@ from .reading import (
 )
 from .soft404 import folder_key, probe_url, reads_like
 from .store import Store
+from .store.rows import ExtractionRow
 
 
 @dataclass
@@ -221,7 +222,7 @@ def _canary_down(settings: RunSettings) -> bool:
     return all(r.error_kind in NETWORK_ERROR_KINDS for r in results.values())
 
 
-def _soft404_probes(store: Store, settings: RunSettings, candidates: dict[str, str]) -> set[str]:
+def _soft404_probes(store: Store, settings: RunSettings, candidates: dict[str, str | None]) -> set[str]:
     """Final URLs of new pages that read like the site's answer to a made-up URL in the same folder.
     `candidates`: final URL -> the digest of its main text."""
     if not candidates:
@@ -246,7 +247,7 @@ def _soft404_probes(store: Store, settings: RunSettings, candidates: dict[str, s
             and reads_like(store.extractions.text(text_digest) or "", probe_texts[folder_key(url)])}
 
 
-def _classify_row(row: dict[str, Any], extraction: dict[str, Any] | None, *, soft404: bool = False) -> Classified:
+def _classify_row(row: dict[str, Any], extraction: ExtractionRow | None, *, soft404: bool = False) -> Classified:
     signals = json.loads(extraction["signals"]) if extraction and extraction["signals"] != "{}" else {}
     return classify(url=row["url"], status=row.get("http_status"), error_kind=row.get("error_kind"),
                     error=row.get("error"), final_url=row["final_url"], redirected=row[HOPS] > 1,
@@ -352,7 +353,7 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
     pending = recorder.pending
     network_down = bool(pending) and not recorder.answered
 
-    def extractions_of(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any] | None]:
+    def extractions_of(rows: list[dict[str, Any]]) -> dict[str, ExtractionRow | None]:
         """URL -> the extraction of its payload, for a chunk of rows: one query for all of them."""
         stored = store.extractions.of_payloads({row["payload_digest"] for row in rows if row.get("payload_digest")})
         return {row["url"]: ensure_extraction(store, row["payload_digest"], row["final_url"], recorder.payloads,
@@ -361,7 +362,7 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
 
     like_made_up: set[str] = set()
     if not network_down and settings.probe_soft404:
-        candidates: dict[str, str] = {}  # final URL -> main-text digest, for new pages answered 200
+        candidates: dict[str, str | None] = {}  # final URL -> main-text digest, for new pages answered 200
         for spilled in pending.chunks():
             chunk = [row for row in spilled if row.get("http_status") == 200
                      and row.get(NEW_PAYLOAD)]

@@ -74,9 +74,10 @@ class _ArchivedTexts:
             if not source.url:
                 continue
             latest = store.captures.latest_usable([source.id]).get((source.id, source.url))
-            if not latest or latest.get("http_status") != 200 or not latest.get("payload_digest"):
+            digest = latest["payload_digest"] if latest else None
+            if not latest or latest["http_status"] != 200 or not digest:
                 continue
-            extraction = ensure_extraction(store, latest["payload_digest"], latest["final_url"])
+            extraction = ensure_extraction(store, digest, latest["final_url"])
             text = store.extractions.text(extraction["text_digest"]) if extraction else None
             if text:
                 self.texts[source.id] = text

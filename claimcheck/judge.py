@@ -35,11 +35,12 @@ from .outcomes import NETWORK, OK
 from .memento import accept_datetime, memento_from, timegate_url
 from .settings import NETWORK_ERROR_KINDS, RunSettings
 from .store import Store, chunks
+from .store.rows import CaptureRow, ExtractionRow
 from .verdicts import Verdict
 
 
-def _page(capture: dict[str, Any], extraction: dict[str, Any]) -> Page:
-    published = FuzzyDate.from_iso(extraction["published"]) if extraction.get("published") else None
+def _page(capture: CaptureRow, extraction: ExtractionRow) -> Page:
+    published = FuzzyDate.from_iso(iso) if (iso := extraction["published"]) else None
     return Page(title=extraction["title"], published=published, canonical=extraction["canonical"],
                 final_url=capture["final_url"], permanent_redirect=bool(capture["permanent_redirect"]),
                 published_from=extraction.get("published_from"))
@@ -55,18 +56,18 @@ class _Reads:
         self.extractions = store.extractions.of_payloads(digests)
         self.matches = store.extractions.evidence_matches_of(digests)
 
-    def extraction(self, digest: str, url: str) -> dict[str, Any] | None:
+    def extraction(self, digest: str, url: str) -> ExtractionRow | None:
         return ensure_extraction(self.store, digest, url, stored=self.extractions)
 
     def evidence_match(self, digest: str, key: str) -> dict[str, Any] | None:
         return self.matches.get((digest, key)) or self.store.extractions.evidence_match(digest, key)
 
-    def texts(self, extraction: dict[str, Any]) -> tuple[str, str]:
+    def texts(self, extraction: ExtractionRow) -> tuple[str, str]:
         return (self.store.extractions.text(extraction["text_digest"]) or "",
                 self.store.extractions.text(extraction["full_text_digest"]) or "")
 
 
-def _match_in(store: Store, reads: _Reads, evidence: str, extraction: dict[str, Any]) -> tuple[Match, bool]:
+def _match_in(store: Store, reads: _Reads, evidence: str, extraction: ExtractionRow) -> tuple[Match, bool]:
     """Where the evidence is in a payload: computed once per (payload, passage), then read from the store."""
     key = evidence_key(evidence)
     cached = reads.evidence_match(extraction["payload_digest"], key)
@@ -84,18 +85,18 @@ class SourceState:
     """Everything judged about one source in this run."""
 
     source: Source
-    capture: dict[str, Any] | None
+    capture: CaptureRow | None
     failure: Judgement | None
     page: Page | None
     baseline: Page | None
     unchecked_reason: str | None = None
-    extraction: dict[str, Any] | None = None
-    baseline_extraction: dict[str, Any] | None = None
+    extraction: ExtractionRow | None = None
+    baseline_extraction: ExtractionRow | None = None
     change: TextChange | None = None
 
 
 def _source_state(store: Store, source: Source, settings: RunSettings, network_down: bool,
-                  latest_rows: dict[tuple[str, str], dict[str, Any]], baselines: dict[str, dict[str, Any]],
+                  latest_rows: dict[tuple[str, str], CaptureRow], baselines: dict[str, dict[str, Any]],
                   reads: _Reads) -> SourceState:
     if not source.url:
         return SourceState(source, None, None, None, None, "no URL is known for this source yet")
@@ -114,7 +115,8 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
             Attempt(clock.parse_instant(c["fetched_at"]), c["outcome"], c["reason"] or "") for c in usable)
         classified = Classified(latest["outcome"], latest["reason"] or f"HTTP {latest['http_status']}")
         return SourceState(source, latest, judge_failure(classified, streak, settings.policy), None, None)
-    extraction = reads.extraction(latest["payload_digest"], latest["final_url"])
+    digest = latest["payload_digest"]
+    extraction = reads.extraction(digest, latest["final_url"]) if digest else None
     if extraction is None:
         return SourceState(source, latest, None, None, None, "the archived capture cannot be read")
     page = _page(latest, extraction)
@@ -125,7 +127,8 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
         return SourceState(source, latest, None, page, page, extraction=extraction, baseline_extraction=extraction,
                            change=None)
     base_capture = store.captures.get(baseline_row["capture_id"])
-    base_extraction = ensure_extraction(store, base_capture["payload_digest"], base_capture["final_url"])
+    base_digest = base_capture["payload_digest"]
+    base_extraction = ensure_extraction(store, base_digest, base_capture["final_url"]) if base_digest else None
     if base_extraction is None:
         return SourceState(source, latest, None, page, None, extraction=extraction)
     change = compare_texts(reads.texts(base_extraction)[0], reads.texts(extraction)[0], settings.policy)
@@ -135,7 +138,7 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
 
 def _finding(claim_id: str, claim_text: str, state: SourceState, judgement: Judgement, *, run_id: int | None,
              not_fetched_because: str, has_evidence: bool) -> dict[str, Any]:
-    capture = state.capture or {}
+    capture: dict[str, Any] = dict(state.capture) if state.capture else {}
     source = state.source
     # A capture from an earlier run (network down, offline) is judged as it was: the pair says so, so that a
     # scheduled job never reads a stale `verified` as fresh.
@@ -241,13 +244,14 @@ def set_initial_baselines(claims: ClaimsFile, store: Store) -> None:
         latest_rows = store.captures.latest_usable(sid for sid in ids if sid not in baselines)
         candidates = [(source, latest_rows.get((source.id, source.url or ""))) for source in chunk
                       if source.id not in baselines]
-        readable = {row["payload_digest"] for _, row in candidates if row is not None and row["outcome"] == OK}
+        ok = [(source, row, digest) for source, row in candidates
+              if row is not None and row["outcome"] == OK and (digest := row["payload_digest"])]
+        readable = {digest for _, _, digest in ok}
         if not readable:
             continue
         stored = store.extractions.of_payloads(readable)
-        unset = [(source.id, row["url"]) for source, row in candidates
-                 if row is not None and row["outcome"] == OK
-                 and ensure_extraction(store, row["payload_digest"], row["final_url"], stored=stored) is not None]
+        unset = [(source.id, row["url"]) for source, row, digest in ok
+                 if ensure_extraction(store, digest, row["final_url"], stored=stored) is not None]
         if unset:
             store.reviews.set_initial_baselines(unset, by=_BASELINE_BY, note=_BASELINE_NOTE)
 

@@ -16,6 +16,7 @@ from .errors import Interrupted
 from .judge import judge_in_chunks, set_initial_baselines, suggest_mementos
 from .settings import RunSettings
 from .store import Store
+from .store.rows import FindingRow
 from .verdicts import Verdict, present
 
 
@@ -24,7 +25,7 @@ class CheckOutcome:
     run_id: int
     network_down: bool
     offline: bool
-    findings: list[dict[str, Any]]  # empty when the run was asked not to keep them (`keep_findings=False`)
+    findings: list[FindingRow]  # empty when the run was asked not to keep them (`keep_findings=False`)
     summary: dict[str, int] = field(default_factory=dict)  # verdict -> number of (claim, source) pairs
 
     @property

@@ -23,6 +23,7 @@ from .kinds import extract_page
 from .payload import EXTRACTOR_VERSION, Extracted
 from .fetch import FetchOptions, decode_content
 from .store import Store, pack_text
+from .store.rows import ExtractionRow
 
 
 class PayloadLocations(Protocol):
@@ -50,7 +51,7 @@ class PayloadJob:
 @dataclass(frozen=True)
 class PreparedPayload:
     member: bytes | None  # the gzipped response record, to append to the WARC
-    extraction: dict[str, Any]
+    extraction: ExtractionRow
     texts: dict[str, str | bytes]
     matches: list[dict[str, Any]]
 
@@ -118,14 +119,14 @@ class Batches:
         done.add_done_callback(deliver)
 
 
-def is_current(extraction: dict[str, Any] | None) -> bool:
+def is_current(extraction: ExtractionRow | None) -> bool:
     """An extraction made by this extractor (an older one is recomputed from the archive)."""
     return extraction is not None and extraction["extractor"] == EXTRACTOR_VERSION
 
 
 def ensure_extraction(store: Store, digest: str, url: str, fresh: PayloadLocations | None = None,
                       *, max_body: int = FetchOptions.max_body,
-                      stored: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
+                      stored: dict[str, ExtractionRow] | None = None) -> ExtractionRow | None:
     """The stored extraction of a payload, computed from the archived record if missing or outdated.
     `stored`: extractions already read in bulk (`Store.extractions_of`), so that no query is made again; a
     recomputed one replaces its outdated entry there."""
@@ -148,7 +149,7 @@ def ensure_extraction(store: Store, digest: str, url: str, fresh: PayloadLocatio
 
 
 def _extraction(digest: str, raw: bytes, header_map: dict[str, str], url: str, max_body: int,
-                today: date) -> tuple[dict[str, Any], dict[str, str | bytes], Extracted]:
+                today: date) -> tuple[ExtractionRow, dict[str, str | bytes], Extracted]:
     signals: dict[str, Any]
     try:
         body = decode_content(raw, header_map.get("content-encoding"), max_body)
@@ -166,10 +167,11 @@ def _extraction(digest: str, raw: bytes, header_map: dict[str, str], url: str, m
         full_digest = _text_digest(page.full_text)
         texts.setdefault(full_digest, pack_text(page.full_text))
     published = page.published_date.iso() if page.published_date else None
-    row = {"payload_digest": digest, "extractor": EXTRACTOR_VERSION, "kind": page.kind, "title": page.title,
-           "published": published, "modified": page.modified.isoformat() if page.modified else None,
-           "canonical": page.canonical, "text_digest": text_digest, "full_text_digest": full_digest,
-           "published_from": page.published_from, "signals": json.dumps(signals)}
+    row: ExtractionRow = {
+        "payload_digest": digest, "extractor": EXTRACTOR_VERSION, "kind": page.kind, "title": page.title,
+        "published": published, "modified": page.modified.isoformat() if page.modified else None,
+        "canonical": page.canonical, "text_digest": text_digest, "full_text_digest": full_digest,
+        "published_from": page.published_from, "signals": json.dumps(signals)}
     return row, texts, page
 
 

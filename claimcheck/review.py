@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass
-from typing import Any
 
 from .rules import locate_evidence
 from .outcomes import OK
@@ -19,6 +18,7 @@ from .match import DEFAULT_THRESHOLD, Suggestion
 from .match import suggest as rank_passages
 from .reading import ensure_extraction
 from .store import Store
+from .store.rows import CaptureRow
 from .textdiff import line_diff
 
 
@@ -29,33 +29,34 @@ def current_user() -> str:
         return "unknown"
 
 
-def _texts(store: Store, capture: dict[str, Any] | None) -> tuple[str, str] | None:
+def _texts(store: Store, capture: CaptureRow | None) -> tuple[str, str] | None:
     """(main text, whole-page text) of a capture that read a page."""
-    if not capture or not capture.get("payload_digest"):
+    digest = capture["payload_digest"] if capture else None
+    if not capture or not digest:
         return None
-    extraction = ensure_extraction(store, capture["payload_digest"], capture["final_url"])
+    extraction = ensure_extraction(store, digest, capture["final_url"])
     if extraction is None:
         return None
     texts = store.extractions
     return texts.text(extraction["text_digest"]) or "", texts.text(extraction["full_text_digest"]) or ""
 
 
-def _main_text(store: Store, capture: dict[str, Any] | None) -> str | None:
+def _main_text(store: Store, capture: CaptureRow | None) -> str | None:
     texts = _texts(store, capture)
     return texts[0] if texts else None
 
 
-def read_the_page(capture: dict[str, Any]) -> bool:
+def read_the_page(capture: CaptureRow) -> bool:
     """Whether a capture brought the page's content (a 200, or a 304 of content already archived)."""
     return capture["outcome"] == OK and bool(capture["payload_digest"])
 
 
-def latest_good_capture(store: Store, source_id: str) -> dict[str, Any] | None:
+def latest_good_capture(store: Store, source_id: str) -> CaptureRow | None:
     rows = [c for c in store.captures.of_source(source_id) if read_the_page(c)]
     return rows[-1] if rows else None
 
 
-def latest_capture(store: Store, source: Source) -> dict[str, Any] | None:
+def latest_capture(store: Store, source: Source) -> CaptureRow | None:
     """The newest capture of the source's URL that says something about it (a run whose network was down
     says nothing), whatever it found: as judging sees the source."""
     if not source.url:
@@ -63,7 +64,7 @@ def latest_capture(store: Store, source: Source) -> dict[str, Any] | None:
     return store.captures.latest_usable([source.id]).get((source.id, source.url))
 
 
-def describe(capture: dict[str, Any]) -> str:
+def describe(capture: CaptureRow) -> str:
     """'#12 at 2026-11-26T12:00:00Z, HTTP 404' (or the failure, where no answer came)."""
     status = f"HTTP {capture['http_status']}" if capture["http_status"] is not None else capture["error_kind"]
     reason = capture["reason"] or ""
@@ -88,8 +89,8 @@ class Comparison:
     """A source's accepted baseline against its latest capture, or why there is nothing to compare."""
 
     source_id: str
-    baseline: dict[str, Any] | None
-    latest: dict[str, Any] | None
+    baseline: CaptureRow | None
+    latest: CaptureRow | None
     rows: list[tuple[str, str]]
     nothing_because: str | None = None
 
@@ -163,7 +164,7 @@ def _sources_of(claims: ClaimsFile, target: str) -> list[Source]:
     raise NotFound(f"{target!r} is neither a source id nor a claim id in {claims.path}")
 
 
-def _chosen_capture(store: Store, source: Source, capture_id: int | None) -> dict[str, Any] | None:
+def _chosen_capture(store: Store, source: Source, capture_id: int | None) -> CaptureRow | None:
     """The capture to accept for a source: the one named, or its latest; refused unless it read the page."""
     if capture_id is not None:
         capture = store.captures.get(capture_id)

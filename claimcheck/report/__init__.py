@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..store import Store
+from ..store.rows import FindingRow
 from ..verdicts import SEVERITY, Verdict, worst
 
 SCHEMA_VERSION = 1
@@ -24,7 +25,7 @@ class ClaimReport:
     id: str
     text: str
     status: Verdict
-    sources: list[dict[str, Any]]
+    sources: list[FindingRow]
 
 
 class ClaimReports:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from ..store.rows import FindingRow
 from . import SCHEMA_VERSION, ClaimReport, ReportData
 
 def _claim(claim: ClaimReport) -> dict[str, Any]:
@@ -17,7 +18,7 @@ def _claim(claim: ClaimReport) -> dict[str, Any]:
                          "suggested_url": s["suggested_url"], "checked": _checked(s)} for s in claim.sources]}
 
 
-def _checked(finding: dict[str, Any]) -> bool | None:
+def _checked(finding: FindingRow) -> bool | None:
     """Whether this run fetched what it judged (false: judged from an earlier capture); null for findings
     stored before claimcheck recorded it."""
     return None if finding.get("checked") is None else bool(finding["checked"])

@@ -4,10 +4,11 @@ TimeGate answers kept per URL and date."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from .. import clock
 from ..errors import NotFound
+from .rows import CaptureRow
 from .sqlite import Tables
 
 
@@ -35,22 +36,22 @@ class Captures:
             self.tables.insert_many("captures", ({**row, "id": i} for row, i in zip(rows, ids, strict=True)))
         return ids
 
-    def get(self, capture_id: int) -> dict[str, Any]:
+    def get(self, capture_id: int) -> CaptureRow:
         row = self.tables.first("select * from captures where id = ?", [capture_id])
         if row is None:
             raise NotFound(f"no capture {capture_id}")
-        return row
+        return cast(CaptureRow, row)
 
-    def latest_usable(self, source_ids: Iterable[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    def latest_usable(self, source_ids: Iterable[str]) -> dict[tuple[str, str], CaptureRow]:
         """(source id, URL) -> the newest capture that says something about the source (not network-down),
         for the given sources."""
         rows = self.tables.query_in("select c.* from latest_captures l join captures c on c.id = l.capture_id "
                                     "where l.source_id in ({})", source_ids)
-        return {(row["source_id"], row["url"]): row for row in rows}
+        return {(row["source_id"], row["url"]): cast(CaptureRow, row) for row in rows}
 
-    def of_source(self, source_id: str) -> list[dict[str, Any]]:
-        return list(self.tables.query("select * from captures where source_id = ? order by fetched_at, id",
-                                      [source_id]))
+    def of_source(self, source_id: str) -> list[CaptureRow]:
+        rows = self.tables.query("select * from captures where source_id = ? order by fetched_at, id", [source_id])
+        return cast(list[CaptureRow], list(rows))
 
     def soft404s_by_probe(self) -> set[tuple[str, str]]:
         """(payload digest, URL) pairs whose latest capture read like the site's answer to a made-up URL."""

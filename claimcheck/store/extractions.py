@@ -4,9 +4,10 @@ in it: a payload never changes, so neither does what is read from it with one ex
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from ..compression import deflate
+from .rows import ExtractionRow
 from .sqlite import Tables
 
 
@@ -25,14 +26,15 @@ class Extractions:
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
 
-    def get(self, payload_digest: str) -> dict[str, Any] | None:
-        return self.tables.first("select * from extractions where payload_digest = ?", [payload_digest])
+    def get(self, payload_digest: str) -> ExtractionRow | None:
+        row = self.tables.first("select * from extractions where payload_digest = ?", [payload_digest])
+        return cast("ExtractionRow | None", row)
 
-    def add(self, row: dict[str, Any], texts: dict[str, str | bytes]) -> None:
+    def add(self, row: ExtractionRow, texts: dict[str, str | bytes]) -> None:
         """`texts` by digest, as text or already packed by `pack_text` (worker processes pack them)."""
         self.add_many([(row, texts)])
 
-    def add_many(self, items: list[tuple[dict[str, Any], dict[str, str | bytes]]],
+    def add_many(self, items: list[tuple[ExtractionRow, dict[str, str | bytes]]],
                  evidence_matches: list[dict[str, Any]] | None = None) -> None:
         """Several extractions, and the evidence matches found in them, in one transaction (a first check
         stores thousands)."""
@@ -43,9 +45,9 @@ class Extractions:
             self.tables.insert_many("extractions", [row for row, _ in items], "insert or replace")
             self.tables.insert_many("evidence_matches", evidence_matches or [], "insert or replace")
 
-    def of_payloads(self, digests: Iterable[str]) -> dict[str, dict[str, Any]]:
+    def of_payloads(self, digests: Iterable[str]) -> dict[str, ExtractionRow]:
         """payload digest -> its extraction row, for many payloads at once."""
-        return {row["payload_digest"]: row
+        return {row["payload_digest"]: cast(ExtractionRow, row)
                 for row in self.tables.rows_where_in("extractions", "payload_digest", digests)}
 
     def text(self, digest: str | None) -> str | None:

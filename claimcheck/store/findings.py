@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from ..verdicts import SEVERITY
+from .rows import FindingRow
 from .sqlite import Tables
 
 # A verdict's place in verdicts.SEVERITY (0 is the worst), for ordering in SQL.
@@ -21,22 +22,23 @@ class Findings:
         with self.tables.db.atomic():
             self.tables.insert_many("findings", ({"run_id": run_id, **row} for row in rows))
 
-    def of_run(self, run_id: int) -> list[dict[str, Any]]:
+    def of_run(self, run_id: int) -> list[FindingRow]:
         return list(self.iter_run(run_id))
 
-    def iter_run(self, run_id: int) -> Iterator[dict[str, Any]]:
+    def iter_run(self, run_id: int) -> Iterator[FindingRow]:
         """A run's findings in the order they were judged, read as they are iterated."""
-        return self.tables.query("select * from findings where run_id = ? order by id", [run_id])
+        return cast(Iterator[FindingRow], self.tables.query("select * from findings where run_id = ? order by id",
+                                                            [run_id]))
 
-    def iter_worst_first(self, run_id: int) -> Iterator[dict[str, Any]]:
+    def iter_worst_first(self, run_id: int) -> Iterator[FindingRow]:
         """A run's findings, claims ordered by their worst verdict (then as judged), a claim's findings
         together: one query, sorted by SQLite, so a report reads them as it writes them."""
-        return self.tables.query(f"""
+        return cast(Iterator[FindingRow], self.tables.query(f"""
             with ranked as (select f.*, {_SEVERITY_RANK} as severity from findings f where run_id = ?),
                  by_claim as (select claim_id, min(severity) as claim_severity, min(id) as first_id
                               from ranked group by claim_id)
             select ranked.* from ranked join by_claim using (claim_id)
-            order by claim_severity, first_id, ranked.id""", [run_id])
+            order by claim_severity, first_id, ranked.id""", [run_id]))
 
     def claim_status_counts(self, run_id: int) -> dict[str, int]:
         """status -> how many of a run's claims have it (a claim's status is its worst verdict)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import marshal
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ class Tables:
             self._column_cache[table] = [column.name for column in self.db.table(table).columns]
         return self._column_cache[table]
 
-    def insert_many(self, table: str, rows: Iterable[dict[str, Any]], verb: str = "insert") -> None:
+    def insert_many(self, table: str, rows: Iterable[Mapping[str, Any]], verb: str = "insert") -> None:
         """Plain executemany: sqlite-utils' insert inspects the table on every call, which dominated runs of
         thousands of rows (measured: ~80 statements per source)."""
         if isinstance(rows, list) and not rows:

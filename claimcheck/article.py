@@ -65,6 +65,7 @@ class ParsedArticle:
     title: str
     blocks: list[Block]
     references: dict[str, Reference] = field(default_factory=dict)
+    numbered: dict[str, str] = field(default_factory=dict)  # "[2]" in the text -> the key of entry 2
 
     def sentences(self) -> list[Sentence]:
         found: list[Sentence] = []
@@ -76,7 +77,9 @@ class ParsedArticle:
                 found.append(Sentence(_plain(block.text), block.section, "reference", paragraph=number))
                 continue
             for piece in split_sentences(block.text):
-                keys = tuple(dict.fromkeys(k for k in _MARKED.findall(piece) if k in self.references))
+                marked = [k for k in _MARKED.findall(piece) if k in self.references]
+                numbered = [self.numbered[n] for n in _numbers_cited(_MARKED.sub("", piece)) if n in self.numbered]
+                keys = tuple(dict.fromkeys(marked + numbered))
                 plain = _plain(piece)
                 kind = "item" if block.kind == "item" and not _reads_as_sentence(plain) else "sentence"
                 found.append(Sentence(plain, block.section, kind, keys, number))
@@ -85,6 +88,22 @@ class ParsedArticle:
     def readable(self) -> str:
         """The article's text as a reader sees it: what claims quote verbatim."""
         return "\n".join(_plain(block.text) for block in self.blocks)
+
+
+_NUMBER_MARKER = re.compile(r"\[(\d+(?:\s*[,\u2013-]\s*\d+)*)\]")
+
+
+def _numbers_cited(text: str) -> list[str]:
+    """The reference numbers of "[2]", "[1, 3]" and "[2-4]" markers."""
+    found: list[str] = []
+    for group in _NUMBER_MARKER.findall(text):
+        for part in re.split(r"\s*,\s*", group):
+            ends = re.split(r"\s*[\u2013-]\s*", part)
+            if len(ends) == 2 and int(ends[1]) - int(ends[0]) < 50:
+                found += [str(n) for n in range(int(ends[0]), int(ends[1]) + 1)]
+            else:
+                found.append(ends[0])
+    return found
 
 
 def _plain(text: str) -> str:
@@ -114,9 +133,19 @@ def _marker(key: str) -> str:
     return f"{_MARKER}{key}{_MARKER}"
 
 
+_ENTRY_LABEL = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)[.)])\s*")
+_QUOTES = "\"'\u201c\u201d\u2018\u2019"
+
+
+def _unquoted(text: str) -> str:
+    return text.strip().strip(_QUOTES + " .,;:").strip()
+
+
 def parse_reference_entry(key: str, text: str, url: str | None = None, link_text: str | None = None) -> Reference:
-    """A Sources-list entry: a link with optional publisher and date, or "Publisher, Title, Date."."""
+    """A Sources-list entry: a link with optional publisher and date ("[Title](url), Publisher, Date";
+    Wikipedia's '"Title". Publisher. Date.'), or "Publisher, Title, Date." (ours)."""
     text = prose(_MARKED.sub("", text)).strip().lstrip("-*•").strip()
+    text = _ENTRY_LABEL.sub("", text)
     url = url or (m.group(0) if (m := _URL.search(text)) else None)
     if url:
         text = text.replace(url, "").strip(" <>,.")
@@ -126,14 +155,22 @@ def parse_reference_entry(key: str, text: str, url: str | None = None, link_text
         text = text[:m.start()].strip(" ,.")
     publisher = title = None
     if link_text:
-        title = link_text.strip()
-        rest = prose(text.replace(link_text, "")).strip(" ,.;:-\u2013\u2014")
-        publisher = rest or None
+        title = _unquoted(link_text)
+        rest = text.replace(link_text, "", 1)
+        # What is left names the publisher: the first part that says something ("". AMD -> AMD).
+        parts = [_unquoted(part) for part in re.split(r"\.\s+|,\s+|\s[-\u2013\u2014]\s", rest)]
+        publisher = next((part for part in parts if part), None)
     elif ", " in text:
-        publisher, title = (part.strip(" .") for part in text.split(", ", 1))
+        publisher, title = (_unquoted(part) for part in text.split(", ", 1))
     elif text:
-        title = text.strip(" .")
+        title = _unquoted(text)
     return Reference(key=key, url=url, publisher=publisher or None, title=title or None, cited_date=cited)
+
+
+def entry_number(text: str) -> str | None:
+    """The number an entry is labelled with ("[2] ...", "2. ..."), if any."""
+    match = _ENTRY_LABEL.match(_MARKED.sub("", text))
+    return (match.group(1) or match.group(2)) if match else None
 
 
 def _parses(text: str) -> bool:
@@ -235,8 +272,8 @@ def _markdown(path: Path, text: str) -> ParsedArticle:
         else:
             paragraph.append(line.strip())
     flush()
-    _read_reference_blocks(blocks, references)
-    return ParsedArticle(path, title or path.stem, blocks, references)
+    numbered = _read_reference_blocks(blocks, references)
+    return ParsedArticle(path, title or path.stem, blocks, references, numbered)
 
 
 def _link_key(references: dict[str, Reference], url: str) -> str:
@@ -253,9 +290,11 @@ def _first_link(references: dict[str, Reference], text: str) -> tuple[str | None
     return None, None
 
 
-def _read_reference_blocks(blocks: list[Block], references: dict[str, Reference]) -> None:
-    """Entries of a Sources/References section become references of their own (numbered in order); an entry
-    that is a link keeps that link's key, so a sentence linking the same URL cites the same work."""
+def _read_reference_blocks(blocks: list[Block], references: dict[str, Reference]) -> dict[str, str]:
+    """Entries of a Sources/References section become references of their own; an entry that is a link keeps
+    that link's key, so a sentence linking the same URL cites the same work. Returns number -> key, for
+    "[2]" markers in the text: an entry's own label ("[2]", "2.") or its place in the list."""
+    numbered: dict[str, str] = {}
     number = 0
     for block in blocks:
         if not block.in_references or block.kind == "heading":
@@ -266,6 +305,8 @@ def _read_reference_blocks(blocks: list[Block], references: dict[str, Reference]
         entry = parse_reference_entry(key, block.text, url, link_text)
         if entry.title or entry.url:
             references[key] = entry
+            numbered.setdefault(entry_number(block.text) or str(number), key)
+    return numbered
 
 
 # -- HTML ----------------------------------------------------------------------------------------------------
@@ -307,8 +348,8 @@ def _html(path: Path, text: str) -> ParsedArticle:
         inner = _html_inline(element, references)
         url, link_text = _first_link(references, inner)
         references[f"id:{anchor}"] = parse_reference_entry(f"id:{anchor}", inner, url, link_text)
-    _read_reference_blocks(blocks, references)
-    return ParsedArticle(path, title, blocks, references)
+    numbered = _read_reference_blocks(blocks, references)
+    return ParsedArticle(path, title, blocks, references, numbered)
 
 
 def _id_of(element: Tag, ids_cited: set[str]) -> str | None:
@@ -374,8 +415,8 @@ def _text(path: Path, text: str) -> ParsedArticle:
         else:
             body = _URL.sub(lambda u: _link_key(references, u.group(0)), line.strip())
             blocks.append(Block("paragraph", body, section, in_references))
-    _read_reference_blocks(blocks, references)
-    return ParsedArticle(path, title, blocks, references)
+    numbered = _read_reference_blocks(blocks, references)
+    return ParsedArticle(path, title, blocks, references, numbered)
 
 
 def read_article(path: str | Path) -> ParsedArticle:

@@ -147,7 +147,8 @@ def _named_sources(sentence: str, sources: list[DraftSource]) -> list[DraftSourc
 
 
 def _claim_id(text: str, taken: set[str]) -> str:
-    return _unique("-".join(_slug_words(text)[:5]) or "claim", taken)
+    words = _slug_words(re.sub(r"\[[\d,\s\u2013-]+\]", " ", text))  # "[2]" is a marker, not a word
+    return _unique("-".join(words[:5]) or "claim", taken)
 
 
 def draft_claims(article: ParsedArticle, sources: dict[str, DraftSource]) -> list[DraftClaim]:

@@ -175,3 +175,37 @@ def test_coverage_suggests_archived_passages_for_uncovered_sentences(run: Runner
     assert all(set(c) == {"source", "passage", "score"} for c in best)
     markdown = run("coverage", "--format", "markdown").stdout
     assert markdown.startswith("# Coverage of Advanced Semiconductor Packaging") and "**uncovered**" in markdown
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_init_wikipedia_html_reads_cite_notes_and_their_citation_templates(tmp_path: Path) -> None:
+    code, doc, _ = init(tmp_path, "chiplet.html", (FIXTURES / "article-wikipedia.html").read_text())
+    assert code == 0
+    assert sorted(doc["sources"].values(), key=lambda s: s["url"]) == [
+        {"publisher": "AMD", "title": "AMD Chiplet Ecosystem white paper", "url": "https://www.amd.com/chiplets.pdf",
+         "cited_date": "December 2024"},
+        {"publisher": "Intel Newsroom", "title": "Intel Leads the Way with Advanced Packaging",
+         "url": "https://www.intel.com/emib", "cited_date": "6 September 2023"},
+    ]
+    url_of = {key: s["url"] for key, s in doc["sources"].items()}
+    cites = {c["text"]: [url_of[x["source"]] for x in c["cites"]] for c in doc["claims"]}
+    assert cites == {
+        "A chiplet is a small die designed to be combined with others in one package.":
+            ["https://www.amd.com/chiplets.pdf"],
+        "Intel's EMIB bridges dies side by side.": ["https://www.intel.com/emib", "https://www.amd.com/chiplets.pdf"],
+    }
+    assert lint(tmp_path / "claims.yaml") == 0
+
+
+def test_init_text_with_numbered_markers_cites_the_numbered_entries(tmp_path: Path) -> None:
+    code, doc, _ = init(tmp_path, "numbered.txt", (FIXTURES / "article-numbered.txt").read_text())
+    assert code == 0
+    titles = {key: s["title"] for key, s in doc["sources"].items()}
+    cites = {c["id"]: [titles[x["source"]] for x in c["cites"]] for c in doc["claims"]}
+    assert cites == {"chiplets-split-system-smaller-dies": ["AMD Chiplet Ecosystem white paper"],
+                     "intel-bridges-them-emib": ["Intel Leads the Way with Advanced Packaging"]}
+    amd = next(s for s in doc["sources"].values() if s["publisher"] == "AMD")
+    assert amd["url"] == "https://www.amd.com/chiplets.pdf"  # a bare URL in the entry
+    assert lint(tmp_path / "claims.yaml") == 0

@@ -31,7 +31,7 @@ from .claims import Claim, ClaimsFile, Source
 from .dates import FuzzyDate
 from .fetch import run_fetch
 from .match import Match
-from .outcomes import NETWORK, OK
+from .outcomes import NETWORK, OK, Outcome
 from .memento import accept_datetime, memento_from, timegate_url
 from .settings import NETWORK_ERROR_KINDS, RunSettings
 from .store import Store, chunks
@@ -112,8 +112,8 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
     if latest["outcome"] != OK:
         usable = [c for c in store.captures.of_source(source.id) if c["url"] == source.url and c["outcome"] != NETWORK]
         streak = FailureStreak.from_history(
-            Attempt(clock.parse_instant(c["fetched_at"]), c["outcome"], c["reason"] or "") for c in usable)
-        classified = Classified(latest["outcome"], latest["reason"] or f"HTTP {latest['http_status']}")
+            Attempt(clock.parse_instant(c["fetched_at"]), Outcome(c["outcome"]), c["reason"] or "") for c in usable)
+        classified = Classified(Outcome(latest["outcome"]), latest["reason"] or f"HTTP {latest['http_status']}")
         return SourceState(source, latest, judge_failure(classified, streak, settings.policy), None, None)
     digest = latest["payload_digest"]
     extraction = reads.extraction(digest, latest["final_url"]) if digest else None

@@ -19,7 +19,7 @@ from .claims import Source
 from .dates import GUESSED_DATE_SIGNAL, MACHINE_SIGNALS, FuzzyDate, Precision
 from .match import DEFAULT_THRESHOLD, Match, find_evidence, normalize
 from .textdiff import runs, word_changes
-from .outcomes import BLOCKED, OK, ROT, SOFT404_BY_PROBE, THROTTLED, TRANSIENT
+from .outcomes import BLOCKED, OK, ROT, SOFT404_BY_PROBE, THROTTLED, TRANSIENT, Outcome
 from .urls import is_home_or_section, same_resource
 from .verdicts import Verdict
 
@@ -43,7 +43,7 @@ _ROT_STATUSES = {404, 410}
 
 @dataclass(frozen=True)
 class Classified:
-    outcome: str
+    outcome: Outcome
     reason: str
 
 
@@ -90,7 +90,7 @@ class Attempt:
     """One past check of a source, for confirmation over time."""
 
     at: datetime
-    outcome: str
+    outcome: Outcome
     reason: str
 
 

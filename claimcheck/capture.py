@@ -39,6 +39,7 @@ from .reading import (
     shut_down,
 )
 from .soft404 import folder_key, probe_url, reads_like
+from .sourcekinds import request_url
 from .store import Store
 from .store.rows import ExtractionRow
 
@@ -262,7 +263,7 @@ def _cited_evidence(claims: ClaimsFile, store: Store) -> dict[str, tuple[str, ..
     for claim in claims.claims:
         for cite in claim.cites:
             source = claims.sources.get(cite.source)
-            url = source.url if source else None
+            url = request_url(source.url) if source and source.url else None
             if not url:
                 continue
             evidence = accepted.get((claim.id, cite.source)) or cite.evidence  # as judging reads it
@@ -274,10 +275,10 @@ def _cited_evidence(claims: ClaimsFile, store: Store) -> dict[str, tuple[str, ..
 def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, run_id: int) -> FetchOutcome:
     """Fetch every source with a URL, archive each capture and index it (inside the caller's lock)."""
     store.captures.sync_sources(claims.source_rows())
-    by_url: dict[str, list[Source]] = {}
+    by_url: dict[str, list[Source]] = {}  # the URL requested -> the sources it is fetched for
     for source in claims.sources.values():
         if source.url:
-            by_url.setdefault(source.url, []).append(source)
+            by_url.setdefault(request_url(source.url), []).append(source)
     if not by_url:
         return FetchOutcome(run_id, False, 0)
     for recovered in recover_open_files(store.paths.warc):
@@ -395,7 +396,8 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
                 for number, source in enumerate(cited_by):
                     # The row itself for the last source citing the URL (usually the only one): no copy per source.
                     capture = row if number == len(cited_by) - 1 else dict(row)
-                    capture.update(run_id=run_id, source_id=source.id, outcome=classified.outcome,
+                    # The capture is filed under the URL the source cites (the requested one may differ by kind).
+                    capture.update(run_id=run_id, source_id=source.id, url=source.url, outcome=classified.outcome,
                                    reason=classified.reason,
                                    soft404_probe=int(classified.reason == SOFT404_BY_PROBE))
                     rows.append(capture)

@@ -20,7 +20,7 @@ from .claims_yaml import ItemComposer, NodeReader, compose, kind_of, read_text, 
 from .dates import parse_cited_date
 from .errors import ClaimsFileError
 from .match import prose
-from .urls import valid_http_url
+from .sourcekinds import why_invalid
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -158,7 +158,7 @@ def _article(reader: NodeReader, node: yaml.Node | None, path: Path,
     title = reader.text(found.get("title"), "article.title") or ""
     article_path = reader.text(found.get("path"), "article.path", optional=True)
     url = reader.text(found.get("url"), "article.url", optional=True)
-    if url and (why := valid_http_url(url)):
+    if url and (why := why_invalid(url)):
         reader.problem(found["url"], "article.url", why)
     text = None
     resolved = None
@@ -193,7 +193,7 @@ def _sources_from(reader: NodeReader, items: Iterable[tuple[yaml.ScalarNode, yam
         if found is None:
             continue
         url = reader.text(found.get("url"), f"{where}.url", optional=True)
-        if url and (why := valid_http_url(url)):
+        if url and (why := why_invalid(url)):
             reader.problem(found["url"], f"{where}.url", why)
         cited_text = reader.text(found.get("cited_date"), f"{where}.cited_date", optional=True)
         cited = None

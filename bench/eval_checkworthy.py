@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claimcheck.article import read_article  # noqa: E402
+from claimcheck.article_readers import read_article  # noqa: E402
 from claimcheck.checkworthy import judge, vocabulary  # noqa: E402
 from claimcheck.claims import load_claims  # noqa: E402
 from claimcheck.coverage import covering_claims  # noqa: E402

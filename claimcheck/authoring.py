@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .article import ParsedArticle, Reference, Sentence, read_article
+from .article import ParsedArticle, Reference, Sentence
+from .article_readers import read_article
 from .dates import parse_cited_date
 from .match import terms
 

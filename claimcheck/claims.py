@@ -143,7 +143,7 @@ def _article_text(path: Path) -> str:
     text = path.read_text(encoding="utf-8")
     if path.suffix.lower() not in _MARKED_UP:
         return text
-    from .article import readable_text  # here: reading markup imports bs4, a tenth of a second of start-up
+    from .article_readers import readable_text  # here: reading markup imports bs4, a tenth of a second of start-up
 
     return readable_text(path, text)
 

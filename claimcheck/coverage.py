@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .article import read_article
+from .article_readers import read_article
 from .checkworthy import judge, vocabulary
 from .claims import Claim, ClaimsFile
 from .errors import ClaimcheckError

@@ -1,14 +1,15 @@
 """Whether a sentence is check-worthy: it asserts something a source could confirm or refute.
 
-Rules, each with the reason a person reads: a sentence is not check-worthy when it is a heading, a list
-entry that is a bare name, an entry of the Sources list, a question, too short to state a fact, or when it
-speaks in the first or second person or in figures without anything checkable in it. It is check-worthy when
-it holds something a source can confirm: a number or date, an attribution ("X describes", "according to"),
-a named organisation, product or technology, a comparison, or a cause. What is left, a general statement
-with none of these, is check-worthy only when it makes a definite claim about how things are
-(a copula or an assertive verb in the present or past) and is long enough to carry one.
+Rules, in order, each with the reason a person reads. Not check-worthy: a heading, a list entry that is a
+bare name, an entry of the Sources list, a question, under four words. Check-worthy: a number or date; an
+attribution ("X describes", "according to"). Not check-worthy: the first or second person; a figure of
+speech ("mirror", "ritual"); a judgement of importance ("matters", "central") with fewer than three of the
+article's subject words. Check-worthy: two of the article's subject words (`vocabulary`: content words used
+in three or more of its sentences) and a verb form (crudely: a modal, be or have, or a word in -s or -ed,
+so plurals pass too); then, in sentences of eight words or more, a named organisation, product or
+technology, a comparison, or a cause; then a twelve-word statement with an assertive verb. Anything else is
+short and general. Measured in the README (bench/eval_checkworthy.py).
 """
-
 from __future__ import annotations
 
 import re

@@ -100,7 +100,7 @@ def locate(ctx: click.Context, source: str, site: str, write: bool, limit: int, 
         when = entry.when.isoformat() if entry.when else "no date"
         dated = "" if candidate.date_score is None else f", date {candidate.date_score:.2f}"
         click.echo(f"{number:>3}. {candidate.score:.3f}  {entry.url}\n       title {candidate.title_score:.2f}"
-                   f"{dated} ({when}){f': {entry.title}' if entry.title else ''}")
+                   f"{dated} ({when}){f': {entry.title}' if entry.title else ''}; listed in {entry.found_in}")
     if write:
         best = candidates[0].entry.url
         write_url(Path(claims.path), source, best)

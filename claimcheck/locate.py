@@ -167,24 +167,18 @@ def sitemaps_of_robots(robots_url: str, text: str) -> list[str]:
             if line.lower().startswith("sitemap:") and line.split(":", 1)[1].strip()]
 
 
-class _Reader:
-    def __init__(self, options: FetchOptions, resolver: Resolver, transport: httpx.AsyncBaseTransport | None):
-        self.options = options
-        self.resolver = resolver
-        self.transport = transport
-
-    def get(self, urls: list[str]) -> dict[str, FetchResult]:
-        return run_fetch(urls, self.options, resolver=self.resolver, transport=self.transport)
-
-
 def search_site(site: str, options: FetchOptions | None = None, *, resolver: Resolver = system_resolver,
                 transport: httpx.AsyncBaseTransport | None = None) -> Search:
     if why := valid_http_url(site):
         raise ClaimcheckError(f"--site {site}: {why}")
-    reader = _Reader(options or FetchOptions(), resolver, transport)
+    chosen = options or FetchOptions()
+
+    def get(urls: list[str]) -> dict[str, FetchResult]:
+        return run_fetch(urls, chosen, resolver=resolver, transport=transport)
+
     root = f"{urlsplit(site).scheme}://{urlsplit(site).netloc}/"
     robots_url = urljoin(root, "robots.txt")
-    first = reader.get([robots_url, site])
+    first = get([robots_url, site])
     search = Search([], [], [])
     robots = first[robots_url]
     sitemaps: list[str] = []
@@ -202,7 +196,7 @@ def search_site(site: str, options: FetchOptions | None = None, *, resolver: Res
         pending = pending[len(batch):]
         seen.update(batch)
         fetched += len(batch)
-        for url, result in reader.get(batch).items():
+        for url, result in get(batch).items():
             if result.status != 200:
                 search.notes.append(f"{url}: {result.error or f'HTTP {result.status}'}")
                 continue

@@ -7,6 +7,9 @@
 2. WiCE (Kamoi et al. 2023; fetched outside the repo, never committed): its claims are real Wikipedia
    sentences that cite a source, so each is check-worthy: the share judged so is the recall on real
    claims. The first half of the dev set was looked at while choosing rules, the second is held out.
+3. ClaimBuster (Arslan et al. 2020, utaresearch/claimbuster-spotter `data/two_class/test.json`; fetched
+   outside the repo): 702 sentences of US presidential debates labelled check-worthy factual (351) or not
+   (351). Never looked at while choosing rules; speech, not articles, so the first-person rule costs recall.
 """
 
 from __future__ import annotations
@@ -65,14 +68,29 @@ def wice_recall(path: Path) -> None:
             print(f"    missed: {miss[:110]}")
 
 
+def claimbuster_agreement(path: Path) -> None:
+    rows = json.loads(path.read_text())
+    pairs = [(int(row["label"]), int(judge(row["text"]).checkworthy)) for row in rows]
+    print(f"ClaimBuster test (debates, held out): {_pr(pairs)}")
+    by_reason: dict[str, list[int]] = {}
+    for row in rows:
+        verdict = judge(row["text"])
+        by_reason.setdefault(verdict.reason.split(" (")[0], []).append(int(row["label"]))
+    for reason, labels in sorted(by_reason.items(), key=lambda item: -len(item[1]))[:8]:
+        print(f"    {reason}: {len(labels)} sentences, {sum(labels)} labelled check-worthy")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--wice", type=Path,
                         default=Path("/work/corpora/ryokamoi+wice/data/entailment_retrieval/claim/dev.jsonl"))
+    parser.add_argument("--claimbuster", type=Path, default=Path("/work/corpora/claimbuster_test.json"))
     args = parser.parse_args()
     article_agreement()
     if args.wice.exists():
         wice_recall(args.wice)
+    if args.claimbuster.exists():
+        claimbuster_agreement(args.claimbuster)
 
 
 if __name__ == "__main__":

@@ -110,7 +110,8 @@ def as_json(coverage: Coverage) -> str:
     claims = coverage.claims
     document: dict[str, Any] = {
         "schema": 1,
-        "article": {"title": claims.article.title, "path": str(claims.article.path) if claims.article.path else None,
+        "article": {"title": claims.article.title,
+                    "path": str(claims.article.path.resolve()) if claims.article.path else None,
                     "url": claims.article.url, "claims_file": str(claims.path)},
         "summary": coverage.summary,
         "sentences": [{"text": s.text, "section": s.section, "covered_by": list(s.covered_by),

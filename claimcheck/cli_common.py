@@ -41,6 +41,8 @@ class _Group(click.Group):
         except ClaimcheckError as exc:
             click.echo(f"claimcheck: {exc}", err=True)
             ctx.exit(ExitCode.BAD_INPUT)
+        except BrokenPipeError:
+            raise  # the reader of stdout went away (`| head`): click ends quietly, as Unix tools do
         except OSError as exc:  # a path the user gave that cannot be used: one line, not a traceback
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"claimcheck: {where}{exc.strerror or exc}", err=True)

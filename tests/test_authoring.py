@@ -209,3 +209,22 @@ def test_init_text_with_numbered_markers_cites_the_numbered_entries(tmp_path: Pa
     amd = next(s for s in doc["sources"].values() if s["publisher"] == "AMD")
     assert amd["url"] == "https://www.amd.com/chiplets.pdf"  # a bare URL in the entry
     assert lint(tmp_path / "claims.yaml") == 0
+
+
+def test_a_reader_closing_the_pipe_early_gets_no_error_message(tmp_path: Path) -> None:
+    """`claimcheck coverage | head`: the command ends quietly when its reader has what it wanted."""
+    import subprocess
+    import sys
+    article = tmp_path / "long.txt"
+    article.write_text("Long\n" + "\n".join(f"Intel shipped {i} packages to TSMC in 2024 for testing purposes."
+                                            for i in range(3000)) + "\n")
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(f"article:\n  title: Long\n  path: {article}\nsources: {{}}\nclaims: []\n")
+    process = subprocess.Popen([sys.executable, "-m", "claimcheck", "--claims", str(claims), "--store",
+                                str(tmp_path / "store"), "coverage"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(100)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 1
+    assert stderr == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from conftest import WORLD_PATHS, Runner
 from world import Site
 
@@ -159,3 +160,15 @@ def test_m007_moves_facts_out_of_json_and_reason_text_into_columns(tmp_path: Pat
         assert [store.captures.get(i)["soft404_probe"] for i in (1, 2)] == [1, None]
         assert store.captures.soft404s_by_probe() == {("sha1:a", "u")}
     assert sqlite3.connect(tmp_path / "claimcheck.db").execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_sources_are_written_only_when_new_or_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [{"id": "a", "url": "https://example.org/a", "publisher": "P", "title": "A", "cited_date": "2024"},
+            {"id": "b", "url": None, "publisher": "P", "title": "B", "cited_date": None}]
+    with Store(tmp_path) as store:
+        monkeypatch.setenv("CLAIMCHECK_NOW", "2026-01-01T00:00:00Z")
+        store.captures.sync_sources(rows)
+        monkeypatch.setenv("CLAIMCHECK_NOW", "2026-02-01T00:00:00Z")
+        store.captures.sync_sources([*rows[:1], {**rows[1], "title": "B, retitled"}])
+        found = {r["id"]: (r["title"], r["updated_at"]) for r in store.db.query("select * from sources")}
+    assert found == {"a": ("A", "2026-01-01T00:00:00Z"), "b": ("B, retitled", "2026-02-01T00:00:00Z")}

@@ -17,10 +17,24 @@ class Captures:
         self.tables = tables
 
     def sync_sources(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Record the claims file's sources (rows with id, url, publisher, title, cited_date)."""
+        """Record the claims file's sources (rows with id, url, publisher, title, cited_date). Only new or
+        changed ones are written, so `updated_at` says when a source last changed and a re-check of an
+        unchanged file writes nothing here."""
+        fields = ("url", "publisher", "title", "cited_date")
+        wanted = {row["id"]: row for row in rows}
+        known = {row["id"]: row for row in self.tables.query_in(
+            f"select id, {', '.join(fields)} from sources where id in ({{}})", wanted)}
         now = clock.isoformat(clock.now())
+        changed = [{**row, "updated_at": now} for sid, row in wanted.items()
+                   if sid not in known or any(known[sid][f] != row.get(f) for f in fields)]
+        if not changed:
+            return
         with self.tables.db.atomic():
-            self.tables.db.table("sources").upsert_all(({**row, "updated_at": now} for row in rows), pk="id")
+            self.tables.db.conn.executemany(
+                "insert into sources (id, url, publisher, title, cited_date, updated_at) values (?, ?, ?, ?, ?, ?) "
+                "on conflict (id) do update set url = excluded.url, publisher = excluded.publisher, "
+                "title = excluded.title, cited_date = excluded.cited_date, updated_at = excluded.updated_at",
+                [[row["id"], *(row.get(f) for f in fields), row["updated_at"]] for row in changed])
 
     def add_payloads(self, payloads: list[dict[str, Any]]) -> None:
         """Index first-seen payloads (one already known is left as it is)."""

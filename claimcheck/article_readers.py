@@ -106,7 +106,8 @@ def _markdown(path: Path, text: str) -> ParsedArticle:
             if not title and m.group(1) == "#":
                 title = heading
             section = heading
-            in_references = bool(REFERENCE_HEADINGS.match(heading))
+            # The article's own title never opens its list of sources, whatever it is called.
+            in_references = m.group(1) != "#" and bool(REFERENCE_HEADINGS.match(heading))
             blocks.append(Block("heading", heading, section))
         elif m := _MD_ITEM.match(line):
             flush()
@@ -144,7 +145,7 @@ def _html(path: Path, text: str) -> ParsedArticle:
         name = element.name
         if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
             section = prose(element.get_text(" "))
-            in_references = bool(REFERENCE_HEADINGS.match(section))
+            in_references = name != "h1" and bool(REFERENCE_HEADINGS.match(section))
             blocks.append(Block("heading", section, section))
             continue
         anchor = _id_of(element, ids_cited)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +22,7 @@ from .article import ParsedArticle, Reference, Sentence
 from .article_readers import read_article
 from .dates import parse_cited_date
 from .match import terms
+from .sourcekinds import why_invalid
 
 _GENERIC_PUBLISHER_WORDS = frozenset(
     "newsroom news press room pressroom blog blogs inc inc. corp corp. corporation co co. ltd ltd. llc plc group "
@@ -97,6 +98,10 @@ def draft_sources(article: ParsedArticle) -> dict[str, DraftSource]:
         if ref.url:
             by_url.setdefault(ref.url, []).append(key)
     for key, ref in article.references.items():
+        if ref.url and why_invalid(ref.url):
+            if key == ref.url:
+                continue  # a link within the site ("/topics/ai") or to mail: navigation, not a citation
+            ref = replace(ref, url=None)  # a listed work whose link cannot be checked: kept, without it
         if ref.url and len(by_url[ref.url]) > 1:
             # One work linked from the text and listed among the references: the fullest entry names it.
             fullest = max(by_url[ref.url], key=lambda k: _fullness(article.references[k]))
@@ -112,7 +117,9 @@ def draft_sources(article: ParsedArticle) -> dict[str, DraftSource]:
         base = "-".join([*names, *([year] if year else []), *subject])[:60].strip("-")
         sources[key] = DraftSource(_unique(base, taken), publisher, title, ref.url, ref.cited_date)
     for keys in by_url.values():
-        kept = next(k for k in keys if k in sources)
+        kept = next((k for k in keys if k in sources), None)
+        if kept is None:
+            continue
         for key in keys:
             sources.setdefault(key, sources[kept])
     return sources

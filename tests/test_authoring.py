@@ -228,3 +228,13 @@ def test_a_reader_closing_the_pipe_early_gets_no_error_message(tmp_path: Path) -
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 1
     assert stderr == ""
+
+
+def test_init_skips_links_that_are_not_citations_and_an_h1_named_notes(tmp_path: Path) -> None:
+    """A link within the site or to mail is navigation, not a cited work (and could not be checked); an
+    article titled "Notes" is not a list of notes."""
+    code, doc, _ = init(tmp_path, "notes.html", (FIXTURES / "article-site-links.html").read_text())
+    assert code == 0
+    assert [s["url"] for s in doc["sources"].values()] == ["https://www.intel.com/emib"]
+    assert [c["text"] for c in doc["claims"]] == ["Intel's EMIB bridges dies, says Intel."]
+    assert lint(tmp_path / "claims.yaml") == 0

@@ -38,6 +38,7 @@ class Reference:
     publisher: str | None = None
     title: str | None = None
     cited_date: str | None = None  # as the article writes it; None when it gives none we can read
+    listed: bool = False  # an entry of the article's list of works (Sources list, footnote, cite note)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Sentence:
     text: str  # as the article reads, markup and markers gone
     section: str | None
     kind: str  # "sentence", "heading", "item" (a list entry), "reference" (an entry of the Sources list)
-    cites: tuple[str, ...] = ()  # keys of the references its markers point to
+    cites: tuple[str, ...] = ()  # keys of the references its markers and links point to
     paragraph: int = 0  # sentences of one paragraph share it
 
 
@@ -162,7 +163,8 @@ def parse_reference_entry(key: str, text: str, url: str | None = None, link_text
         publisher, title = (_unquoted(part) for part in text.split(", ", 1))
     elif text:
         title = _unquoted(text)
-    return Reference(key=key, url=url, publisher=publisher or None, title=title or None, cited_date=cited)
+    return Reference(key=key, url=url, publisher=publisher or None, title=title or None, cited_date=cited,
+                     listed=True)
 
 
 def entry_number(text: str) -> str | None:

@@ -196,9 +196,12 @@ def render_claims_file(article: ParsedArticle, relative_path: str) -> tuple[str,
     """The claims file's YAML, and how many sources and claims it has."""
     sources = draft_sources(article)
     claims = draft_claims(article, sources)
+    # A source is kept when a claim cites it or the article lists it: a link no claim cites is navigation.
+    wanted = {source for claim in claims for source in claim.cites}
+    wanted |= {sources[key].id for key, ref in article.references.items() if ref.listed and key in sources}
     listed = {s.id: {k: v for k, v in (("publisher", s.publisher), ("title", s.title), ("url", s.url),
                                        ("cited_date", s.cited_date)) if v}
-              for s in dict.fromkeys(sources.values())}
+              for s in dict.fromkeys(sources.values()) if s.id in wanted}
     document = {
         "article": {"title": article.title, "path": relative_path},
         "sources": listed,

@@ -238,3 +238,24 @@ def test_init_skips_links_that_are_not_citations_and_an_h1_named_notes(tmp_path:
     assert [s["url"] for s in doc["sources"].values()] == ["https://www.intel.com/emib"]
     assert [c["text"] for c in doc["claims"]] == ["Intel's EMIB bridges dies, says Intel."]
     assert lint(tmp_path / "claims.yaml") == 0
+
+
+def test_init_keeps_only_sources_a_claim_cites_or_the_article_lists(tmp_path: Path) -> None:
+    article = """# Packaging
+
+Intel bridges dies with EMIB, says [its newsroom](https://www.intel.com/emib).
+
+## Related pages
+
+- [TSMC](https://www.tsmc.com/)
+- [AI Compute](https://example.org/ai-compute)
+
+## Sources
+
+- AMD, AMD Chiplet Ecosystem white paper, December 2024.
+"""
+    code, doc, _ = init(tmp_path, "a.md", article)
+    assert code == 0
+    assert sorted(s["title"] for s in doc["sources"].values()) == ["AMD Chiplet Ecosystem white paper",
+                                                                   "its newsroom"]
+    assert lint(tmp_path / "claims.yaml") == 0

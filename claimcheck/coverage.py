@@ -53,12 +53,13 @@ class Coverage:
 
 
 def covering_claims(sentence: str, claims: tuple[Claim, ...]) -> tuple[str, ...]:
-    """Ids of the claims that quote the sentence, or a part of it, or a passage that holds it."""
+    """Ids of the claims that quote the sentence, at least half of it, or a passage that holds it (a claim
+    quoting two words of a sentence does not cover what the rest of it says)."""
     wanted = prose(sentence)
     found = []
     for claim in claims:
         quoted = prose(claim.text)
-        if quoted and (quoted in wanted or wanted in quoted):
+        if quoted and ((quoted in wanted and 2 * len(quoted) >= len(wanted)) or wanted in quoted):
             found.append(claim.id)
     return tuple(found)
 

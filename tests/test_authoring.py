@@ -259,3 +259,13 @@ Intel bridges dies with EMIB, says [its newsroom](https://www.intel.com/emib).
     assert sorted(s["title"] for s in doc["sources"].values()) == ["AMD Chiplet Ecosystem white paper",
                                                                    "its newsroom"]
     assert lint(tmp_path / "claims.yaml") == 0
+
+
+def test_a_claim_covers_a_sentence_it_quotes_whole_or_in_good_part() -> None:
+    from claimcheck.claims import Claim
+    from claimcheck.coverage import covering_claims
+    sentence = "Intel describes EMIB and Foveros as packaging technologies that connect chips."
+    claims = (Claim("whole", sentence, ()),
+              Claim("most", "EMIB and Foveros as packaging technologies that connect", ()),
+              Claim("two-words", "Intel describes", ()), Claim("wider", f"Before. {sentence} After.", ()))
+    assert covering_claims(sentence, claims) == ("whole", "most", "wider")

@@ -145,7 +145,16 @@ def lint(ctx: click.Context) -> None:
         click.echo(f"{claims.path}: warning: valid, but it has no {missing}: nothing would be checked", err=True)
     without_url = [s.id for s in claims.sources.values() if not s.url]
     without_evidence = sum(1 for c in claims.claims for cite in c.cites if not cite.evidence)
-    click.echo(f"{claims.path}: {len(claims.claims)} claims, {len(claims.sources)} sources: OK")
+    for info in claims.articles:  # several files: each named, then the whole
+        own_claims = sum(1 for c in claims.claims if c.article == info.label)
+        own_sources = sum(1 for s in claims.sources.values() if s.article == info.label)
+        click.echo(f"{info.file}: {own_claims} claims, {own_sources} sources: OK")
+    if claims.articles:
+        urls = len({s.url for s in claims.sources.values() if s.url})
+        click.echo(f"{len(claims.articles)} claims files: {len(claims.claims)} claims, {len(claims.sources)} "
+                   f"sources citing {urls} distinct URLs: OK")
+    else:
+        click.echo(f"{claims.path}: {len(claims.claims)} claims, {len(claims.sources)} sources: OK")
     if without_url:
         click.echo(f"  sources without a URL (reported as unchecked): {', '.join(without_url)}")
     if without_evidence:

@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from .claims import ClaimsFile, load_claims
+from .claims import ClaimsFile
+from .claims_set import expand, load_claims_set
 from .errors import ClaimcheckError, ClaimsFileError, StoreError
 from .store import Store
 from .verdicts import ExitCode
@@ -51,14 +52,16 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="claimcheck")
-@click.option("--claims", "claims_path", default="claims.yaml", show_default=True,
-              type=click.Path(dir_okay=False), help="The claims file.")
+@click.option("--claims", "claims_paths", default=("claims.yaml",), show_default=True, multiple=True,
+              metavar="FILE|DIR|GLOB",
+              help="The claims file; repeat it, or name a folder (every claims file below it) or a glob, to "
+                   "check several articles in one store.")
 @click.option("--store", "store_path", default="cache", show_default=True, type=click.Path(file_okay=False),
               help="The store: SQLite index and WARC files.")
 @click.pass_context
-def cli(ctx: click.Context, claims_path: str, store_path: str) -> None:
+def cli(ctx: click.Context, claims_paths: tuple[str, ...], store_path: str) -> None:
     """Keep an article honest about its sources: fetch, archive and check every cited claim."""
-    ctx.obj = {"claims": claims_path, "store": store_path}
+    ctx.obj = {"claims": claims_paths[0], "claims_all": claims_paths, "store": store_path}
 
 
 def claims_of(ctx: click.Context, *, writes_store: bool = False) -> ClaimsFile:
@@ -69,7 +72,7 @@ def claims_of(ctx: click.Context, *, writes_store: bool = False) -> ClaimsFile:
             Path(ctx.obj["store"]).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the store {ctx.obj['store']}: {exc.strerror or exc}") from None
-    return load_claims(ctx.obj["claims"], cache_dir=ctx.obj["store"])
+    return load_claims_set(expand(ctx.obj["claims_all"]), cache_dir=ctx.obj["store"])
 
 
 def store_of(ctx: click.Context, *, create: bool = True) -> Store:

@@ -93,7 +93,12 @@ def diff(ctx: click.Context, source: str, colour: bool | None) -> None:
 @click.pass_context
 def history(ctx: click.Context, source: str) -> None:
     """List every capture, check and acceptance of SOURCE."""
-    source_id = claims_of(ctx).source_named(source).id
+    claims = claims_of(ctx)
+    source_id = claims.source_named(source).id
+    citing = claims.sources_at(claims.sources[source_id].url)
+    if len(citing) > 1:  # several articles cite this URL: say which
+        click.echo(f"{claims.sources[source_id].url} is cited by {len(citing)} articles: "
+                   f"{', '.join(s.id for s in citing)}")
     with store_of(ctx, create=False) as store:
         events = source_history(store, source_id)
     if not events:
@@ -144,7 +149,7 @@ def accept(ctx: click.Context, target: str, note: str, by: str | None, capture_i
             return
         claim = claims.claim_named(target)
         cited = list(dict.fromkeys(c.source for c in claim.cites))
-        source_id = source or (cited[0] if len(cited) == 1 else None)
+        source_id = claims.source_named(source).id if source else (cited[0] if len(cited) == 1 else None)
         if source_id is None:
             raise ClaimcheckError(f"claim {target!r} cites {', '.join(cited)}: say which with --source")
         if suggestion is not None:

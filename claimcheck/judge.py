@@ -20,6 +20,7 @@ from .rules import (
     FailureStreak,
     Judgement,
     Page,
+    Policy,
     TextChange,
     compare_texts,
     judge_content,
@@ -55,12 +56,21 @@ class _Reads:
         self.store = store
         self.extractions = store.extractions.of_payloads(digests)
         self.matches = store.extractions.evidence_matches_of(digests)
+        self.changes: dict[tuple[str, str], TextChange] = {}
 
     def extraction(self, digest: str, url: str) -> ExtractionRow | None:
         return ensure_extraction(self.store, digest, url, stored=self.extractions)
 
     def evidence_match(self, digest: str, key: str) -> dict[str, Any] | None:
         return self.matches.get((digest, key)) or self.store.extractions.evidence_match(digest, key)
+
+    def change(self, base: ExtractionRow, latest: ExtractionRow, policy: Policy) -> TextChange:
+        """How the main text moved from one payload to another, computed once per pair: a URL many articles
+        cite is compared once, whichever of them asks."""
+        key = (base["payload_digest"], latest["payload_digest"])
+        if key not in self.changes:
+            self.changes[key] = compare_texts(self.texts(base)[0], self.texts(latest)[0], policy)
+        return self.changes[key]
 
     def texts(self, extraction: ExtractionRow) -> tuple[str, str]:
         return (self.store.extractions.text(extraction["text_digest"]) or "",
@@ -131,12 +141,12 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
     base_extraction = ensure_extraction(store, base_digest, base_capture["final_url"]) if base_digest else None
     if base_extraction is None:
         return SourceState(source, latest, None, page, None, extraction=extraction)
-    change = compare_texts(reads.texts(base_extraction)[0], reads.texts(extraction)[0], settings.policy)
+    change = reads.change(base_extraction, extraction, settings.policy)
     return SourceState(source, latest, None, page, _page(base_capture, base_extraction), extraction=extraction,
                        baseline_extraction=base_extraction, change=change)
 
 
-def _finding(claim_id: str, claim_text: str, state: SourceState, judgement: Judgement, *, run_id: int | None,
+def _finding(claim: Claim, article: str, state: SourceState, judgement: Judgement, *, run_id: int | None,
              not_fetched_because: str, has_evidence: bool) -> dict[str, Any]:
     capture: dict[str, Any] = dict(state.capture) if state.capture else {}
     source = state.source
@@ -148,7 +158,8 @@ def _finding(claim_id: str, claim_text: str, state: SourceState, judgement: Judg
         stale = f"not re-checked: {not_fetched_because}; as captured at {capture['fetched_at']}"
         detail = f"{detail}; {stale}" if detail else stale
     return {
-        "claim_id": claim_id, "claim_text": claim_text, "source_id": source.id, "verdict": judgement.verdict.value,
+        "claim_id": claim.id, "claim_text": claim.text, "article": claim.article or article,
+        "source_id": source.id, "verdict": judgement.verdict.value,
         "level": judgement.verdict.level.value, "detail": detail, "url": source.url,
         "checked": int(checked), "has_evidence": int(has_evidence),
         "final_url": capture.get("final_url"), "http_status": capture.get("http_status"),
@@ -211,7 +222,7 @@ def judge_in_chunks(claims: ClaimsFile, store: Store, settings: RunSettings, *,
                 for cite in claim.cites:
                     finding = _judged_cite(store, reads, claim, cite.source, cite.evidence,
                                            states[cite.source], accepted, settings)
-                    findings.append(_finding(claim.id, claim.text, states[cite.source], finding.judgement,
+                    findings.append(_finding(claim, str(claims.path), states[cite.source], finding.judgement,
                                              run_id=run_id, not_fetched_because=not_fetched_because,
                                              has_evidence=finding.has_evidence))
         done = waiting[-1][0]

@@ -75,6 +75,8 @@ def check_claims(claims: ClaimsFile, store: Store, settings: RunSettings | None 
     settings = settings or RunSettings()
     with store.write_errors(), store.locked(settings.lock_wait):
         run_id = store.runs.start("check", str(claims.path), _settings_record(settings))
+        store.runs.add_articles(run_id, [(info.label, str(info.file), info.title)
+                                         for info in claims.article_infos()])
         with _marked_if_interrupted(store, run_id):
             store.captures.sync_sources(claims.source_rows())
             network_down = False

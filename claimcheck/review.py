@@ -157,11 +157,19 @@ class Accepted:
 
 
 def _sources_of(claims: ClaimsFile, target: str) -> list[Source]:
-    if target in claims.sources:
-        return [claims.sources[target]]
-    if (claim := claims.claim(target)) is not None:
-        return [claims.sources[sid] for sid in dict.fromkeys(c.source for c in claim.cites)]
-    raise NotFound(f"{target!r} is neither a source id nor a claim id in {claims.path}")
+    """The sources an acceptance applies to: a source (and, across several articles, every source citing its
+    URL, since they are one page), or every source a claim cites."""
+    try:
+        source = claims.source_named(target)
+    except NotFound:
+        source = None
+    if source is not None:
+        return claims.sources_at(source.url) if source.article and source.url else [source]
+    try:
+        claim = claims.claim_named(target)
+    except NotFound:
+        raise NotFound(f"{target!r} is neither a source id nor a claim id in {claims.path}") from None
+    return [claims.sources[sid] for sid in dict.fromkeys(c.source for c in claim.cites)]
 
 
 def _chosen_capture(store: Store, source: Source, capture_id: int | None) -> CaptureRow | None:

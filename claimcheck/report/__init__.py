@@ -26,6 +26,20 @@ class ClaimReport:
     text: str
     status: Verdict
     sources: list[FindingRow]
+    article: str | None = None  # the label of its claims file
+
+
+@dataclass(frozen=True)
+class ArticleReport:
+    """One claims file of the run, with its counts."""
+
+    label: str | None
+    file: str | None
+    title: str | None
+    claims: int
+    summary: dict[str, int]  # verdict -> (claim, source) pairs
+    status: Verdict
+    claim_summary: dict[str, int] = field(default_factory=dict)  # status -> claims
 
 
 class ClaimReports:
@@ -51,7 +65,8 @@ class ClaimReports:
             if claim is None or finding["claim_id"] != claim.id:
                 if claim is not None:
                     yield _with_status(claim)
-                claim = ClaimReport(finding["claim_id"], finding["claim_text"] or "", Verdict.UNCHECKED, [])
+                claim = ClaimReport(finding["claim_id"], finding["claim_text"] or "", Verdict.UNCHECKED, [],
+                                    finding.get("article"))
             claim.sources.append(finding)
         if claim is not None:
             yield _with_status(claim)
@@ -105,6 +120,15 @@ class ReportData:
     without_evidence: int = 0  # pairs with no evidence passage to look for
     diffs: Diffs | None = None  # with_diffs only
     show: str = "all"  # "problems": verified claims are left out of human formats (counted, not listed)
+    articles: list[ArticleReport] = field(default_factory=list)  # in the claims files' order
+
+    @property
+    def several(self) -> bool:
+        """Whether the run checked several articles (human formats then group claims by article)."""
+        return len(self.articles) > 1
+
+    def article(self, label: str | None) -> ArticleReport | None:
+        return next((a for a in self.articles if a.label == label), None)
 
     @property
     def network_down(self) -> bool:
@@ -123,12 +147,15 @@ class ReportData:
         return self.claim_summary.get(Verdict.VERIFIED.value, 0) if self.show == "problems" else 0
 
     def listed(self) -> Iterator[tuple[ClaimReport, bool]]:
-        """The claims to list, each with whether it is the first verified one: listed worst first, verified
-        claims come last, and human formats fold them from there."""
+        """The claims to list, each with whether it is the first verified one (of its article, when there
+        are several): listed worst first, verified claims come last, and human formats fold them from there."""
         folding = False
+        article: str | None = None
         for claim in self.claims:
             if not self.shown(claim):
                 continue
+            if claim.article != article:
+                article, folding = claim.article, False
             first_verified = claim.status is Verdict.VERIFIED and not folding
             folding = folding or first_verified
             yield claim, first_verified
@@ -142,7 +169,20 @@ def build_report(store: Store, run_id: int, *, with_diffs: bool = False, worst_f
     diffs = Diffs(store, store.findings.sources_with(run_id, DIFF_VERDICTS)) if with_diffs else None
     return ReportData(run=run, claims=ClaimReports(store, run_id, worst_first=worst_first), summary=summary,
                       claim_summary=store.findings.claim_status_counts(run_id),
-                      without_evidence=store.findings.without_evidence_count(run_id), diffs=diffs, show=show)
+                      without_evidence=store.findings.without_evidence_count(run_id), diffs=diffs, show=show,
+                      articles=_articles(store, run_id))
+
+
+def _articles(store: Store, run_id: int) -> list[ArticleReport]:
+    counts = store.findings.article_counts(run_id)
+    statuses = store.findings.claim_status_counts_by_article(run_id)
+    listed = store.runs.articles(run_id) or [{"article": label, "file": label, "title": None} for label in counts]
+    found = []
+    for row in listed:
+        claims, pairs = counts.get(row["article"], (0, {}))
+        found.append(ArticleReport(row["article"], row["file"], row["title"], claims, pairs,
+                                   worst([Verdict(v) for v in pairs]), statuses.get(row["article"], {})))
+    return found
 
 
 _RANK = {v.value: i for i, v in enumerate(SEVERITY)}
@@ -151,6 +191,12 @@ _RANK = {v.value: i for i, v in enumerate(SEVERITY)}
 def worst_first(counts: dict[str, int]) -> list[tuple[str, int]]:
     """The non-zero counts, worst verdict first, as people read them."""
     return sorted(((v, n) for v, n in counts.items() if n), key=lambda item: _RANK.get(item[0], len(_RANK)))
+
+
+def article_heading(article: ArticleReport) -> str:
+    """"Article: TITLE (FILE): 2 changed, 5 verified (4 claims)", for grouping a run over several files."""
+    name = f"{article.title} ({article.file})" if article.title else str(article.file)
+    return f"Article: {name}: {counts_line(article.summary) or 'nothing judged'} ({article.claims} claims)"
 
 
 def counts_line(counts: dict[str, int]) -> str:

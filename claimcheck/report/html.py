@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from ..verdicts import Level, Verdict
 from ..textdiff import Span, paired, word_spans
-from . import ADD_EVIDENCE_HINT, ClaimReport, Diffs, ReportData, clean, counts_line
+from . import ADD_EVIDENCE_HINT, ClaimReport, Diffs, ReportData, article_heading, clean, counts_line
 
 _SCRIPT = """
 document.querySelectorAll('input[name=verdict]').forEach(function (box) {
@@ -48,6 +48,9 @@ table{border-collapse:collapse;width:100%} td,th{border-top:1px solid #eaeef2;pa
 .del{background:#ffebe9}.add{background:#e6ffec}.del mark{background:#ffc1bd}.add mark{background:#abf2bc}.same{color:#57606a}
 .banner{background:#fff8c5;border:1px solid #d4a72c;padding:.6rem 1rem;border-radius:.4rem}
 """
+
+
+_NO_ARTICLE = object()  # before the first claim's article
 
 
 def _e(value: object) -> str:
@@ -108,11 +111,20 @@ def render(data: ReportData) -> Iterator[str]:
     yield "\n".join(parts) + "\n"
     # Claims come worst first: problems open, verified claims folded into one closed section at the end.
     folded = False
+    article: object = _NO_ARTICLE
     for claim, first_verified in data.listed():
+        if data.several and claim.article != article:  # several articles: each its own section, worst first
+            article = claim.article
+            if folded:
+                yield "</details>\n"
+                folded = False
+            if (own := data.article(claim.article)) is not None:
+                yield f'<h2 class="article">{_e(article_heading(own))}</h2>\n'
         if first_verified:
             folded = True
-            yield (f'<details class="verified"><summary>{data.claim_summary.get("verified", 0)} verified claims'
-                   "</summary>\n")
+            own = data.article(claim.article) if data.several else None
+            verified = (own.claim_summary if own else data.claim_summary).get("verified", 0)
+            yield f'<details class="verified"><summary>{verified} verified claims</summary>\n'
         yield _claim(claim, data.diffs)
     if folded:
         yield "</details>\n"

@@ -9,8 +9,15 @@ from typing import Any
 from ..store.rows import FindingRow
 from . import SCHEMA_VERSION, ClaimReport, ReportData
 
-def _claim(claim: ClaimReport) -> dict[str, Any]:
-    return {"id": claim.id, "status": claim.status.value, "text": claim.text,
+def _article(data: ReportData, label: str | None) -> dict[str, Any]:
+    article = data.article(label)
+    return {"file": article.file if article else label, "title": article.title if article else None}
+
+
+def _claim(data: ReportData, claim: ClaimReport) -> dict[str, Any]:
+    # A run over several claims files says which each claim is from; one file's document is as it always was.
+    article = {"article": _article(data, claim.article)} if data.several else {}
+    return {"id": claim.id, "status": claim.status.value, "text": claim.text, **article,
             "sources": [{"source": s["source_id"], "url": s["url"], "final_url": s["final_url"],
                          "verdict": s["verdict"], "http_status": s["http_status"], "captured_at": s["captured_at"],
                          "evidence_score": s["evidence_score"], "page_date": s["page_date"],
@@ -26,18 +33,22 @@ def _checked(finding: FindingRow) -> bool | None:
 
 def _head(data: ReportData) -> dict[str, Any]:
     run = data.run
-    return {
+    head: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "run": {"id": run["id"], "started_at": run["started_at"], "finished_at": run["finished_at"],
                 "network": run["network"], "offline": run["network"] == "offline",
                 "claims_file": run["claims_file"], "status": run["status"]},
         "summary": data.summary,
     }
+    if data.several:
+        head["articles"] = [{"file": a.file, "title": a.title, "status": a.status.value, "claims": a.claims,
+                             "summary": {v: a.summary.get(v, 0) for v in data.summary}} for a in data.articles]
+    return head
 
 
 def document(data: ReportData) -> dict[str, Any]:
     """The whole document as one value (the stream `render` writes parses to this)."""
-    return {**_head(data), "claims": [_claim(claim) for claim in data.claims]}
+    return {**_head(data), "claims": [_claim(data, claim) for claim in data.claims]}
 
 
 def render(data: ReportData) -> Iterator[str]:
@@ -47,6 +58,6 @@ def render(data: ReportData) -> Iterator[str]:
     yield head[:-len("[]\n}")]
     separator = "[\n    "
     for claim in data.claims:
-        yield separator + json.dumps(_claim(claim), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        yield separator + json.dumps(_claim(data, claim), indent=2, ensure_ascii=False).replace("\n", "\n    ")
         separator = ",\n    "
     yield "[]\n}\n" if separator.startswith("[") else "\n  ]\n}\n"

@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterator
 
 from ..verdicts import Level, Verdict
-from . import ADD_EVIDENCE_HINT, ReportData, clean, worst_first
+from . import ADD_EVIDENCE_HINT, ReportData, article_heading, clean, worst_first
 
 ICONS = {Level.OK: "✅", Level.NOTICE: "ℹ️", Level.WARNING: "⚠️", Level.ERROR: "❌"}
 
@@ -16,6 +16,7 @@ def _cell(text: object) -> str:
     return html.escape(clean(text)).replace("|", "\\|").replace("\n", " ")
 
 
+_NO_ARTICLE = object()  # before the first claim's article
 _TABLE_HEAD = ["| Claim | Status | Source | Verdict | Detail |", "|---|---|---|---|---|"]
 
 
@@ -35,12 +36,23 @@ def render(data: ReportData) -> Iterator[str]:
         lines.append(f"<br>{data.without_evidence} pairs {_cell(ADD_EVIDENCE_HINT)}")
     lines += ["", *_TABLE_HEAD]
     yield "\n".join(lines) + "\n"
-    # Claims come worst first: problems in the open table, verified ones folded away below it.
+    # Claims come worst first: problems in the open table, verified ones folded away below it (per article,
+    # when several are checked: articles worst first, each with its own table).
     folded = False
+    article: object = _NO_ARTICLE
     for claim, first_verified in data.listed():
+        if data.several and claim.article != article:
+            article = claim.article
+            if folded:
+                yield "\n</details>\n"
+                folded = False
+            if (own_article := data.article(claim.article)) is not None:
+                yield "\n".join(["", f"### {_cell(article_heading(own_article))}", "", *_TABLE_HEAD]) + "\n"
         if first_verified:
             folded = True
-            summary = f"<details><summary>{data.claim_summary.get('verified', 0)} verified claims</summary>"
+            own = data.article(claim.article) if data.several else None
+            verified = (own.claim_summary if own else data.claim_summary).get("verified", 0)
+            summary = f"<details><summary>{verified} verified claims</summary>"
             yield "\n".join(["", summary, "", *_TABLE_HEAD]) + "\n"
         lines = []
         for index, source in enumerate(claim.sources):

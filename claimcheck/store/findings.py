@@ -34,11 +34,26 @@ class Findings:
         """A run's findings, claims ordered by their worst verdict (then as judged), a claim's findings
         together: one query, sorted by SQLite, so a report reads them as it writes them."""
         return cast(Iterator[FindingRow], self.tables.query(f"""
-            with ranked as (select f.*, {_SEVERITY_RANK} as severity from findings f where run_id = ?),
+            with ranked as (select f.*, {_SEVERITY_RANK} as severity, coalesce(article, '') as article_key
+                            from findings f where run_id = ?),
                  by_claim as (select claim_id, min(severity) as claim_severity, min(id) as first_id
-                              from ranked group by claim_id)
-            select ranked.* from ranked join by_claim using (claim_id)
-            order by claim_severity, first_id, ranked.id""", [run_id]))
+                              from ranked group by claim_id),
+                 by_article as (select article_key, min(severity) as article_severity, min(id) as article_first
+                                from ranked group by article_key)
+            select ranked.* from ranked join by_claim using (claim_id) join by_article using (article_key)
+            order by article_severity, article_first, claim_severity, first_id, ranked.id""", [run_id]))
+
+    def claim_status_counts_by_article(self, run_id: int) -> dict[str | None, dict[str, int]]:
+        """article -> status -> how many of its claims have it."""
+        rows = self.tables.db.execute(f"""
+            select article, claim_severity, count(*) from (
+                select article, min({_SEVERITY_RANK}) as claim_severity from findings where run_id = ?
+                group by article, claim_id)
+            group by article, claim_severity""", [run_id])
+        found: dict[str | None, dict[str, int]] = {}
+        for article, rank, count in rows.fetchall():
+            found.setdefault(article, {})[SEVERITY[rank].value] = count
+        return found
 
     def claim_status_counts(self, run_id: int) -> dict[str, int]:
         """status -> how many of a run's claims have it (a claim's status is its worst verdict)."""
@@ -47,6 +62,18 @@ class Findings:
                 select min({_SEVERITY_RANK}) as claim_severity from findings where run_id = ? group by claim_id)
             group by claim_severity""", [run_id])
         return {SEVERITY[rank].value: count for rank, count in rows.fetchall()}
+
+    def article_counts(self, run_id: int) -> dict[str | None, tuple[int, dict[str, int]]]:
+        """article -> (how many claims, verdict -> how many pairs), for a run's articles."""
+        claims = dict(self.tables.db.execute(
+            "select article, count(distinct claim_id) from findings where run_id = ? group by article",
+            [run_id]).fetchall())
+        found: dict[str | None, tuple[int, dict[str, int]]] = {}
+        for article, verdict, count in self.tables.db.execute(
+                "select article, verdict, count(*) from findings where run_id = ? group by article, verdict",
+                [run_id]).fetchall():
+            found.setdefault(article, (claims.get(article, 0), {}))[1][verdict] = count
+        return found
 
     def without_evidence_count(self, run_id: int) -> int:
         """How many of a run's (claim, source) pairs had no evidence passage to look for."""

@@ -73,3 +73,4 @@ class FindingRow(TypedDict):
     claim_text: str
     checked: int | None
     has_evidence: int | None
+    article: str | None  # the label of the claim's claims file (its path when one file is checked)

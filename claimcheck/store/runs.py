@@ -34,6 +34,16 @@ class Runs:
             raise NotFound(f"no run {run_id}")
         return row
 
+    def add_articles(self, run_id: int, articles: list[tuple[str, str, str]]) -> None:
+        """The articles a run checks: (label, claims file, title)."""
+        with self.tables.db.atomic():
+            self.tables.insert_many("run_articles", [{"run_id": run_id, "article": label, "file": file,
+                                                      "title": title} for label, file, title in articles])
+
+    def articles(self, run_id: int) -> list[dict[str, Any]]:
+        return list(self.tables.query("select article, file, title from run_articles where run_id = ? "
+                                      "order by rowid", [run_id]))
+
     def last_check(self) -> dict[str, Any] | None:
         return self.tables.first(
             "select * from runs where command = 'check' and status in ('complete', 'network-down') "

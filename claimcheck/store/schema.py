@@ -143,6 +143,18 @@ def m007_fact_columns(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE captures SET soft404_probe = 1 WHERE reason = ?", [SOFT404_BY_PROBE])
 
 
+@migrations()
+def m008_articles(db: sqlite_utils.Database) -> None:
+    """Several articles in one store: each finding names the claims file of its claim (older findings: their
+    run's file), and each run lists the articles it checked with their titles."""
+    db.table("findings").add_column("article", str)
+    db.execute("UPDATE findings SET article = (SELECT claims_file FROM runs WHERE runs.id = findings.run_id)")
+    db.table("run_articles").create({"run_id": int, "article": str, "file": str, "title": str},
+                                    pk=("run_id", "article"))
+    db.execute("INSERT INTO run_articles (run_id, article, file, title) "
+               "SELECT id, claims_file, claims_file, NULL FROM runs WHERE claims_file IS NOT NULL")
+
+
 _USABLE = f"outcome != '{NETWORK}' AND source_id IS NOT NULL AND url IS NOT NULL"
 _HAS_VALIDATORS = ("http_status = 200 AND payload_digest IS NOT NULL AND final_url IS NOT NULL "
                    "AND (etag IS NOT NULL OR last_modified IS NOT NULL)")

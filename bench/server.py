@@ -4,7 +4,8 @@
 
 Page i lives at http://127.0.0.1:PORT_(i mod H)/news/article-i.html; it holds the sentence
 "Evidence sentence number i is present." so claims can be checked against it. Pages, ETags and slowness
-are deterministic in i. Conditional requests get 304. Runs until killed.
+are deterministic in i. Conditional requests get 304. Runs until killed. /__stats counts the article
+requests served (in all, per URL at most, per host at most); /__reset starts the count again.
 """
 
 from __future__ import annotations
@@ -54,7 +55,24 @@ def main() -> None:
             cache[i] = (data, '"' + hashlib.sha1(data).hexdigest()[:20] + '"')
         return cache[i]
 
+    served: dict[str, int] = {}  # "host:port/path" -> requests, for /__stats
+
+    async def stats(request: web.Request) -> web.Response:
+        per_host: dict[str, int] = {}
+        for key, count in served.items():
+            host = key.split("/", 1)[0]
+            per_host[host] = per_host.get(host, 0) + count
+        return web.json_response({"requests": sum(served.values()), "urls": len(served),
+                                  "max_per_url": max(served.values(), default=0),
+                                  "max_per_host": max(per_host.values(), default=0)})
+
+    async def reset(request: web.Request) -> web.Response:
+        served.clear()
+        return web.json_response({"reset": True})
+
     async def article(request: web.Request) -> web.Response:
+        key = f"{request.host}{request.path}"
+        served[key] = served.get(key, 0) + 1
         i = int(request.match_info["i"])
         data, etag = body_of(i)
         delay = args.latency + (args.slow_delay if random.Random(i * 7919).random() < args.slow else 0)
@@ -70,6 +88,8 @@ def main() -> None:
     async def serve() -> None:
         app = web.Application()
         app.router.add_get("/news/article-{i:\\d+}.html", article)
+        app.router.add_get("/__stats", stats)
+        app.router.add_get("/__reset", reset)
         app.router.add_get("/{tail:.*}", not_found)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

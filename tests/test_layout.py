@@ -16,4 +16,4 @@ def test_every_module_is_in_the_readme_layout() -> None:
     modules = {path.name for path in (ROOT / "claimcheck").rglob("*.py")} - {"__init__.py", "__main__.py"}
     assert modules - named == set(), "modules missing from README's Layout"
     assert named - modules - {"world.py", "demo_world.py", "run.py", "server.py", "baselines.py", "eval_dates.py",
-                              "politeness.py", "extract_compare.py", "eval_checkworthy.py"} == set()
+                              "politeness.py", "extract_compare.py", "eval_checkworthy.py", "newsroom.py"} == set()

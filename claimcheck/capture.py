@@ -40,6 +40,7 @@ from .reading import (
 )
 from .soft404 import folder_key, probe_url, reads_like
 from .sourcekinds import request_url
+from .urls import resource_key
 from .store import Store
 from .store.rows import ExtractionRow
 
@@ -256,14 +257,15 @@ def _classify_row(row: dict[str, Any], extraction: ExtractionRow | None, *, soft
                     signals=signals, soft404_by_probe=soft404)
 
 
-def _cited_evidence(claims: ClaimsFile, store: Store) -> dict[str, tuple[str, ...]]:
-    """URL -> the evidence passages cited from it (as written, and as accepted in review)."""
+def _cited_evidence(claims: ClaimsFile, store: Store,
+                    by_url: dict[str, list[Source]]) -> dict[str, tuple[str, ...]]:
+    """URL requested -> the evidence passages cited from it (as written, and as accepted in review)."""
     accepted = store.reviews.accepted_evidence()
+    requested = {source.id: url for url, sources in by_url.items() for source in sources}
     found: dict[str, dict[str, None]] = {}
     for claim in claims.claims:
         for cite in claim.cites:
-            source = claims.sources.get(cite.source)
-            url = request_url(source.url) if source and source.url else None
+            url = requested.get(cite.source)
             if not url:
                 continue
             evidence = accepted.get((claim.id, cite.source)) or cite.evidence  # as judging reads it
@@ -276,9 +278,11 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     """Fetch every source with a URL, archive each capture and index it (inside the caller's lock)."""
     store.captures.sync_sources(claims.source_rows())
     by_url: dict[str, list[Source]] = {}  # the URL requested -> the sources it is fetched for
+    requested: dict[tuple[str, int | None, str, str], str] = {}  # one request per resource, whoever cites it
     for source in claims.sources.values():
         if source.url:
-            by_url.setdefault(request_url(source.url), []).append(source)
+            wanted = request_url(source.url)
+            by_url.setdefault(requested.setdefault(resource_key(wanted), wanted), []).append(source)
     if not by_url:
         return FetchOutcome(run_id, False, 0)
     for recovered in recover_open_files(store.paths.warc):
@@ -290,7 +294,8 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     validators = {url: Validators(etag, last_modified) for url, (etag, last_modified, _) in stored_validators.items()}
     warc = WarcFile(_warc_name(run_id, store))
     pool = extraction_pool() if len(by_url) >= PARALLEL_EXTRACTION_FROM else None
-    recorder = _Recorder(store, warc, stored_validators, _cited_evidence(claims, store), offload=pool is not None)
+    recorder = _Recorder(store, warc, stored_validators, _cited_evidence(claims, store, by_url),
+                         offload=pool is not None)
     done = 0
     today = clock.now().date()
     unstored: list[PreparedPayload] = []

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .dates import FuzzyDate
 from .errors import NotFound
+from .urls import same_resource
 
 
 @dataclass(frozen=True, slots=True)  # tens of thousands of them in a large run
@@ -96,7 +97,7 @@ class ClaimsFile:
         if name in self.sources:
             return self.sources[name]
         local = [s for s in self.sources.values() if s.article and s.id == f"{s.article}:{name}"]
-        at_url = [s for s in self.sources.values() if s.url and s.url == name]
+        at_url = self.sources_at(name) if "://" in name else []
         found = local or at_url
         if len(local) > 1:
             files = ", ".join(s.id for s in local[:10])
@@ -108,8 +109,8 @@ class ClaimsFile:
         raise NotFound(f"no source {name!r} in {self.path} (known: {listed})")
 
     def sources_at(self, url: str | None) -> list[Source]:
-        """Every source citing this URL (one per claims file that cites it)."""
-        return [s for s in self.sources.values() if url and s.url == url]
+        """Every source citing this URL, as `same_resource` compares them (one per claims file citing it)."""
+        return [s for s in self.sources.values() if url and s.url and same_resource(s.url, url)]
 
     def claims_citing(self, source_id: str) -> list[Claim]:
         return [c for c in self.claims if any(cite.source == source_id for cite in c.cites)]

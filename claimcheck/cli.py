@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from .rules import Policy
-from .urls import valid_http_url
+from .urls import resource_key, valid_http_url
 from .errors import ClaimcheckError, Interrupted, StoreLocked
 from .fetch import FetchOptions
 from .match import DEFAULT_THRESHOLD
@@ -150,7 +150,7 @@ def lint(ctx: click.Context) -> None:
         own_sources = sum(1 for s in claims.sources.values() if s.article == info.label)
         click.echo(f"{info.file}: {own_claims} claims, {own_sources} sources: OK")
     if claims.articles:
-        urls = len({s.url for s in claims.sources.values() if s.url})
+        urls = len({resource_key(s.url) for s in claims.sources.values() if s.url})
         click.echo(f"{len(claims.articles)} claims files: {len(claims.claims)} claims, {len(claims.sources)} "
                    f"sources citing {urls} distinct URLs: OK")
     else:

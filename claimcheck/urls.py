@@ -45,16 +45,20 @@ def is_home_or_section(original: str, final: str) -> bool:
     return same_host and len(after) < len(before) and before[: len(after)] == after
 
 
+def resource_key(url: str) -> tuple[str, int | None, str, str]:
+    """What names the resource: host without 'www.', port unless the default, path without a trailing
+    slash, query; not the scheme or the fragment."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port in (80, 443):
+        port = None
+    return host, port, parts.path.rstrip("/") or "/", parts.query
+
+
 def same_resource(a: str, b: str) -> bool:
     """URLs equal but for scheme upgrade, default port, trailing slash, 'www.' and fragment."""
-    def key(url: str) -> tuple[str, int | None, str, str]:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower().removeprefix("www.")
-        try:
-            port = parts.port
-        except ValueError:
-            port = None
-        if port in (80, 443):
-            port = None
-        return host, port, parts.path.rstrip("/") or "/", parts.query
-    return key(a) == key(b)
+    return resource_key(a) == resource_key(b)

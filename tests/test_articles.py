@@ -19,7 +19,7 @@ INTEL_PATH = WORLD_PATHS["intel-2023-packaging"][0]
 
 
 def newsroom(tmp_path: Path, world: Site) -> Path:
-    """Two articles below news/: both cite Intel's page (the same URL); b cites only Intel and AMD's blog."""
+    """Two articles below news/: both cite Intel's page (b with a #fragment); b cites only Intel and AMD's blog."""
     folder = tmp_path / "news"
     (folder / "tech").mkdir(parents=True)
     a = write_claims(tmp_path, world)
@@ -30,6 +30,8 @@ def newsroom(tmp_path: Path, world: Site) -> Path:
                        if k in ("intel-2023-packaging", "amd-2025-engineering-ai")}
     data["claims"] = [c for c in data["claims"]
                       if all(cite["source"] in data["sources"] for cite in c["cites"])]
+    # The same page as a.yaml's, written with a fragment: one resource, as `same_resource` compares URLs.
+    data["sources"]["intel-2023-packaging"]["url"] += "#emib"
     (folder / "tech" / "b.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     (folder / "notes.yaml").write_text("not: a claims file\n")  # no top-level claims: not taken
     return folder

@@ -17,16 +17,14 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import size_of, timed  # noqa: E402
+from run import size_of, start_server, timed  # noqa: E402
 
 PYTHON = sys.executable
 
@@ -100,14 +98,8 @@ def main() -> None:
     parser.add_argument("--zipf", type=float, default=1.1)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    ports_file = Path(tempfile.mkdtemp()) / "ports.json"
-    server = subprocess.Popen([PYTHON, str(HERE / "server.py"), "--hosts", str(args.hosts), "--slow", "0",
-                               "--ports-file", str(ports_file)])
+    server, ports = start_server("--hosts", str(args.hosts), "--slow", "0")
     try:
-        deadline = time.monotonic() + 20
-        while not ports_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        ports = json.loads(ports_file.read_text())
         results = []
         for articles in args.articles:
             result = bench(articles, args, ports)

@@ -59,6 +59,16 @@ def size_of(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def start_server(*options: str) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """bench/server.py in its own process, and the ports of its hosts once it listens."""
+    ports_file = Path(tempfile.mkdtemp()) / "ports.json"
+    server = subprocess.Popen([PYTHON, str(HERE / "server.py"), *options, "--ports-file", str(ports_file)])
+    deadline = time.monotonic() + 20
+    while not ports_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return server, json.loads(ports_file.read_text())
+
+
 def generate(work: Path, ports: list[int], n: int) -> tuple[Path, Path]:
     urls = [f"http://127.0.0.1:{ports[i % len(ports)]}/news/article-{i}.html" for i in range(n)]
     (work / "urls.json").write_text(json.dumps(urls))
@@ -123,14 +133,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="median of this many runs for the 304 loops")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    ports_file = Path(tempfile.mkdtemp()) / "ports.json"
-    server = subprocess.Popen([PYTHON, str(HERE / "server.py"), "--hosts", str(args.hosts), "--slow", str(args.slow),
-                               "--latency", str(args.latency), "--ports-file", str(ports_file)])
+    server, ports = start_server("--hosts", str(args.hosts), "--slow", str(args.slow), "--latency",
+                                 str(args.latency))
     try:
-        deadline = time.monotonic() + 20
-        while not ports_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        ports = json.loads(ports_file.read_text())
         all_results = []
         for n in args.n:
             result = bench_n(n, ports, args.skip_httpx, args.runs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..store import Store
@@ -111,6 +112,16 @@ class Diffs:
 SHOW_CHOICES = ("all", "problems")
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A claim as the human formats list it, with where their sections start."""
+
+    claim: ClaimReport
+    opens: ArticleReport | None  # the article whose section starts here (runs over several articles)
+    first_verified: bool  # the first verified claim (of its article): the folded section starts here
+    verified: int  # how many verified claims that folded section holds
+
+
 @dataclass
 class ReportData:
     run: dict[str, Any]
@@ -128,7 +139,11 @@ class ReportData:
         return len(self.articles) > 1
 
     def article(self, label: str | None) -> ArticleReport | None:
-        return next((a for a in self.articles if a.label == label), None)
+        return self._by_label.get(label)
+
+    @cached_property
+    def _by_label(self) -> dict[str | None, ArticleReport]:
+        return {article.label: article for article in self.articles}
 
     @property
     def network_down(self) -> bool:
@@ -146,19 +161,26 @@ class ReportData:
         """Claims left out by `--show problems`: the verified ones."""
         return self.claim_summary.get(Verdict.VERIFIED.value, 0) if self.show == "problems" else 0
 
-    def listed(self) -> Iterator[tuple[ClaimReport, bool]]:
-        """The claims to list, each with whether it is the first verified one (of its article, when there
-        are several): listed worst first, verified claims come last, and human formats fold them from there."""
+    def listed(self) -> Iterator[Listed]:
+        """The claims to list, worst first, verified claims last (human formats fold them from the first);
+        over several articles, article by article, worst article first, each its own section."""
         folding = False
-        article: str | None = None
+        article: object = _BEFORE_ANY
         for claim in self.claims:
             if not self.shown(claim):
                 continue
+            opens = None
             if claim.article != article:
                 article, folding = claim.article, False
+                opens = self.article(claim.article) if self.several else None
             first_verified = claim.status is Verdict.VERIFIED and not folding
             folding = folding or first_verified
-            yield claim, first_verified
+            own = self.article(claim.article) if self.several else None
+            statuses = own.claim_summary if own else self.claim_summary
+            yield Listed(claim, opens, first_verified, statuses.get(Verdict.VERIFIED.value, 0))
+
+
+_BEFORE_ANY = object()  # the article "before" the first claim's
 
 
 def build_report(store: Store, run_id: int, *, with_diffs: bool = False, worst_first: bool = False,

@@ -50,9 +50,6 @@ table{border-collapse:collapse;width:100%} td,th{border-top:1px solid #eaeef2;pa
 """
 
 
-_NO_ARTICLE = object()  # before the first claim's article
-
-
 def _e(value: object) -> str:
     return html.escape(clean(value), quote=True)
 
@@ -111,21 +108,16 @@ def render(data: ReportData) -> Iterator[str]:
     yield "\n".join(parts) + "\n"
     # Claims come worst first: problems open, verified claims folded into one closed section at the end.
     folded = False
-    article: object = _NO_ARTICLE
-    for claim, first_verified in data.listed():
-        if data.several and claim.article != article:  # several articles: each its own section, worst first
-            article = claim.article
+    for item in data.listed():
+        if item.opens is not None:  # several articles: each its own section, worst first
             if folded:
                 yield "</details>\n"
                 folded = False
-            if (own := data.article(claim.article)) is not None:
-                yield f'<h2 class="article">{_e(article_heading(own))}</h2>\n'
-        if first_verified:
+            yield f'<h2 class="article">{_e(article_heading(item.opens))}</h2>\n'
+        if item.first_verified:
             folded = True
-            own = data.article(claim.article) if data.several else None
-            verified = (own.claim_summary if own else data.claim_summary).get("verified", 0)
-            yield f'<details class="verified"><summary>{verified} verified claims</summary>\n'
-        yield _claim(claim, data.diffs)
+            yield f'<details class="verified"><summary>{item.verified} verified claims</summary>\n'
+        yield _claim(item.claim, data.diffs)
     if folded:
         yield "</details>\n"
     if data.hidden:

@@ -16,7 +16,6 @@ def _cell(text: object) -> str:
     return html.escape(clean(text)).replace("|", "\\|").replace("\n", " ")
 
 
-_NO_ARTICLE = object()  # before the first claim's article
 _TABLE_HEAD = ["| Claim | Status | Source | Verdict | Detail |", "|---|---|---|---|---|"]
 
 
@@ -39,20 +38,16 @@ def render(data: ReportData) -> Iterator[str]:
     # Claims come worst first: problems in the open table, verified ones folded away below it (per article,
     # when several are checked: articles worst first, each with its own table).
     folded = False
-    article: object = _NO_ARTICLE
-    for claim, first_verified in data.listed():
-        if data.several and claim.article != article:
-            article = claim.article
+    for item in data.listed():
+        claim = item.claim
+        if item.opens is not None:
             if folded:
                 yield "\n</details>\n"
                 folded = False
-            if (own_article := data.article(claim.article)) is not None:
-                yield "\n".join(["", f"### {_cell(article_heading(own_article))}", "", *_TABLE_HEAD]) + "\n"
-        if first_verified:
+            yield "\n".join(["", f"### {_cell(article_heading(item.opens))}", "", *_TABLE_HEAD]) + "\n"
+        if item.first_verified:
             folded = True
-            own = data.article(claim.article) if data.several else None
-            verified = (own.claim_summary if own else data.claim_summary).get("verified", 0)
-            summary = f"<details><summary>{verified} verified claims</summary>"
+            summary = f"<details><summary>{item.verified} verified claims</summary>"
             yield "\n".join(["", summary, "", *_TABLE_HEAD]) + "\n"
         lines = []
         for index, source in enumerate(claim.sources):

@@ -8,7 +8,6 @@ from ..verdicts import Level, Verdict
 from . import ADD_EVIDENCE_HINT, ReportData, article_heading, clean, counts_line
 
 SYMBOLS = {Level.OK: "✓", Level.NOTICE: "·", Level.WARNING: "!", Level.ERROR: "✗"}
-_NO_ARTICLE = object()  # before the first claim's article
 COLOURS = {Level.OK: "green", Level.NOTICE: "blue", Level.WARNING: "yellow", Level.ERROR: "red"}
 
 
@@ -24,13 +23,11 @@ def render(data: ReportData, *, colour: bool = False) -> Iterator[str]:
         lines += ["The network is down: nothing was fetched and no source is flagged. "
                   "Verdicts below come from the archive.", ""]
     yield "\n".join(lines) + "\n"
-    article: object = _NO_ARTICLE
-    for claim, _ in data.listed():
+    for item in data.listed():
+        claim = item.claim
         lines = []
-        if data.several and claim.article != article:
-            article = claim.article
-            if (heading := data.article(claim.article)) is not None:
-                lines += [style(f"== {article_heading(heading)}", heading.status.level, bold=True), ""]
+        if item.opens is not None:
+            lines += [style(f"== {article_heading(item.opens)}", item.opens.status.level, bold=True), ""]
         level = claim.status.level
         lines.append(style(f"{SYMBOLS[level]} {claim.status.value:<16} {claim.id}", level, bold=True))
         lines.append(f"    {clean(claim.text)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from collections import Counter
 import json
 import os
 import sys
@@ -145,10 +146,10 @@ def lint(ctx: click.Context) -> None:
         click.echo(f"{claims.path}: warning: valid, but it has no {missing}: nothing would be checked", err=True)
     without_url = [s.id for s in claims.sources.values() if not s.url]
     without_evidence = sum(1 for c in claims.claims for cite in c.cites if not cite.evidence)
+    claims_per = Counter(c.article for c in claims.claims)
+    sources_per = Counter(s.article for s in claims.sources.values())
     for info in claims.articles:  # several files: each named, then the whole
-        own_claims = sum(1 for c in claims.claims if c.article == info.label)
-        own_sources = sum(1 for s in claims.sources.values() if s.article == info.label)
-        click.echo(f"{info.file}: {own_claims} claims, {own_sources} sources: OK")
+        click.echo(f"{info.file}: {claims_per[info.label]} claims, {sources_per[info.label]} sources: OK")
     if claims.articles:
         urls = len({resource_key(s.url) for s in claims.sources.values() if s.url})
         click.echo(f"{len(claims.articles)} claims files: {len(claims.claims)} claims, {len(claims.sources)} "

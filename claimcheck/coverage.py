@@ -13,7 +13,7 @@ from .checkworthy import judge, vocabulary
 from .claims import Claim, ClaimsFile
 from .errors import ClaimcheckError
 from .match import prose
-from .match import suggest as rank_passages
+from .match import Passages
 from .reading import ensure_extraction
 from .store import Store
 
@@ -52,40 +52,38 @@ class Coverage:
         return [s for s in self.sentences if s.checkworthy and not s.covered_by]
 
 
-def covering_claims(sentence: str, claims: tuple[Claim, ...]) -> tuple[str, ...]:
+def covering_claims(sentence: str, claims: tuple[Claim, ...],
+                    quoted: list[str] | None = None) -> tuple[str, ...]:
     """Ids of the claims that quote the sentence, at least half of it, or a passage that holds it (a claim
-    quoting two words of a sentence does not cover what the rest of it says)."""
+    quoting two words of a sentence does not cover what the rest of it says). `quoted`: the claims' texts
+    already through `prose`, when many sentences are asked about."""
     wanted = prose(sentence)
-    found = []
-    for claim in claims:
-        quoted = prose(claim.text)
-        if quoted and ((quoted in wanted and 2 * len(quoted) >= len(wanted)) or wanted in quoted):
-            found.append(claim.id)
-    return tuple(found)
+    texts = quoted if quoted is not None else [prose(claim.text) for claim in claims]
+    return tuple(claim.id for claim, text in zip(claims, texts, strict=True)
+                 if text and ((text in wanted and 2 * len(text) >= len(wanted)) or wanted in text))
 
 
 class _ArchivedTexts:
-    """The main text of each source's latest readable capture, read once."""
+    """The main text of each source's latest readable capture, read once and indexed for ranking."""
 
     def __init__(self, store: Store | None, claims: ClaimsFile) -> None:
-        self.texts: dict[str, str] = {}
+        self.passages: dict[str, Passages] = {}
         if store is None:
             return
+        latest_rows = store.captures.latest_usable([s.id for s in claims.sources.values() if s.url])
         for source in claims.sources.values():
-            if not source.url:
-                continue
-            latest = store.captures.latest_usable([source.id]).get((source.id, source.url))
+            latest = latest_rows.get((source.id, source.url or ""))
             digest = latest["payload_digest"] if latest else None
             if not latest or latest["http_status"] != 200 or not digest:
                 continue
             extraction = ensure_extraction(store, digest, latest["final_url"])
             text = store.extractions.text(extraction["text_digest"]) if extraction else None
             if text:
-                self.texts[source.id] = text
+                self.passages[source.id] = Passages(text)
 
     def candidates(self, sentence: str) -> tuple[Candidate, ...]:
         scored = [Candidate(source, s.passage, s.score)
-                  for source, text in self.texts.items() for s in rank_passages(sentence, text, CANDIDATES)]
+                  for source, passages in self.passages.items() for s in passages.rank(sentence, CANDIDATES)]
         scored.sort(key=lambda c: (-c.score, c.source))
         return tuple(scored[:CANDIDATES])
 
@@ -97,9 +95,10 @@ def measure(claims: ClaimsFile, store: Store | None) -> Coverage:
     sentences = article.sentences()
     subject = vocabulary([s.text for s in sentences if s.kind == "sentence"])
     archived = _ArchivedTexts(store, claims)
+    quoted = [prose(claim.text) for claim in claims.claims]
     coverage = Coverage(claims)
     for sentence in sentences:
-        covered = covering_claims(sentence.text, claims.claims) if sentence.kind == "sentence" else ()
+        covered = covering_claims(sentence.text, claims.claims, quoted) if sentence.kind == "sentence" else ()
         verdict = judge(sentence.text, sentence.kind, subject)
         candidates = archived.candidates(sentence.text) if verdict.checkworthy and not covered else ()
         coverage.sentences.append(SentenceCoverage(sentence.text, sentence.section, covered, verdict.checkworthy,

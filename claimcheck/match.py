@@ -200,37 +200,49 @@ class Suggestion:
 _RUN_PENALTY = 0.85
 
 
-def suggest(claim: str, text: str, limit: int = 5) -> list[Suggestion]:
-    """The sentences (or runs of up to three) of `text` that best support `claim`, best first.
+class Passages:
+    """A text's sentences, and runs of up to three, indexed once (Okapi BM25 over the sentences) to rank
+    passages for many claims: `coverage` asks one page about every uncovered sentence of an article."""
 
-    Okapi BM25 over the text's sentences ranks them by the rare words they share with the claim; runs of
-    two and three sentences are scored as one document each, with a small penalty per added sentence.
-    """
-    sentences = _sentences(text)
-    if not sentences:
-        return []
-    sentence_terms = [terms(s) for s in sentences]
-    index = _Bm25(sentence_terms)
-    query = terms(claim)
-    # What a passage holding every claim word once would score: words the text lacks count at the rarest
-    # weight, so a passage that leaves out half the claim scores about half.
-    rarest = math.log(1 + (len(sentences) + 0.5) / 0.5)
-    ceiling = sum(index.idf.get(term, rarest) for term in set(query)) or 1.0
-    scored: list[tuple[float, int, int]] = []  # (score, start, size)
-    for size in (1, 2, 3):
-        for start in range(max(0, len(sentences) - size + 1)):
-            run = [t for doc in sentence_terms[start:start + size] for t in doc]
-            value = index.score_terms(query, Counter(run), len(run)) * _RUN_PENALTY ** (size - 1)
+    def __init__(self, text: str) -> None:
+        self.sentences = _sentences(text)
+        sentence_terms = [terms(s) for s in self.sentences]
+        self.index = _Bm25(sentence_terms)
+        self.runs: list[tuple[int, int, Counter[str], int]] = []  # (start, size, terms, length)
+        for size in (1, 2, 3):
+            for start in range(max(0, len(self.sentences) - size + 1)):
+                run = [t for doc in sentence_terms[start:start + size] for t in doc]
+                self.runs.append((start, size, Counter(run), len(run)))
+
+    def rank(self, claim: str, limit: int = 5) -> list[Suggestion]:
+        """The sentences (or runs of up to three) that best support `claim`, best first: runs of two and
+        three sentences are scored as one document each, with a small penalty per added sentence."""
+        if not self.sentences:
+            return []
+        query = terms(claim)
+        # What a passage holding every claim word once would score: words the text lacks count at the rarest
+        # weight, so a passage that leaves out half the claim scores about half.
+        rarest = math.log(1 + (len(self.sentences) + 0.5) / 0.5)
+        ceiling = sum(self.index.idf.get(term, rarest) for term in set(query)) or 1.0
+        scored: list[tuple[float, int, int]] = []  # (score, start, size)
+        for start, size, run_terms, length in self.runs:
+            value = self.index.score_terms(query, run_terms, length) * _RUN_PENALTY ** (size - 1)
             if value > 0:
                 scored.append((value, start, size))
-    scored.sort(key=lambda item: (-item[0], item[2], item[1]))
-    chosen: list[tuple[float, int, int]] = []
-    for value, start, size in scored:
-        span = set(range(start, start + size))
-        if any(span & set(range(s, s + n)) for _, s, n in chosen):
-            continue  # a run overlapping a better passage repeats it
-        chosen.append((value, start, size))
-        if len(chosen) == limit:
-            break
-    return [Suggestion(" ".join(sentences[start:start + size]), round(min(value / ceiling, 1.0), 3))
-            for value, start, size in chosen]
+        scored.sort(key=lambda item: (-item[0], item[2], item[1]))
+        chosen: list[tuple[float, int, int]] = []
+        for value, start, size in scored:
+            span = set(range(start, start + size))
+            if any(span & set(range(s, s + n)) for _, s, n in chosen):
+                continue  # a run overlapping a better passage repeats it
+            chosen.append((value, start, size))
+            if len(chosen) == limit:
+                break
+        return [Suggestion(" ".join(self.sentences[start:start + size]), round(min(value / ceiling, 1.0), 3))
+                for value, start, size in chosen]
+
+
+def suggest(claim: str, text: str, limit: int = 5) -> list[Suggestion]:
+    """The sentences (or runs of up to three) of `text` that best support `claim`, best first (Okapi BM25
+    over the text's sentences; see `Passages`)."""
+    return Passages(text).rank(claim, limit)

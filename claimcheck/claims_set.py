@@ -28,10 +28,10 @@ def expand(values: tuple[str, ...] | list[str]) -> list[Path]:
     for value in values:
         path = Path(value)
         if path.is_dir():
-            candidates = sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")])
-            found += [p for p in candidates if _looks_like_claims(p)]
-            if not candidates:
+            below = [p for p in sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")]) if _looks_like_claims(p)]
+            if not below:
                 raise ClaimcheckError(f"--claims {value}: no *.yaml claims files below this folder")
+            found += below
         elif _GLOB_CHARACTERS & set(value):
             matches = sorted(Path(p) for p in glob.glob(value, recursive=True) if Path(p).is_file())
             if not matches:

@@ -123,3 +123,9 @@ def test_an_older_single_article_store_is_migrated_in_place(tmp_path: Path, worl
         assert store.db.execute("select count(*) from findings").fetchone()[0] == findings
     report = single("report", "--format", "json")
     assert report.exit_code == 0 and json.loads(report.stdout)["claims"]
+
+
+def test_a_folder_without_claims_files_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.yaml").write_text("not: a claims file\n")
+    result = CliRunner().invoke(cli, ["--claims", str(tmp_path), "lint"])
+    assert result.exit_code == 2 and "no *.yaml claims files below this folder" in result.output

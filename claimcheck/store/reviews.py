@@ -86,9 +86,3 @@ class Reviews:
                "note": note, "data": to_json(data or {})}
         with self.tables.db.atomic():  # a savepoint when nested
             self.tables.insert_many("audit", [row])
-
-    def audit_log(self, target_prefix: str | None = None) -> list[dict[str, Any]]:
-        if target_prefix:
-            return list(self.tables.query("select * from audit where target = ? or target like ? order by id",
-                                          [target_prefix, target_prefix + "/%"]))
-        return list(self.tables.query("select * from audit order by id"))

@@ -148,13 +148,13 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
 
 def _finding(claim: Claim, article: str, state: SourceState, judgement: Judgement, *, run_id: int | None,
              not_fetched_because: str, has_evidence: bool) -> dict[str, Any]:
-    capture: dict[str, Any] = dict(state.capture) if state.capture else {}
+    capture = state.capture
     source = state.source
     # A capture from an earlier run (network down, offline) is judged as it was: the pair says so, so that a
     # scheduled job never reads a stale `verified` as fresh.
-    checked = bool(capture) and (run_id is None or capture.get("run_id") == run_id)
+    checked = capture is not None and (run_id is None or capture["run_id"] == run_id)
     detail = judgement.detail
-    if capture and not checked:
+    if capture is not None and not checked:
         stale = f"not re-checked: {not_fetched_because}; as captured at {capture['fetched_at']}"
         detail = f"{detail}; {stale}" if detail else stale
     return {
@@ -162,8 +162,9 @@ def _finding(claim: Claim, article: str, state: SourceState, judgement: Judgemen
         "source_id": source.id, "verdict": judgement.verdict.value,
         "level": judgement.verdict.level.value, "detail": detail, "url": source.url,
         "checked": int(checked), "has_evidence": int(has_evidence),
-        "final_url": capture.get("final_url"), "http_status": capture.get("http_status"),
-        "capture_id": capture.get("id"), "captured_at": capture.get("fetched_at"),
+        "final_url": capture["final_url"] if capture else None,
+        "http_status": capture["http_status"] if capture else None,
+        "capture_id": capture["id"] if capture else None, "captured_at": capture["fetched_at"] if capture else None,
         "evidence_score": judgement.evidence_score, "evidence_text": judgement.evidence_text,
         "page_date": judgement.page_date.iso() if judgement.page_date else None,
         "cited_date": source.cited_date.iso() if source.cited_date else None,

@@ -116,15 +116,21 @@ def decode_content(body: bytes, content_encoding: str | None, limit: int) -> byt
     return body
 
 
-def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
+def inflate_upto(data: bytes, wbits: int, limit: int) -> tuple[bytes, bool]:
+    """At most `limit` decompressed bytes of `data`, and whether it holds more: never more than `limit` + 1
+    bytes are inflated, so a bomb costs almost nothing. A truncated stream keeps what decoded."""
     inflater = zlib.decompressobj(wbits)
     out = inflater.decompress(data, limit + 1)
-    if len(out) > limit:
-        raise BodyTooLarge(f"the body decompresses to more than {limit:,} bytes")
-    try:
-        out += inflater.flush()
-    except zlib.error:
-        pass  # a truncated stream: keep what decoded
-    if len(out) > limit:
+    if len(out) <= limit:
+        try:
+            out += inflater.flush()
+        except zlib.error:
+            pass
+    return out[:limit], len(out) > limit
+
+
+def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
+    out, more = inflate_upto(data, wbits, limit)
+    if more:
         raise BodyTooLarge(f"the body decompresses to more than {limit:,} bytes")
     return out

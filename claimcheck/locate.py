@@ -25,8 +25,9 @@ from rapidfuzz import fuzz
 
 from .claims import Source
 from .dates import FuzzyDate
-from .errors import ClaimcheckError
+from .errors import BodyTooLarge, ClaimcheckError, FetchError
 from .fetch import FetchOptions, FetchResult, decode_content, run_fetch
+from .fetch_records import inflate_upto
 from .netguard import Resolver, system_resolver
 from .datetext import parse_machine_date
 from .urls import valid_http_url
@@ -73,14 +74,14 @@ def _bounded_body(result: FetchResult) -> tuple[bytes, bool]:
     hop = result.final
     if hop is None:
         return b"", False
-    body = decode_content(hop.body, hop.header("content-encoding"), MAX_LIST_BYTES)
-    if body[:2] == b"\x1f\x8b":
-        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        try:
-            out = inflater.decompress(body, MAX_LIST_BYTES + 1)
-        except zlib.error:
-            return b"", False
-        return out[:MAX_LIST_BYTES], len(out) > MAX_LIST_BYTES
+    try:
+        body = decode_content(hop.body, hop.header("content-encoding"), MAX_LIST_BYTES)
+        if body[:2] == b"\x1f\x8b":
+            return inflate_upto(body, zlib.MAX_WBITS | 16, MAX_LIST_BYTES)
+    except BodyTooLarge:
+        return b"", True  # a content-coded bomb: nothing of it is read
+    except (FetchError, zlib.error):
+        return b"", False  # an unknown coding or a broken gzip file: nothing to read
     return body, False
 
 

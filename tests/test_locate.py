@@ -117,13 +117,16 @@ def test_locate_cuts_off_a_sitemap_bomb_and_a_huge_index(site: Site) -> None:
     bomb = gzip.compress(b"<urlset>" + b" " * (80 * 1024 * 1024) + b"</urlset>")  # 80 MB of nothing, ~80 KB
     huge = "<sitemapindex>" + "".join(f"<sitemap><loc>{site.origin}/s{i}.xml</loc></sitemap>"
                                       for i in range(60_000)) + "</sitemapindex>"
-    site.page("/robots.txt", f"Sitemap: {site.origin}/bomb.xml.gz\nSitemap: {site.origin}/huge.xml\n",
-              content_type="text/plain")
+    site.page("/robots.txt", f"Sitemap: {site.origin}/bomb.xml.gz\nSitemap: {site.origin}/huge.xml\n"
+                             f"Sitemap: {site.origin}/coded.xml\n", content_type="text/plain")
+    # The same, sent as Content-Encoding: gzip (the site gzips 55 MB of spaces on the way out).
+    site.page("/coded.xml", b"<urlset>" + b" " * (55 * 1024 * 1024) + b"</urlset>", content_type="application/xml",
+              gzip=True)
     site.page("/bomb.xml.gz", bomb, content_type="application/gzip")
     site.page("/huge.xml", huge, content_type="application/xml")
     site.page("/", "<html><body>no feeds</body></html>")
     search = search_site(site.url("/"), FetchOptions(allow_private=True, host_request_interval=0))
-    assert any("too large" in note for note in search.notes)
+    assert sum("too large" in note for note in search.notes) == 2  # the gzip file and the gzip-coded answer
     assert any("cut off" in note for note in search.notes) and any("not read" in note for note in search.notes)
     fetched = [path for path, _ in site.requests if path.startswith("/s")]
     assert len(fetched) <= 50

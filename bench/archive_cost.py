@@ -16,8 +16,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from claimcheck.archive import WarcFile, payload_digest
-from claimcheck.fetch import Hop
+from claimcheck.store.archive import WarcFile, payload_digest
+from claimcheck.net.fetch import Hop
 
 
 def main() -> None:

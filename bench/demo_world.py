@@ -23,7 +23,7 @@ from click.testing import CliRunner  # noqa: E402  after the path to tests/ is s
 from conftest import WORLD_PATHS, write_claims  # noqa: E402
 from world import PAGES, Site  # noqa: E402
 
-from claimcheck.cli import cli  # noqa: E402
+from claimcheck.cli.main import cli  # noqa: E402
 
 ENV = {"CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_TIMEGATE": "none"}
 

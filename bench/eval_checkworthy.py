@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claimcheck.article_readers import read_article  # noqa: E402
-from claimcheck.checkworthy import judge, vocabulary  # noqa: E402
-from claimcheck.claims import load_claims  # noqa: E402
-from claimcheck.coverage import covering_claims  # noqa: E402
+from claimcheck.claims.article_readers import read_article  # noqa: E402
+from claimcheck.authoring.checkworthy import judge, vocabulary  # noqa: E402
+from claimcheck.claims.load import load_claims  # noqa: E402
+from claimcheck.authoring.coverage import covering_claims  # noqa: E402
 
 
 def _pr(pairs: list[tuple[int, int]]) -> str:

@@ -33,8 +33,8 @@ from charset_normalizer import from_bytes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from claimcheck import extract  # noqa: E402
-from claimcheck.kinds import extract_page  # noqa: E402
+from claimcheck.reading import html as extract  # noqa: E402
+from claimcheck.reading.kinds import extract_page  # noqa: E402
 
 TODAY = date(2026, 11, 25)
 

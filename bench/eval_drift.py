@@ -24,10 +24,11 @@ from lxml import html as lxml_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from claimcheck.rules import Policy, compare_texts  # noqa: E402
-from claimcheck.kinds import extract_page
-from claimcheck.payload import decode_html  # noqa: E402
-from claimcheck.match import normalize  # noqa: E402
+from claimcheck.judge.rules import compare_texts  # noqa: E402
+from claimcheck.settings import Policy  # noqa: E402
+from claimcheck.reading.kinds import extract_page
+from claimcheck.reading.payload import decode_html  # noqa: E402
+from claimcheck.core.text import normalize  # noqa: E402
 
 _BOX = re.compile(r"related|trending|popular|comment|recommend|most-read", re.IGNORECASE)
 

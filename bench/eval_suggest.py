@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from claimcheck.match import normalize, suggest  # noqa: E402
+from claimcheck.core.text import normalize  # noqa: E402
+from claimcheck.reading.match import suggest  # noqa: E402
 
 
 def covered_lines(passage: str, lines: list[str]) -> set[int]:
@@ -32,7 +33,7 @@ def covered_lines(passage: str, lines: list[str]) -> set[int]:
 
 def bm25_sentences(claim: str, text: str, limit: int = 5) -> list[str]:
     """Plain Okapi BM25 over the lines, the baseline the issue names."""
-    from claimcheck.match import _Bm25, terms as _terms
+    from claimcheck.reading.match import _Bm25, terms as _terms
 
     lines = [line for line in text.splitlines() if line.strip()]
     index = _Bm25([_terms(line) for line in lines])

@@ -29,7 +29,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from claimcheck.kinds import extract_page  # noqa: E402
+from claimcheck.reading.kinds import extract_page  # noqa: E402
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

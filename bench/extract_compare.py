@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE))
 from test_extract import CASES  # noqa: E402  the expected passages and boilerplate, one table
 from world import PAGES  # noqa: E402
 
-from claimcheck.kinds import extract_page  # noqa: E402
+from claimcheck.reading.kinds import extract_page  # noqa: E402
 
 
 def claimcheck_text(body: bytes, url: str, content_type: str) -> str:

@@ -3,9 +3,8 @@
     claims.yaml ─▶ claims ─▶ fetch ─▶ archive (WARC + SQLite) ─▶ extract ─▶ check ─▶ report
 """
 
-from .rules import Policy
-from .claims import Cite, Claim, ClaimsFile, Source, load_claims
-from .errors import (
+from claimcheck.claims.load import Cite, Claim, ClaimsFile, Source, load_claims
+from claimcheck.core.errors import (
                      BlockedAddress,
                      ClaimcheckError,
                      ClaimsFileError,
@@ -15,14 +14,15 @@ from .errors import (
                      StoreError,
                      StoreLocked,
 )
-from .kinds import extract_page
-from .payload import Extracted
-from .fetch import FetchOptions
-from .match import Suggestion, suggest
-from .pipeline import CheckOutcome, FetchOutcome, RunSettings, check_claims, fetch_sources
-from .store import Store
-from .verdicts import ExitCode, Level, Verdict
-from .version import __version__
+from claimcheck.core.verdicts import ExitCode, Level, Verdict
+from claimcheck.core.version import __version__
+from claimcheck.net.records import FetchOptions
+from claimcheck.pipeline import CheckOutcome, FetchOutcome, RunSettings, check_claims, fetch_sources
+from claimcheck.reading.kinds import extract_page
+from claimcheck.reading.match import Suggestion, suggest
+from claimcheck.reading.payload import Extracted
+from claimcheck.settings import Policy
+from claimcheck.store import Store
 
 __all__ = [
                      "BlockedAddress",

@@ -1,5 +1,5 @@
 """`python -m claimcheck`: the same as the `claimcheck` command."""
 
-from .cli import main
+from claimcheck.cli.main import main
 
 main()

@@ -10,14 +10,15 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .capture import FetchOutcome, capture_sources
-from .claims import ClaimsFile
-from .errors import Interrupted
-from .judge import judge_in_chunks, set_initial_baselines, suggest_mementos
-from .settings import RunSettings
-from .store import Store
-from .store.rows import FindingRow
-from .verdicts import Verdict, present
+from claimcheck.capture.mementos import suggest_mementos
+from claimcheck.capture.stage import FetchOutcome, capture_sources
+from claimcheck.claims.load import ClaimsFile
+from claimcheck.core.errors import Interrupted
+from claimcheck.core.verdicts import Verdict, present
+from claimcheck.judge.stage import judge_in_chunks, set_initial_baselines
+from claimcheck.settings import RunSettings
+from claimcheck.store import Store
+from claimcheck.store.rows import FindingRow
 
 
 @dataclass

@@ -8,13 +8,25 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from .rules import Policy
-from .fetch import FetchOptions
-from .memento import DEFAULT_TIMEGATE
-from .netguard import Resolver, system_resolver
+from claimcheck.net.guard import Resolver, system_resolver
+from claimcheck.net.memento import DEFAULT_TIMEGATE
+from claimcheck.net.records import FetchOptions
+from claimcheck.reading.match import DEFAULT_THRESHOLD
 
 # Failures that say nothing about a source when every source shows them: the network itself is down.
 NETWORK_ERROR_KINDS = frozenset({"dns", "connect", "timeout"})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The thresholds the verdict rules apply."""
+
+    evidence_threshold: float = DEFAULT_THRESHOLD
+    change_threshold: float = 0.99  # main-text similarity under which a source has changed
+    min_paragraph: int = 40  # an added or removed paragraph this long is a change whatever the similarity
+    confirm_checks: int = 3
+    confirm_days: float = 3.0
+
 
 Progress = Callable[[int, int], None]
 

@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner, Result
 from world import Site
 
-from claimcheck.cli import cli
+from claimcheck.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO / "article" / "advanced-semiconductor-packaging.txt"

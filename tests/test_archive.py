@@ -13,7 +13,7 @@ from conftest import WORLD_PATHS, Runner
 from warcio.archiveiterator import ArchiveIterator
 from world import Site
 
-from claimcheck.archive import read_payload
+from claimcheck.store.archive import read_payload
 
 
 def warc_files(store: Path) -> list[Path]:
@@ -131,7 +131,7 @@ def test_large_runs_extract_in_worker_processes(tmp_path: Path, site: Site) -> N
 
     import yaml
 
-    from claimcheck.capture import PARALLEL_EXTRACTION_FROM
+    from claimcheck.capture.stage import PARALLEL_EXTRACTION_FROM
     n = PARALLEL_EXTRACTION_FROM + 6
     sentences = []
     sources, claims = {}, []
@@ -189,9 +189,9 @@ def test_payload_batches_deliver_each_result_and_each_failure() -> None:
 
     import pytest
 
-    from claimcheck import reading
-    from claimcheck.reading import Batches as _Batches
-    from claimcheck.reading import PayloadJob
+    from claimcheck.reading import stage as reading
+    from claimcheck.reading.stage import Batches as _Batches
+    from claimcheck.reading.stage import PayloadJob
 
     def job(i: int) -> PayloadJob:
         page = f"<html><head><title>Page {i}</title></head><body><p>Fact {i} is here.</p></body></html>"
@@ -226,7 +226,7 @@ def test_payloads_new_in_a_run_are_found_again_from_its_spill(tmp_path: Path, si
 
     import yaml
 
-    from claimcheck import capture
+    from claimcheck.capture import stage as capture
     from world import Route
 
     monkeypatch.setattr(capture._RunPayloads, "RECENT", 2)

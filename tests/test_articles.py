@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import WORLD_PATHS, Runner, write_claims
 from world import Site
 
-from claimcheck.cli import cli
+from claimcheck.cli.main import cli
 from claimcheck.store import Store
 
 INTEL_PATH = WORLD_PATHS["intel-2023-packaging"][0]

@@ -10,9 +10,9 @@ import yaml
 from click.testing import CliRunner
 from conftest import ARTICLE, REPO, Runner
 
-from claimcheck.article import split_sentences
-from claimcheck.checkworthy import judge
-from claimcheck.cli import cli
+from claimcheck.claims.article import split_sentences
+from claimcheck.authoring.checkworthy import judge
+from claimcheck.cli.main import cli
 
 MARKDOWN = """# Chiplets in Practice
 
@@ -262,8 +262,8 @@ Intel bridges dies with EMIB, says [its newsroom](https://www.intel.com/emib).
 
 
 def test_a_claim_covers_a_sentence_it_quotes_whole_or_in_good_part() -> None:
-    from claimcheck.claims import Claim
-    from claimcheck.coverage import covering_claims
+    from claimcheck.claims.load import Claim
+    from claimcheck.authoring.coverage import covering_claims
     sentence = "Intel describes EMIB and Foveros as packaging technologies that connect chips."
     claims = (Claim("whole", sentence, ()),
               Claim("most", "EMIB and Foveros as packaging technologies that connect", ()),

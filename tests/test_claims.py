@@ -13,11 +13,11 @@ from conftest import ARTICLE, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimcheck import claims as claims_module
-from claimcheck.claims import load_claims
-from claimcheck.cli import cli
-from claimcheck.dates import Precision
-from claimcheck.errors import ClaimsFileError
+from claimcheck.claims import load as claims_module
+from claimcheck.claims.load import load_claims
+from claimcheck.cli.main import cli
+from claimcheck.core.dates import Precision
+from claimcheck.core.errors import ClaimsFileError
 
 GOOD = f"""\
 article:
@@ -60,18 +60,6 @@ def test_the_repository_claims_file_loads() -> None:
     assert mentioned == named
 
 
-def test_the_readme_example_parses(tmp_path: Path) -> None:
-    readme = (REPO / "README.md").read_text()
-    example = re.search(r"<!-- claims-example -->\n```yaml\n(.*?)```", readme, re.DOTALL)
-    assert example, "README.md must carry the claims.yaml example"
-    (tmp_path / "article.txt").write_text("Intel describes EMIB and Foveros as packaging technologies that "
-                                          "allow multiple chips in one package to be connected side by side "
-                                          "or stacked in 3D.")
-    (tmp_path / "claims.yaml").write_text(example.group(1))
-    claims = load_claims(tmp_path / "claims.yaml")
-    assert claims.claims[0].cites[0].evidence
-
-
 def test_good_file(tmp_path: Path) -> None:
     path = tmp_path / "claims.yaml"
     path.write_text(GOOD)
@@ -104,7 +92,7 @@ def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
     """The collector is paused while a file is composed, and restored however the loading ends."""
     import gc
 
-    from claimcheck.errors import ClaimsFileError
+    from claimcheck.core.errors import ClaimsFileError
 
     path = tmp_path / "claims.yaml"
     path.write_text(GOOD)
@@ -161,7 +149,7 @@ def test_streaming_and_whole_tree_validation_agree(tmp_path: Path, shape: str,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A file in the usual shape is validated as it is read, one source or claim composed at a time; every
     other shape falls back to the whole tree. Either way the result, or every problem, is the same."""
-    from claimcheck import claims as claims_module
+    from claimcheck.claims import load as claims_module
 
     path = tmp_path / "claims.yaml"
     path.write_text(SHAPES[shape])
@@ -260,7 +248,7 @@ def test_a_validated_file_is_cached_in_the_store_and_invalidated_by_any_change(t
     assert cached == fresh and cached.article_text == fresh.article_text
     lines = cache.read_text().splitlines(keepends=True)
     cache.write_text("".join(lines[:-2]))  # cut short at a line's end: taken for nothing, read again from YAML
-    with mock.patch("claimcheck.claims._load_and_validate", wraps=claims_module._load_and_validate) as loads:
+    with mock.patch("claimcheck.claims.load._load_and_validate", wraps=claims_module._load_and_validate) as loads:
         assert load_claims(claims_path, cache_dir=store) == fresh
     assert loads.call_count == 1
     assert cache.read_text() == "".join(lines)  # and written whole again

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from claimcheck.dates import FuzzyDate, Precision, parse_cited_date
-from claimcheck.match import find_evidence, normalize, suggest
+from claimcheck.core.dates import FuzzyDate, Precision, parse_cited_date
+from claimcheck.core.text import normalize
+from claimcheck.reading.match import find_evidence, suggest
 
 
 @pytest.mark.parametrize("text, iso, precision", [

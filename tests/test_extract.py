@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from world import PAGES
 
-from claimcheck.kinds import extract_page
+from claimcheck.reading.kinds import extract_page
 
 # fixture, url, content type, title (prefix), published, precision, a passage the main text must hold,
 # and text the main text must not hold (boilerplate).

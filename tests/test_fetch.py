@@ -11,9 +11,9 @@ import pytest
 from conftest import Runner, by_source
 from world import Route, Site
 
-from claimcheck.errors import BodyTooLarge
-from claimcheck.fetch import FetchOptions, FetchResult, decode_content, run_fetch
-from claimcheck.netguard import address_refusal, static_resolver
+from claimcheck.core.errors import BodyTooLarge
+from claimcheck.net.fetch import FetchOptions, FetchResult, decode_content, run_fetch
+from claimcheck.net.guard import address_refusal, static_resolver
 
 PUBLIC = static_resolver({"news.example.com": ["93.184.216.34"]})
 

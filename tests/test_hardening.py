@@ -84,8 +84,8 @@ def test_wrong_charset_label_is_sniffed(tmp_path: Path, faults: FaultServer) -> 
 
 def test_ssrf_through_a_redirect_hop(tmp_path: Path, site: Site) -> None:
     """A public page that redirects to a private address is refused on that hop."""
-    from claimcheck.fetch import FetchOptions, Fetcher
-    from claimcheck.netguard import static_resolver
+    from claimcheck.net.fetch import FetchOptions, Fetcher
+    from claimcheck.net.guard import static_resolver
     import asyncio
 
     port = site.server.server_address[1]
@@ -158,7 +158,7 @@ def test_a_full_disk_fails_loudly_and_keeps_what_was_there(tmp_path: Path, world
         "import resource, signal, sys\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))\n"
-        "from claimcheck.cli import cli\n"
+        "from claimcheck.cli.main import cli\n"
         "sys.exit(cli())\n")
     env = {**os.environ, "CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_NOW": "2026-11-26T12:00:00Z"}
     result = subprocess.run([sys.executable, "-c", script, "--claims", str(claims), "--store", str(store), "check",

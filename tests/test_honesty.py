@@ -189,7 +189,7 @@ def test_a_network_down_run_says_each_pair_was_not_rechecked(run: Runner, world:
 # -- set-up and errors --------------------------------------------------------------------------------------
 
 def test_global_options_after_the_command_are_explained(run: Runner) -> None:
-    from claimcheck.cli import cli
+    from claimcheck.cli.main import cli
     result = run.cli.invoke(cli, ["lint", "--claims", str(run.claims)])
     assert result.exit_code == 2
     assert "--claims is a global option: put it before the command" in result.output
@@ -199,7 +199,7 @@ def test_global_options_after_the_command_are_explained(run: Runner) -> None:
 def test_yaml_errors_name_the_line_where_the_problem_starts(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from claimcheck.cli import cli
+    from claimcheck.cli.main import cli
     (tmp_path / "a.txt").write_text("An article.\n")
     claims = tmp_path / "claims.yaml"
     claims.write_text("article:\n  title: T\n  path: a.txt\nsources:\n  s:\n"

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from conftest import ARTICLE
 from world import Site
 
-from claimcheck.cli import cli
-from claimcheck.fetch import FetchOptions
-from claimcheck.locate import MAX_ENTRIES, read_list, search_site
+from claimcheck.cli.main import cli
+from claimcheck.net.fetch import FetchOptions
+from claimcheck.authoring.locate import MAX_ENTRIES, read_list, search_site
 
 CLAIMS = """# Our claims: comments stay where they are.
 article:

@@ -6,12 +6,13 @@ from datetime import date
 
 import pytest
 
-from claimcheck.rules import Page, Policy, judge_content
-from claimcheck.claims import Source
-from claimcheck.dates import GUESSED_DATE_SIGNAL, FuzzyDate
-from claimcheck.kinds import extract_page
-from claimcheck.pagedates import PageDates, settle_with_htmldate
-from claimcheck.verdicts import Verdict
+from claimcheck.settings import Policy
+from claimcheck.judge.rules import Page, judge_content
+from claimcheck.claims.load import Source
+from claimcheck.core.dates import GUESSED_DATE_SIGNAL, FuzzyDate
+from claimcheck.reading.kinds import extract_page
+from claimcheck.reading.pagedates import PageDates, settle_with_htmldate
+from claimcheck.core.verdicts import Verdict
 
 TODAY = date(2026, 11, 25)
 

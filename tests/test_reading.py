@@ -11,12 +11,13 @@ from datetime import date
 
 import pytest
 
-from claimcheck.rules import Page, Policy, compare_texts, judge_content
-from claimcheck.claims import Source
-from claimcheck.dates import FuzzyDate
-from claimcheck.kinds import extract_page
-from claimcheck.payload import Extracted
-from claimcheck.verdicts import Verdict
+from claimcheck.settings import Policy
+from claimcheck.judge.rules import Page, compare_texts, judge_content
+from claimcheck.claims.load import Source
+from claimcheck.core.dates import FuzzyDate
+from claimcheck.reading.kinds import extract_page
+from claimcheck.reading.payload import Extracted
+from claimcheck.core.verdicts import Verdict
 
 TODAY = date(2026, 11, 25)
 URL = "https://news.example/2024/03/05/packaging"

@@ -11,7 +11,7 @@ import pytest
 
 from claimcheck.report import ClaimReport, ClaimReports, ReportData, build_report, jsonfmt
 from claimcheck.store import Store
-from claimcheck.verdicts import Verdict
+from claimcheck.core.verdicts import Verdict
 from conftest import WORLD_PATHS, Runner
 from world import PAGES, Site
 

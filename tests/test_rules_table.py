@@ -8,21 +8,21 @@ from typing import Any
 
 import pytest
 
-from claimcheck import outcomes
-from claimcheck.claims import Source
-from claimcheck.dates import GUESSED_DATE_SIGNAL, FuzzyDate
-from claimcheck.match import Match
-from claimcheck.rules import (
+from claimcheck.core import outcomes
+from claimcheck.claims.load import Source
+from claimcheck.core.dates import GUESSED_DATE_SIGNAL, FuzzyDate
+from claimcheck.reading.match import Match
+from claimcheck.judge.rules import (
     Attempt,
     EvidenceFinding,
     FailureStreak,
     Page,
-    Policy,
     TextChange,
-    classify,
     judge_content,
 )
-from claimcheck.verdicts import Verdict
+from claimcheck.capture.classify import classify
+from claimcheck.settings import Policy
+from claimcheck.core.verdicts import Verdict
 
 PAGE = "https://example.org/news/2024/a-release.html"
 

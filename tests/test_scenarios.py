@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 from claimcheck import RunSettings, Store, check_claims, load_claims
-from claimcheck.rules import Policy
-from claimcheck.fetch import FetchOptions
-from claimcheck.netguard import static_resolver
+from claimcheck.settings import Policy
+from claimcheck.net.fetch import FetchOptions
+from claimcheck.net.guard import static_resolver
 from conftest import WORLD_PATHS, Runner, by_source, write_claims
 from world import PAGES, Route, Site
 
@@ -207,7 +207,7 @@ def test_judging_a_chunk_at_a_time_gives_the_same_findings(tmp_path: Path, world
     gathered again) give the findings of sources judged all at once; sources no claim cites still get a baseline."""
     import yaml
 
-    from claimcheck import judge
+    from claimcheck.judge import stage as judge
 
     claims_path = write_claims(tmp_path, world)
     data = yaml.safe_load(claims_path.read_text())
@@ -245,7 +245,7 @@ def test_judging_a_chunk_at_a_time_gives_the_same_findings(tmp_path: Path, world
 def test_a_run_interrupted_while_judging_leaves_no_findings(tmp_path: Path, world: Site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Findings are written a chunk at a time, but in one transaction: a run that stops half-way through
     judging leaves none of its findings, and the next run completes."""
-    from claimcheck import judge
+    from claimcheck.judge import stage as judge
 
     loaded = load_claims(write_claims(tmp_path, world))
     settings = RunSettings(fetch=FetchOptions(allow_private=True, host_request_interval=0), timegate=None)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from world import Site
 
-from claimcheck.capture import PARALLEL_EXTRACTION_FROM
+from claimcheck.capture.stage import PARALLEL_EXTRACTION_FROM
 
 FAST = PARALLEL_EXTRACTION_FROM + 6  # pages that answer at once: enough for the extraction workers to start
 SLOW = 6  # pages that hold the run until it is stopped

@@ -11,8 +11,8 @@ import yaml
 from conftest import WORLD_PATHS, Runner, by_source, write_claims
 from world import Site
 
-from claimcheck import sourcekinds
-from claimcheck.sourcekinds import SourceKind
+from claimcheck.claims import sourcekinds
+from claimcheck.claims.sourcekinds import SourceKind
 
 
 def test_a_new_source_kind_is_one_row_of_the_table(tmp_path: Path, world: Site,

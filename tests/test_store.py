@@ -9,7 +9,7 @@ import pytest
 from conftest import WORLD_PATHS, Runner
 from world import Site
 
-from claimcheck.payload import EXTRACTOR_VERSION
+from claimcheck.reading.payload import EXTRACTOR_VERSION
 from claimcheck.store import Store, unpack_text
 
 # What each current-state table must hold, computed the slow way from the whole history.
@@ -142,7 +142,7 @@ def test_spilled_rows_come_back_exactly_in_order_a_batch_at_a_time(tmp_path: Pat
 def test_m007_moves_facts_out_of_json_and_reason_text_into_columns(tmp_path: Path) -> None:
     """A store made before m007 kept a page's date signal inside `signals` and the soft-404 probe's result
     only in the reason text: opened again, both are columns, filled from where they were."""
-    from claimcheck.outcomes import ROT, SOFT404_BY_PROBE
+    from claimcheck.core.outcomes import ROT, SOFT404_BY_PROBE
     with Store(tmp_path) as store:
         store.db.execute("ALTER TABLE extractions DROP COLUMN published_from")
         store.db.execute("ALTER TABLE captures DROP COLUMN soft404_probe")

@@ -12,9 +12,17 @@ import hashlib
 import html
 from collections.abc import Iterator
 
-from ..verdicts import Level, Verdict
-from ..textdiff import Span, paired, word_spans
-from . import ADD_EVIDENCE_HINT, ClaimReport, Diffs, ReportData, article_heading, clean, counts_line
+from claimcheck.core.verdicts import Level, Verdict
+from claimcheck.reading.textdiff import Span, paired, word_spans
+from claimcheck.report.model import (
+    ADD_EVIDENCE_HINT,
+    ClaimReport,
+    Diffs,
+    ReportData,
+    article_heading,
+    clean,
+    counts_line,
+)
 
 _SCRIPT = """
 document.querySelectorAll('input[name=verdict]').forEach(function (box) {

@@ -6,8 +6,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..store.rows import FindingRow
-from . import SCHEMA_VERSION, ClaimReport, ReportData
+from claimcheck.report.model import SCHEMA_VERSION, ClaimReport, ReportData
+from claimcheck.store.rows import FindingRow
+
 
 def _article(data: ReportData, label: str | None) -> dict[str, Any]:
     article = data.article(label)

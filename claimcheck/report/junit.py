@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 from xml.etree import ElementTree as ET
 
-from ..verdicts import Level, Verdict
-from . import ClaimReport, ReportData, clean
+from claimcheck.core.verdicts import Level, Verdict
+from claimcheck.report.model import ClaimReport, ReportData, clean
 
 
 def render(data: ReportData) -> Iterator[str]:

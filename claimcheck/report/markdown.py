@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator
 
-from ..verdicts import Level, Verdict
-from . import ADD_EVIDENCE_HINT, ReportData, article_heading, clean, worst_first
+from claimcheck.core.verdicts import Level, Verdict
+from claimcheck.report.model import ADD_EVIDENCE_HINT, ReportData, article_heading, clean, worst_first
 
 ICONS = {Level.OK: "✅", Level.NOTICE: "ℹ️", Level.WARNING: "⚠️", Level.ERROR: "❌"}
 

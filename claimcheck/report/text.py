@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..verdicts import Level, Verdict
-from . import ADD_EVIDENCE_HINT, ReportData, article_heading, clean, counts_line
+from claimcheck.core.verdicts import Level, Verdict
+from claimcheck.report.model import ADD_EVIDENCE_HINT, ReportData, article_heading, clean, counts_line
 
 SYMBOLS = {Level.OK: "✓", Level.NOTICE: "·", Level.WARNING: "!", Level.ERROR: "✗"}
 COLOURS = {Level.OK: "green", Level.NOTICE: "blue", Level.WARNING: "yellow", Level.ERROR: "red"}

@@ -5,6 +5,10 @@ A Store opens both and hands out one repository per topic: `runs`, `captures` (s
 the append-only audit log). Writes happen in `transaction()`s under an exclusive file lock, in WAL mode, so an
 interrupted run leaves the last committed state and a second run cannot write at the same time. Nothing
 outside this package touches the connection. Browse it with `datasette cache/claimcheck.db`.
+
+Modules: `sqlite` (everything SQLite-specific), `schema` (migrations), `rows` (typed rows between stages),
+one repository per topic (`runs`, `captures`, `extractions`, `findings`, `reviews`) and `archive` (the WARC
+files, written once, never rewritten).
 """
 
 from __future__ import annotations
@@ -17,14 +21,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import NotFound, StoreError, StoreLocked
-from .captures import Captures, Mementos
-from .extractions import Extractions, pack_text, unpack_text
-from .findings import Findings
-from .reviews import Reviews
-from .runs import Runs
-from .schema import migrations
-from .sqlite import IN_CHUNK, Error, SpilledRows, Tables, chunks, open_database
+from claimcheck.core.errors import NotFound, StoreError, StoreLocked
+from claimcheck.store.captures import Captures, Mementos
+from claimcheck.store.extractions import Extractions, pack_text, unpack_text
+from claimcheck.store.findings import Findings
+from claimcheck.store.reviews import Reviews
+from claimcheck.store.runs import Runs
+from claimcheck.store.schema import migrations
+from claimcheck.store.sqlite import IN_CHUNK, Error, SpilledRows, Tables, chunks, open_database
 
 __all__ = ["DB_NAME", "IN_CHUNK", "LOCK_NAME", "Paths", "SpilledRows", "Store", "chunks", "pack_text",
            "unpack_text"]

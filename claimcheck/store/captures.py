@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-from .. import clock
-from ..errors import NotFound
-from .rows import CaptureRow
-from .sqlite import Tables
+from claimcheck.core import clock
+from claimcheck.core.errors import NotFound
+from claimcheck.store.rows import CaptureRow
+from claimcheck.store.sqlite import Tables
 
 
 class Captures:

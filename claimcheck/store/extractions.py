@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-from ..compression import deflate
-from .rows import ExtractionRow
-from .sqlite import Tables
+from claimcheck.core.compression import deflate
+from claimcheck.store.rows import ExtractionRow
+from claimcheck.store.sqlite import Tables
 
 
 def pack_text(text: str) -> bytes:

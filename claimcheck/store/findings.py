@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
-from ..verdicts import SEVERITY
-from .rows import FindingRow
-from .sqlite import Tables
+from claimcheck.core.verdicts import SEVERITY
+from claimcheck.store.rows import FindingRow
+from claimcheck.store.sqlite import Tables
 
 # A verdict's place in verdicts.SEVERITY (0 is the worst), for ordering in SQL.
 _SEVERITY_RANK = ("case verdict " + " ".join(f"when '{v.value}' then {rank}" for rank, v in enumerate(SEVERITY))

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .. import clock
-from ..outcomes import OK
-from .sqlite import IN_CHUNK, Tables, chunks, to_json
+from claimcheck.core import clock
+from claimcheck.core.outcomes import OK
+from claimcheck.store.sqlite import IN_CHUNK, Tables, chunks, to_json
 
 
 class Reviews:

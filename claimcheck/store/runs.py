@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import clock
-from ..errors import NotFound
-from .sqlite import Tables, to_json
+from claimcheck.core import clock
+from claimcheck.core.errors import NotFound
+from claimcheck.store.sqlite import Tables, to_json
 
 
 class Runs:

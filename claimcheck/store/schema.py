@@ -8,7 +8,7 @@ import re
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from ..outcomes import NETWORK, SOFT404_BY_PROBE
+from claimcheck.core.outcomes import NETWORK, SOFT404_BY_PROBE
 
 migrations = Migrations("claimcheck")
 

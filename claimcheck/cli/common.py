@@ -1,0 +1,97 @@
+"""What every command shares: the `claimcheck` group (global options, errors turned into exit codes) and
+reading the claims, opening the store, writing a report."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from claimcheck.claims.files import expand, load_claims_set
+from claimcheck.claims.load import ClaimsFile
+from claimcheck.core.errors import ClaimcheckError, ClaimsFileError, StoreError
+from claimcheck.core.verdicts import ExitCode
+from claimcheck.core.version import __version__
+from claimcheck.store import Store
+
+_GLOBAL_OPTIONS = {"--claims": "FILE", "--store": "DIR"}
+
+
+class _Group(click.Group):
+    """Turns claimcheck's own errors into one clear line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.NoSuchOption as exc:
+            if exc.option_name in _GLOBAL_OPTIONS:
+                # Contracts keep --claims and --store before the command: say so, rather than "no such option".
+                command = exc.ctx.info_name if exc.ctx is not None and exc.ctx is not ctx else "COMMAND"
+                raise click.UsageError(
+                    f"{exc.option_name} is a global option: put it before the command, as in "
+                    f"`claimcheck {exc.option_name} {_GLOBAL_OPTIONS[exc.option_name]} {command}`", ctx=exc.ctx,
+                ) from None
+            raise
+        except ClaimsFileError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            ctx.exit(ExitCode.BAD_INPUT)
+        except ClaimcheckError as exc:
+            click.echo(f"claimcheck: {exc}", err=True)
+            ctx.exit(ExitCode.BAD_INPUT)
+        except BrokenPipeError:
+            raise  # the reader of stdout went away (`| head`): click ends quietly, as Unix tools do
+        except OSError as exc:  # a path the user gave that cannot be used: one line, not a traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"claimcheck: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(ExitCode.BAD_INPUT)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="claimcheck")
+@click.option("--claims", "claims_paths", default=("claims.yaml",), show_default=True, multiple=True,
+              metavar="FILE|DIR|GLOB",
+              help="The claims file; repeat it, or name a folder (every claims file below it) or a glob, to "
+                   "check several articles in one store.")
+@click.option("--store", "store_path", default="cache", show_default=True, type=click.Path(file_okay=False),
+              help="The store: SQLite index and WARC files.")
+@click.pass_context
+def cli(ctx: click.Context, claims_paths: tuple[str, ...], store_path: str) -> None:
+    """Keep an article honest about its sources: fetch, archive and check every cited claim."""
+    ctx.obj = {"claims": claims_paths[0], "claims_all": claims_paths, "store": store_path}
+
+
+def claims_of(ctx: click.Context, *, writes_store: bool = False) -> ClaimsFile:
+    """The claims, validated; commands that write the store create it first, so that even a first run
+    caches the validated file there."""
+    if writes_store:
+        try:
+            Path(ctx.obj["store"]).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the store {ctx.obj['store']}: {exc.strerror or exc}") from None
+    return load_claims_set(expand(ctx.obj["claims_all"]), cache_dir=ctx.obj["store"])
+
+
+def store_of(ctx: click.Context, *, create: bool = True) -> Store:
+    return Store(ctx.obj["store"], create=create)
+
+
+def write_report(pieces: Iterable[str], output: str | None) -> None:
+    """The report to stdout, or to a file that appears whole or not at all, a piece at a time."""
+    if not output or output == "-":
+        for piece in pieces:
+            click.echo(piece, nl=False)
+        return
+    target = Path(output)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8") as stream:
+            stream.writelines(pieces)
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise ClaimcheckError(f"cannot write the report to {output}: {exc.strerror or exc}") from None
+    finally:
+        temporary.unlink(missing_ok=True)  # a report cut short, by a full disk or anything else

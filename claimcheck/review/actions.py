@@ -1,0 +1,268 @@
+"""The review workflow: what changed, what happened, and accepting a change or an evidence passage.
+
+Every answer is about the source's latest capture, as judging sees it: a diff against a page that is gone
+says so, and an acceptance checks what it accepts before it writes anything.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+
+from claimcheck.claims.load import ClaimsFile, Source
+from claimcheck.core.errors import NotFound, Refused
+from claimcheck.core.outcomes import OK
+from claimcheck.reading.evidence import locate_evidence
+from claimcheck.reading.match import DEFAULT_THRESHOLD, Suggestion
+from claimcheck.reading.match import suggest as rank_passages
+from claimcheck.reading.stage import ensure_extraction
+from claimcheck.reading.textdiff import line_diff
+from claimcheck.store import Store
+from claimcheck.store.rows import CaptureRow
+
+
+def current_user() -> str:
+    try:
+        return os.environ.get("CLAIMCHECK_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _texts(store: Store, capture: CaptureRow | None) -> tuple[str, str] | None:
+    """(main text, whole-page text) of a capture that read a page."""
+    digest = capture["payload_digest"] if capture else None
+    if not capture or not digest:
+        return None
+    extraction = ensure_extraction(store, digest, capture["final_url"])
+    if extraction is None:
+        return None
+    texts = store.extractions
+    return texts.text(extraction["text_digest"]) or "", texts.text(extraction["full_text_digest"]) or ""
+
+
+def _main_text(store: Store, capture: CaptureRow | None) -> str | None:
+    texts = _texts(store, capture)
+    return texts[0] if texts else None
+
+
+def read_the_page(capture: CaptureRow) -> bool:
+    """Whether a capture brought the page's content (a 200, or a 304 of content already archived)."""
+    return capture["outcome"] == OK and bool(capture["payload_digest"])
+
+
+def latest_good_capture(store: Store, source_id: str) -> CaptureRow | None:
+    rows = [c for c in store.captures.of_source(source_id) if read_the_page(c)]
+    return rows[-1] if rows else None
+
+
+def latest_capture(store: Store, source: Source) -> CaptureRow | None:
+    """The newest capture of the source's URL that says something about it (a run whose network was down
+    says nothing), whatever it found: as judging sees the source."""
+    if not source.url:
+        return None
+    return store.captures.latest_usable([source.id]).get((source.id, source.url))
+
+
+def describe(capture: CaptureRow) -> str:
+    """'#12 at 2026-11-26T12:00:00Z, HTTP 404' (or the failure, where no answer came)."""
+    status = f"HTTP {capture['http_status']}" if capture["http_status"] is not None else capture["error_kind"]
+    reason = capture["reason"] or ""
+    if reason and reason != status and not reason.startswith(f"{status};"):
+        status = f"{status}: {reason}" if status else reason
+    return f"#{capture['id']} at {capture['fetched_at']}, {status}"
+
+
+def text_diff(store: Store, source_id: str) -> list[tuple[str, str]]:
+    """(op, line) from the accepted baseline's main text to the latest good capture's: ' ', '-' or '+'."""
+    baseline = store.reviews.baseline(source_id)
+    latest = latest_good_capture(store, source_id)
+    if baseline is None or latest is None:
+        return []
+    old = _main_text(store, store.captures.get(baseline["capture_id"])) or ""
+    new = _main_text(store, latest) or ""
+    return [] if old == new else line_diff(old, new)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A source's accepted baseline against its latest capture, or why there is nothing to compare."""
+
+    source_id: str
+    baseline: CaptureRow | None
+    latest: CaptureRow | None
+    rows: list[tuple[str, str]]
+    nothing_because: str | None = None
+
+
+def compare(store: Store, source: Source) -> Comparison:
+    if not source.url:
+        return Comparison(source.id, None, None, [], "it has no URL, so it was never captured")
+    latest = latest_capture(store, source)
+    if latest is None:
+        return Comparison(source.id, None, None, [], "it has not been captured yet (run `claimcheck check`)")
+    if not read_the_page(latest):
+        return Comparison(source.id, None, latest, [], f"the latest capture, {describe(latest)}, did not read the "
+                                                       "page: there is no text to compare")
+    baseline = store.reviews.baseline(source.id)
+    if baseline is None:
+        return Comparison(source.id, None, latest, [], "it has no accepted baseline yet")
+    base_capture = store.captures.get(baseline["capture_id"])
+    old, new = _main_text(store, base_capture), _main_text(store, latest)
+    if old is None or new is None:
+        return Comparison(source.id, base_capture, latest, [], "an archived capture cannot be read back")
+    return Comparison(source.id, base_capture, latest, [] if old == new else line_diff(old, new))
+
+
+@dataclass(frozen=True)
+class Event:
+    at: str
+    kind: str  # capture, check, baseline, evidence
+    summary: str
+
+
+def history(store: Store, source_id: str) -> list[Event]:
+    """Every capture, check verdict and acceptance (of a baseline or of an evidence passage) of a source, in
+    time order."""
+    events: list[Event] = []
+    for c in store.captures.of_source(source_id):
+        status = c["http_status"] if c["http_status"] is not None else c["error_kind"]
+        digest = (c["payload_digest"] or "-")[:17]
+        extraction = store.extractions.get(c["payload_digest"]) if c["payload_digest"] else None
+        dated = f" page date {extraction['published']}" if extraction and extraction["published"] else ""
+        events.append(Event(c["fetched_at"], "capture",
+                            f"#{c['id']} {status} {c['outcome']}{' (not modified)' if c['not_modified'] else ''} "
+                            f"{c['final_url']} payload {digest}{dated}"
+                            + (f" — {c['reason']}" if c["outcome"] != "ok" and c["reason"] else "")))
+    for f in store.findings.of_source(source_id):
+        events.append(Event(f["started_at"], "check", f"run {f['run_id']}: {f['claim_id']}: {f['verdict']}"
+                                                      + (f" — {f['detail']}" if f["detail"] else "")))
+    for b in store.reviews.baselines_of(source_id):
+        events.append(Event(b["accepted_at"], "baseline",
+                            f"capture #{b['capture_id']} accepted by {b['accepted_by']} ({b['kind']}): {b['note']}"))
+    for e in store.reviews.evidence_of(source_id):
+        events.append(Event(e["accepted_at"], "evidence",
+                            f"{e['claim_id']}: evidence accepted by {e['accepted_by']}: {e['note']} — "
+                            f"\u201c{e['text']}\u201d"))
+    order = {"capture": 0, "baseline": 1, "evidence": 1, "check": 2}
+    events.sort(key=lambda e: (e.at, order.get(e.kind, 3)))
+    return events
+
+
+@dataclass(frozen=True)
+class Accepted:
+    source_id: str
+    capture_id: int
+    already: int | None = None  # the capture that was already the baseline, with this content: nothing written
+
+
+def _sources_of(claims: ClaimsFile, target: str) -> list[Source]:
+    """The sources an acceptance applies to: a source (and, across several articles, every source citing its
+    URL, since they are one page), or every source a claim cites."""
+    try:
+        source = claims.source_named(target)
+    except NotFound:
+        source = None
+    if source is not None:
+        return claims.sources_at(source.url) if source.article and source.url else [source]
+    try:
+        claim = claims.claim_named(target)
+    except NotFound:
+        raise NotFound(f"{target!r} is neither a source id nor a claim id in {claims.path}") from None
+    return [claims.sources[sid] for sid in dict.fromkeys(c.source for c in claim.cites)]
+
+
+def _chosen_capture(store: Store, source: Source, capture_id: int | None) -> CaptureRow | None:
+    """The capture to accept for a source: the one named, or its latest; refused unless it read the page."""
+    if capture_id is not None:
+        capture = store.captures.get(capture_id)
+        if capture["source_id"] != source.id:
+            raise Refused(f"capture #{capture_id} is a capture of {capture['source_id']}, not of {source.id}")
+        if not read_the_page(capture):
+            raise Refused(f"{source.id}: capture {describe(capture)}, did not read the page: it cannot be a baseline")
+        return capture
+    latest = latest_capture(store, source)
+    if latest is None:
+        return None
+    if not read_the_page(latest):
+        raise Refused(f"{source.id}: the latest capture, {describe(latest)}, did not read the page: not accepted as "
+                      f"the baseline. To accept an earlier capture, name it with --capture N "
+                      f"(`claimcheck history {source.id}` lists them)")
+    return latest
+
+
+def accept(store: Store, claims: ClaimsFile, target: str, note: str, *, by: str | None = None,
+           capture_id: int | None = None) -> list[Accepted]:
+    """Make the latest capture (or the one named) the baseline of a source, or of every source a claim cites.
+
+    Nothing is written unless every source can be accepted; a capture whose content already is the baseline
+    is reported as such and not written again."""
+    by = by or current_user()
+    sources = _sources_of(claims, target)
+    if capture_id is not None and len(sources) != 1:
+        raise Refused(f"{target!r} cites {len(sources)} sources: --capture names the capture of one source")
+    chosen = [(source, capture) for source in sources
+              if (capture := _chosen_capture(store, source, capture_id)) is not None]
+    if not chosen:
+        raise NotFound(f"nothing to accept for {target!r}: no capture yet (run `claimcheck check`)")
+    baselines = store.reviews.latest_baselines_of([source.id for source, _ in chosen])
+    done = []
+    for source, capture in chosen:
+        current = baselines.get(source.id)
+        if current is not None and (current["capture_id"] == capture["id"]
+                                    or current["capture_payload_digest"] == capture["payload_digest"]):
+            done.append(Accepted(source.id, capture["id"], already=current["capture_id"]))
+            continue
+        store.reviews.set_baseline(source.id, capture["id"], by=by, note=note, kind="accepted")
+        done.append(Accepted(source.id, capture["id"]))
+    return done
+
+
+def suggestions(store: Store, claims: ClaimsFile, claim_id: str, limit: int = 5) -> dict[str, list[Suggestion]]:
+    """For each source the claim cites, the archived passages that best support it."""
+    claim = claims.claim_named(claim_id)
+    found: dict[str, list[Suggestion]] = {}
+    for cite in claim.cites:
+        text = _main_text(store, latest_good_capture(store, cite.source))
+        found[cite.source] = rank_passages(claim.text, text, limit) if text else []
+    return found
+
+
+@dataclass(frozen=True)
+class EvidenceAccepted:
+    score: float | None  # the passage's best match in the latest capture (None: nothing readable to look in)
+    forced: bool = False
+    already: bool = False
+
+
+def accept_evidence(store: Store, claims: ClaimsFile, claim_id: str, source_id: str, text: str, note: str,
+                    *, by: str | None = None, force: bool = False,
+                    threshold: float = DEFAULT_THRESHOLD) -> EvidenceAccepted:
+    """Accept a passage as the evidence a source gives for a claim, once it is found in the source's latest
+    capture as judging would find it; with `force`, record it anyway, and say so in the audit log."""
+    claim = claims.claim_named(claim_id)
+    if source_id not in {c.source for c in claim.cites}:
+        raise NotFound(f"claim {claim_id!r} does not cite {source_id!r}")
+    source = claims.sources[source_id]
+    latest = latest_capture(store, source)
+    texts = _texts(store, latest) if latest is not None and read_the_page(latest) else None
+    score = None
+    if texts is None:
+        where = (f"its latest capture, {describe(latest)}, did not read the page" if latest is not None
+                 else "it has not been captured" if source.url else "it has no URL")
+        if not force:
+            raise Refused(f"cannot check the passage against {source_id}: {where} (--force records it unchecked)")
+    else:
+        assert latest is not None
+        match, _ = locate_evidence(text, *texts)
+        score = round(match.score, 3)
+        if score < threshold and not force:
+            raise Refused(f"the passage is not in {source_id}'s latest capture (#{latest['id']}): its best match "
+                          f"scores {score:.2f} < {threshold:.2f}: \u201c{match.passage}\u201d "
+                          "(--force records it anyway)")
+    if store.reviews.accepted_evidence().get((claim_id, source_id)) == text:
+        return EvidenceAccepted(score, already=True)
+    forced = force and (score is None or score < threshold)
+    store.reviews.accept_evidence(claim_id, source_id, text, by=by or current_user(), note=note,
+                          checked={"score": score, "capture_id": latest["id"] if latest else None, "forced": forced})
+    return EvidenceAccepted(score, forced=forced)

@@ -1,18 +1,18 @@
-"""claimcheck: keeps an article honest about its sources.
+"""claimcheck: keeps an article honest about its sources. The library API; the layout is in docs/layout.md.
 
-    claims.yaml ─▶ claims ─▶ fetch ─▶ archive (WARC + SQLite) ─▶ extract ─▶ check ─▶ report
+    claims.yaml ─▶ claims ─▶ capture (fetch, archive: WARC + SQLite) ─▶ reading ─▶ judge ─▶ report
 """
 
 from claimcheck.claims.load import Cite, Claim, ClaimsFile, Source, load_claims
 from claimcheck.core.errors import (
-                     BlockedAddress,
-                     ClaimcheckError,
-                     ClaimsFileError,
-                     FetchError,
-                     NotFound,
-                     Problem,
-                     StoreError,
-                     StoreLocked,
+    BlockedAddress,
+    ClaimcheckError,
+    ClaimsFileError,
+    FetchError,
+    NotFound,
+    Problem,
+    StoreError,
+    StoreLocked,
 )
 from claimcheck.core.verdicts import ExitCode, Level, Verdict
 from claimcheck.core.version import __version__
@@ -25,33 +25,33 @@ from claimcheck.settings import Policy
 from claimcheck.store import Store
 
 __all__ = [
-                     "BlockedAddress",
-                     "CheckOutcome",
-                     "Cite",
-                     "Claim",
-                     "ClaimcheckError",
-                     "ClaimsFile",
-                     "ClaimsFileError",
-                     "ExitCode",
-                     "Extracted",
-                     "FetchError",
-                     "FetchOptions",
-                     "FetchOutcome",
-                     "Level",
-                     "NotFound",
-                     "Policy",
-                     "Problem",
-                     "RunSettings",
-                     "Source",
-                     "Suggestion",
-                     "Store",
-                     "StoreError",
-                     "StoreLocked",
-                     "Verdict",
-                     "__version__",
-                     "check_claims",
-                     "extract_page",
-                     "fetch_sources",
-                     "load_claims",
-                     "suggest",
+    "BlockedAddress",
+    "CheckOutcome",
+    "Cite",
+    "Claim",
+    "ClaimcheckError",
+    "ClaimsFile",
+    "ClaimsFileError",
+    "ExitCode",
+    "Extracted",
+    "FetchError",
+    "FetchOptions",
+    "FetchOutcome",
+    "Level",
+    "NotFound",
+    "Policy",
+    "Problem",
+    "RunSettings",
+    "Source",
+    "Suggestion",
+    "Store",
+    "StoreError",
+    "StoreLocked",
+    "Verdict",
+    "__version__",
+    "check_claims",
+    "extract_page",
+    "fetch_sources",
+    "load_claims",
+    "suggest",
 ]

@@ -104,7 +104,9 @@ def test_accept_evidence_is_checked_against_the_latest_capture(run: Runner) -> N
     action, target, note = audit_rows(run)[-1]
     assert action == "evidence-accepted" and target == "intel-emib-foveros/intel-2023-packaging"
     assert "[forced: best match" in note
-    right = "Its innovations include EMIB (embedded multi-die interconnect bridge) and Foveros"
+    right = ("Its innovations include EMIB (embedded multi-die interconnect bridge) and Foveros, technologies that "
+             "allow multiple chips on a package to be connected side by side (EMIB) or stacked on top of one "
+             "another in a 3D fashion (Foveros).")
     accepted = run("accept", "intel-emib-foveros", "--evidence", right, "--note", "the sentence")
     assert accepted.exit_code == 0 and "evidence accepted:" in accepted.stdout
     again = run("accept", "intel-emib-foveros", "--evidence", right, "--note", "twice")

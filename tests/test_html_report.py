@@ -31,7 +31,7 @@ def report(run: Runner, world: Site, tmp_path: Path) -> Path:
     page = page.replace("</div>\n  <div class=\"related-content\">",
                         f"<p>New paragraph: {PAYLOAD.replace('<', '&lt;')} and more words to count.</p>"
                         "</div>\n  <div class=\"related-content\">")
-    page = page.replace("Its innovations include EMIB", "Its innovations include glass substrates")
+    page = page.replace("on top of one another", "one above the other")  # a rewording: `changed`
     world.page(intel, page)
     world.status(WORLD_PATHS["amd-2025-engineering-ai"][0], 403)
     run("check", now="2026-11-26T12:00:00Z")

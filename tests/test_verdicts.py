@@ -220,13 +220,25 @@ def test_network_down_on_a_fresh_store_is_unchecked(tmp_path: Path, site: Site) 
 
 def test_a_reworded_evidence_passage_is_changed_until_accepted(run: Runner, world: Site) -> None:
     run("check")
-    world.page(INTEL_PATH, INTEL.replace("Its innovations include EMIB", "Its innovations include glass substrates"))
+    world.page(INTEL_PATH, INTEL.replace("on top of one another", "one above the other"))
     _, doc = run.json(now="2026-11-26T12:00:00Z")
     emib = by_source(doc, "intel-2023-packaging")[0]
     assert emib["verdict"] == "changed"
-    assert "reworded" in emib["detail"] and "-emib +glass substrates" in emib["detail"]
+    assert "reworded" in emib["detail"] and "the claim's terms are all still there" in emib["detail"]
     assert 0.85 <= emib["evidence_score"] < 1.0
     run("accept", "intel-2023-packaging", "--note", "wording change reviewed", now="2026-11-26T13:00:00Z")
+    _, doc = run.json(now="2026-11-27T12:00:00Z")
+    assert by_source(doc, "intel-2023-packaging")[0]["verdict"] == "verified"
+
+
+def test_a_passage_that_lost_the_claims_name_is_an_error_until_accepted(run: Runner, world: Site) -> None:
+    run("check")
+    world.page(INTEL_PATH, INTEL.replace("Its innovations include EMIB", "Its innovations include glass substrates"))
+    code, doc = run.json(now="2026-11-26T12:00:00Z")
+    emib = by_source(doc, "intel-2023-packaging")[0]
+    assert code == 1 and emib["verdict"] == "evidence-missing"
+    assert "no longer names EMIB where it did (now: 'glass substrates')" in emib["detail"]
+    run("accept", "intel-2023-packaging", "--note", "Intel confirmed the new wording", now="2026-11-26T13:00:00Z")
     _, doc = run.json(now="2026-11-27T12:00:00Z")
     assert by_source(doc, "intel-2023-packaging")[0]["verdict"] == "verified"
 

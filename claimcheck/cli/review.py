@@ -164,8 +164,13 @@ def accept(ctx: click.Context, target: str, note: str, by: str | None, capture_i
         if result.already:
             click.echo(f"{target}/{source_id}: this passage is already the accepted evidence; nothing recorded")
             return
-        forced = (" (forced: " + ("not checked" if result.score is None else f"best match {result.score:.2f}")
-                  + "; the audit log says so)") if result.forced else ""
+        judged = result.support
+        if result.forced:
+            why = ("not checked" if result.score is None else f"best match {result.score:.2f}") + (
+                f", {judged.summary()}" if judged is not None and not judged.holds else "")
+            forced = f" (forced: {why}; the audit log says so)"
+        else:
+            forced = f" ({judged.summary()})" if judged is not None and judged.label.value == "partial" else ""
         click.echo(f"{target}/{source_id}: evidence accepted{forced}: {clean(evidence)}")
         click.echo("  (copy it into claims.yaml as the cite's `evidence` to keep the registry self-contained)")
 
@@ -175,7 +180,9 @@ def accept(ctx: click.Context, target: str, note: str, by: str | None, capture_i
 @click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
 @click.pass_context
 def suggest(ctx: click.Context, claim: str, limit: int) -> None:
-    """Rank the archived passages of CLAIM's sources that best support it."""
+    """Rank the archived passages of CLAIM's sources that best support it: those that carry the claim's
+    numbers, names and words first, each with its support label (supported, partial, unsupported,
+    contradicted)."""
     claims = claims_of(ctx)
     with store_of(ctx, create=False) as store:
         ranked = suggestions(store, claims, claim, limit)
@@ -184,7 +191,9 @@ def suggest(ctx: click.Context, claim: str, limit: int) -> None:
         if not items:
             click.echo("  nothing archived yet (run `claimcheck fetch`)")
         for index, item in enumerate(items, 1):
-            click.echo(f"  {index}. [{item.score:.2f}] {clean(item.passage)}")
+            click.echo(f"  {index}. [{item.score:.2f} {item.support.label}] {clean(item.passage)}")
+            if not item.support.holds or item.support.label.value == "partial":
+                click.echo(f"     {clean('; '.join(item.support.reasons))}")
     click.echo(f"\naccept one with: claimcheck accept {claim} --suggestion N [--source SOURCE] --note '…'")
 
 

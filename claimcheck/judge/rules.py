@@ -22,6 +22,11 @@ from claimcheck.core.verdicts import Verdict
 from claimcheck.reading.match import Match
 from claimcheck.reading.textdiff import runs, word_changes
 from claimcheck.settings import Policy
+from claimcheck.support import Support
+
+# Under this fuzzy score the best match is too far from the accepted passage to be called a rewording of it, even
+# where the claim's terms happen to be in it.
+REWORDED_FLOOR = 0.5
 
 NO_EVIDENCE_DETAIL = "reachable and dated as cited; no evidence passage recorded"
 
@@ -88,6 +93,8 @@ class Judgement:
     page_date: FuzzyDate | None = None
     suggested_url: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    support: Support | None = None  # how the evidence passage, as found now, bears on the claim
+    touches_claim: bool | None = None  # for a changed page: whether the change holds the claim's terms
 
 
 def judge_failure(classified: Classified, streak: FailureStreak, policy: Policy) -> Judgement:
@@ -109,6 +116,7 @@ class TextChange:
     similarity: float
     added: tuple[str, ...]
     removed: tuple[str, ...]
+    changed: tuple[str, ...] = ()  # every paragraph the change touched, as it was and as it is
 
     def significant(self, policy: Policy) -> bool:
         return bool(self.added or self.removed) or self.similarity < policy.change_threshold
@@ -125,9 +133,12 @@ def compare_texts(old: str, new: str, policy: Policy) -> TextChange:
     similarity = fuzz.ratio("\n".join(old_lines), "\n".join(new_lines)) / 100
     added: list[str] = []
     removed: list[str] = []
+    touched: list[str] = []
     for changed, was, now in runs(old_lines, new_lines):
         if not changed:
             continue
+        touched.extend(was)
+        touched.extend(now)
         dropped = [line for line in was if len(line) >= policy.min_paragraph]
         inserted = [line for line in now if len(line) >= policy.min_paragraph]
         # A paragraph edited in place (high similarity to a counterpart) is an edit, not an addition.
@@ -138,7 +149,7 @@ def compare_texts(old: str, new: str, policy: Policy) -> TextChange:
                 inserted.remove(twin)
         removed.extend(dropped)
         added.extend(inserted)
-    return TextChange(round(similarity, 4), tuple(added), tuple(removed))
+    return TextChange(round(similarity, 4), tuple(added), tuple(removed), tuple(touched))
 
 
 @dataclass(frozen=True)
@@ -148,26 +159,40 @@ class EvidenceFinding:
     match: Match
     in_main_text: bool
     baseline_passage: str | None = None  # the passage matched in the baseline; None without a baseline
+    support: Support | None = None  # the passage as found now, against the claim and the accepted passage
 
 
 def judge_content(source: Source, page: Page, baseline: Page | None, policy: Policy, *, evidence: str | None,
-                  found: EvidenceFinding | None, change: TextChange | None) -> Judgement:
-    """Verdict for a source whose content was read (now or from the archive)."""
+                  found: EvidenceFinding | None, change: TextChange | None,
+                  touches: tuple[str, ...] | None = None) -> Judgement:
+    """Verdict for a source whose content was read (now or from the archive). `touches`: for a claim with no
+    evidence passage, the claim's terms that the changed paragraphs hold (None: not asked)."""
     notes: list[str] = []
     score = None
     found_text = None
     missing = False
+    unsupported = None
     reworded = None
+    support = found.support if evidence and found else None
     if evidence and found:
         best = found.match
         if not found.in_main_text and best.score >= policy.evidence_threshold:
             notes.append("the evidence is outside the main text")
         score, found_text = round(best.score, 3), best.passage
         missing = best.score < policy.evidence_threshold
+        if missing and support is not None and support.holds and best.score >= REWORDED_FLOOR:
+            # Far from word for word (a clause dropped, a name the claim does not use replaced), yet the terms
+            # of the claim the accepted passage carried are still in it: a rewording for a person to look at.
+            missing = False
         if not missing and not best.exact and found.baseline_passage != best.passage:
-            # An approximate match is fine only if the source read the same way when it was accepted.
-            reworded = word_changes(found.baseline_passage or normalize(evidence), best.passage)
-            notes.append(f"the evidence passage was reworded (score {best.score:.2f}): {reworded}")
+            # An approximate match is fine only if the source read the same way when it was accepted, and
+            # only if it still says what the claim rests on: a changed number or name is not a rewording.
+            if support is not None and not support.holds:
+                unsupported = support
+            else:
+                reworded = word_changes(found.baseline_passage or normalize(evidence), best.passage)
+                words = f"; {'; '.join(support.reasons)}" if support is not None else ""
+                notes.append(f"the evidence passage was reworded (score {best.score:.2f}): {reworded}{words}")
 
     moved_to = None
     if page.permanent_redirect and source.url and not same_resource(source.url, page.final_url):
@@ -193,20 +218,30 @@ def judge_content(source: Source, page: Page, baseline: Page | None, policy: Pol
     if drift:
         notes.append(drift)
 
+    touches_claim = None
     if change and change.significant(policy):
         notes.append(f"the main text changed since the baseline (similarity {change.similarity:.3f}, "
                      f"{len(change.added)} paragraphs added, {len(change.removed)} removed)")
+        if touches is not None and not evidence:
+            touches_claim = bool(touches)
+            notes.append(f"the change touches {', '.join(touches)}" if touches
+                         else "the change is elsewhere on the page: none of the claim's terms are in it")
 
     if source.title and page.title and fuzz.token_set_ratio(normalize(source.title), normalize(page.title)) < 60:
         notes.append(f"the page's title {page.title!r} differs from the cited title")
 
     def judgement(verdict: Verdict, head: str) -> Judgement:
         return Judgement(verdict, _join(head, notes), evidence_score=score, evidence_text=found_text,
-                         page_date=page.published, suggested_url=moved_to, notes=tuple(notes))
+                         page_date=page.published, suggested_url=moved_to, notes=tuple(notes), support=support,
+                         touches_claim=touches_claim)
 
     if missing:
+        why = f": {'; '.join(support.reasons)}" if support is not None and not support.holds else ""
         return judgement(Verdict.EVIDENCE_MISSING, f"the evidence passage is not in the source (best match "
-                                                   f"{score:.2f} < {policy.evidence_threshold:.2f})")
+                                                   f"{score:.2f} < {policy.evidence_threshold:.2f}){why}")
+    if unsupported is not None:
+        return judgement(Verdict.EVIDENCE_MISSING, f"the evidence passage no longer supports the claim: "
+                                                   f"{'; '.join(unsupported.reasons)} (best match {score:.2f})")
     if moved_to:
         return judgement(Verdict.MOVED, "")
     if drift:

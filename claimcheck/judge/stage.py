@@ -7,6 +7,7 @@ them. Archived copies (Memento) for what is gone are looked up after judging, by
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from claimcheck.claims.load import Claim, ClaimsFile, Source
 from claimcheck.core import clock
 from claimcheck.core.dates import FuzzyDate
 from claimcheck.core.outcomes import NETWORK, OK, Classified, Outcome
+from claimcheck.core.text import normalize
 from claimcheck.core.verdicts import Verdict
 from claimcheck.judge.rules import (
     Attempt,
@@ -28,11 +30,12 @@ from claimcheck.judge.rules import (
     judge_failure,
 )
 from claimcheck.reading.evidence import evidence_key, evidence_match_row
-from claimcheck.reading.match import Match
+from claimcheck.reading.match import Match, fragment_matches, in_sentences
 from claimcheck.reading.stage import ensure_extraction
 from claimcheck.settings import Policy, RunSettings
 from claimcheck.store import Store, chunks
 from claimcheck.store.rows import CaptureRow, ExtractionRow
+from claimcheck.support import compare, touched
 
 
 def _page(capture: CaptureRow, extraction: ExtractionRow) -> Page:
@@ -164,16 +167,36 @@ def _finding(claim: Claim, article: str, state: SourceState, judgement: Judgemen
         "page_date": judgement.page_date.iso() if judgement.page_date else None,
         "cited_date": source.cited_date.iso() if source.cited_date else None,
         "suggested_url": judgement.suggested_url,
+        "support": json.dumps(judgement.support.as_dict()) if judgement.support else None,
+        "touches_claim": None if judgement.touches_claim is None else int(judgement.touches_claim),
     }
 
 
-def _evidence_finding(store: Store, reads: _Reads, state: SourceState, evidence: str) -> EvidenceFinding:
+def _as_found(reads: _Reads, extraction: ExtractionRow, evidence: str, in_main: bool) -> tuple[str, str]:
+    """The passage as found in a capture, and the text it was found in, as written."""
+    text, full_text = reads.texts(extraction)
+    written = text if in_main else full_text
+    haystack = normalize(written)
+    return " ... ".join(in_sentences(m, haystack) for m in fragment_matches(evidence, haystack)), written
+
+
+def _evidence_finding(store: Store, reads: _Reads, state: SourceState, evidence: str,
+                      claim: Claim) -> EvidenceFinding:
     assert state.extraction is not None
     match, in_main = _match_in(store, reads, evidence, state.extraction)
     baseline_passage = None
+    support = None
     if not match.exact and state.baseline_extraction is not None:
         baseline_passage = _match_in(store, reads, evidence, state.baseline_extraction)[0].passage
-    return EvidenceFinding(match, in_main, baseline_passage)
+    if not match.exact:
+        # Not found word for word: does what stands in its place still say what the claim rests on? Read
+        # fragment by fragment (text between an elided passage's fragments does not count), each widened to
+        # its sentence, in the baseline as in the latest capture, so that both are read alike.
+        now, page = _as_found(reads, state.extraction, evidence, in_main)
+        was = (_as_found(reads, state.baseline_extraction, evidence, in_main)[0]
+               if state.baseline_extraction is not None else evidence)
+        support = compare(claim.text, was or evidence, now, page=page)
+    return EvidenceFinding(match, in_main, baseline_passage, support)
 
 
 def _states(store: Store, sources: list[Source], settings: RunSettings,
@@ -278,7 +301,10 @@ def _judged_cite(store: Store, reads: _Reads, claim: Claim, source_id: str, cite
         judgement = state.failure
     else:
         assert state.page is not None and state.extraction is not None
-        found = _evidence_finding(store, reads, state, evidence) if evidence else None
+        found = _evidence_finding(store, reads, state, evidence, claim) if evidence else None
+        touches = None
+        if not evidence and state.change is not None and state.change.significant(settings.policy):
+            touches = touched(claim.text, list(state.change.changed))
         judgement = judge_content(state.source, state.page, state.baseline, settings.policy,
-                                  evidence=evidence, found=found, change=state.change)
+                                  evidence=evidence, found=found, change=state.change, touches=touches)
     return _Judged(judgement, bool(evidence))

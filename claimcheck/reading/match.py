@@ -70,10 +70,47 @@ def _snap_to_words(fragment: str, text: str, start: int, end: int, floor: int) -
 
 def find_evidence(evidence: str, text: str) -> Match:
     """The best place for `evidence` in `text`; score 1.0 when found exactly after normalising."""
-    parts = fragments(evidence)
     haystack = normalize(text)
-    if not parts:
+    matches = fragment_matches(evidence, haystack)
+    if not matches:
         return Match(0.0, 0, 0, "", False)
+    weakest = min(m.score for m in matches)
+    start, end = min(m.start for m in matches), max(m.end for m in matches)
+    return Match(weakest, start, end, haystack[start:end], all(m.exact for m in matches))
+
+
+_SENTENCE_START = re.compile(r"(?:[.!?][\"')\]]*\s|\n)(?=[^.!?\n]*$)")
+_SENTENCE_STOP = re.compile(r"[.!?](?=[\"')\]]*(?:\s|$))|\n")
+
+
+def in_sentences(match: Match, haystack: str, reach: int = 40) -> str:
+    """A match widened to the ends of the sentences it touches, where they are within `reach` characters
+    (else to the last whole word within it): a fuzzy alignment can stop a word short of a passage's end, and a
+    word cut off is not a word gone."""
+    if not match.passage:
+        return ""
+    head = haystack[max(0, match.start - reach):match.start]
+    opened = _SENTENCE_START.search(head)
+    if opened:
+        start = match.start - len(head) + opened.end()
+    else:
+        space = head.find(" ")
+        cut = space >= 0 and match.start - reach > 0
+        start = match.start - len(head) + (space + 1 if cut else 0)
+    tail = haystack[match.end:match.end + reach]
+    closed = _SENTENCE_STOP.search(tail)
+    if closed:
+        end = match.end + closed.end()
+    else:
+        space = tail.rfind(" ")
+        end = match.end + (space if space >= 0 and match.end + reach < len(haystack) else len(tail))
+    return haystack[start:end].strip()
+
+
+def fragment_matches(evidence: str, haystack: str) -> list[Match]:
+    """The best place of each of the evidence's fragments ("..." elides) in a normalised text, in order: what
+    the passage reads like now, fragment by fragment, without the text between them."""
+    parts = fragments(evidence)
     matches: list[Match] = []
     offset = 0
     for part in parts:
@@ -84,15 +121,13 @@ def find_evidence(evidence: str, text: str) -> Match:
             found = anywhere if anywhere.score > found.score else found
         matches.append(found)
         offset = max(offset, found.end)
-    weakest = min(m.score for m in matches)
-    start, end = min(m.start for m in matches), max(m.end for m in matches)
-    return Match(weakest, start, end, haystack[start:end], all(m.exact for m in matches))
+    return matches
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(])")
 _WORD = re.compile(r"\w+")
 # Words too common to tell one sentence from another; ranking by rare shared words is what BM25 is for.
-_STOPWORDS = frozenset("""
+STOPWORDS = frozenset("""
 a an and are as at be been being but by did do does for from had has have he her hers him his i if in into is it
 its itself me my of on or our ours she so such than that the their theirs them then there these they this those
 to too was we were what when where which while who whom why will with would you your yours also not no can could
@@ -106,7 +141,7 @@ def terms(text: str) -> list[str]:
     """Words for ranking: normalised, stop words out, plural and possessive 's' folded."""
     words = []
     for word in _WORD.findall(normalize(text)):
-        if word in _STOPWORDS:
+        if word in STOPWORDS:
             continue
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
@@ -162,7 +197,7 @@ class Suggestion:
 
 # A run of sentences must beat its best single sentence by this factor per added sentence to be preferred:
 # a person accepts one supporting sentence sooner than a paragraph that merely contains it.
-_RUN_PENALTY = 0.85
+_RUN_PENALTY = 0.65  # chosen on WiCE's tune half, counted sentence by sentence (bench/eval_suggest.py)
 
 
 class Passages:

@@ -23,7 +23,17 @@ def _claim(data: ReportData, claim: ClaimReport) -> dict[str, Any]:
                          "verdict": s["verdict"], "http_status": s["http_status"], "captured_at": s["captured_at"],
                          "evidence_score": s["evidence_score"], "page_date": s["page_date"],
                          "cited_date": s["cited_date"], "detail": s["detail"],
-                         "suggested_url": s["suggested_url"], "checked": _checked(s)} for s in claim.sources]}
+                         "suggested_url": s["suggested_url"], "checked": _checked(s),
+                         "support": _support(s),
+                         "touches_claim": None if s.get("touches_claim") is None else bool(s["touches_claim"])}
+                        for s in claim.sources]}
+
+
+def _support(finding: FindingRow) -> dict[str, Any] | None:
+    """How the evidence passage as found bears on the claim; null where it was found word for word, where
+    the claim has none, or for findings stored before claimcheck judged it."""
+    stored = finding.get("support")
+    return json.loads(stored) if stored else None
 
 
 def _checked(finding: FindingRow) -> bool | None:

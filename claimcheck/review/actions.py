@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claimcheck.claims.load import ClaimsFile, Source
 from claimcheck.core.errors import NotFound, Refused
 from claimcheck.core.outcomes import OK
 from claimcheck.reading.evidence import locate_evidence
-from claimcheck.reading.match import DEFAULT_THRESHOLD, Suggestion
+from claimcheck.reading.match import DEFAULT_THRESHOLD
 from claimcheck.reading.match import suggest as rank_passages
 from claimcheck.reading.stage import ensure_extraction
 from claimcheck.reading.textdiff import line_diff
 from claimcheck.store import Store
 from claimcheck.store.rows import CaptureRow
+from claimcheck.support import Candidate, Support, rank, support
+from claimcheck.support import compare as compare_support
 
 
 def current_user() -> str:
@@ -218,13 +220,20 @@ def accept(store: Store, claims: ClaimsFile, target: str, note: str, *, by: str 
     return done
 
 
-def suggestions(store: Store, claims: ClaimsFile, claim_id: str, limit: int = 5) -> dict[str, list[Suggestion]]:
-    """For each source the claim cites, the archived passages that best support it."""
+SUGGESTED = 10  # passages ranked by BM25 before support re-ranks them and the first few are shown
+
+
+def suggestions(store: Store, claims: ClaimsFile, claim_id: str, limit: int = 5) -> dict[str, list[Candidate]]:
+    """For each source the claim cites, the archived passages that best support it: ranked by BM25, then
+    those that carry the claim's terms first (`support.rank`), each with its support judgement."""
     claim = claims.claim_named(claim_id)
-    found: dict[str, list[Suggestion]] = {}
+    found: dict[str, list[Candidate]] = {}
     for cite in claim.cites:
         text = _main_text(store, latest_good_capture(store, cite.source))
-        found[cite.source] = rank_passages(claim.text, text, limit) if text else []
+        ranked = rank_passages(claim.text, text, max(limit, SUGGESTED)) if text else []
+        # Shown as `accept` would judge each: against the claim's current evidence passage too.
+        found[cite.source] = [replace(c, support=support_of(claims, store, claim_id, cite.source, c.passage))
+                              for c in rank(claim.text, ranked)[:limit]]
     return found
 
 
@@ -233,6 +242,22 @@ class EvidenceAccepted:
     score: float | None  # the passage's best match in the latest capture (None: nothing readable to look in)
     forced: bool = False
     already: bool = False
+    support: Support | None = None  # how the passage bears on the claim
+
+
+def support_of(claims: ClaimsFile, store: Store, claim_id: str, source_id: str, text: str) -> Support:
+    """Whether a passage supports a claim: on its own, and, where the claim already has an evidence passage
+    from this source, against it too (a passage that lost a number or name the old one had is refused even
+    where it still reads as support on its own, as "glass substrates" for "EMIB" does beside "(EMIB)")."""
+    claim = claims.claim_named(claim_id)
+    alone = support(claim.text, text)
+    cited = next((c.evidence for c in claim.cites if c.source == source_id and c.evidence), None)
+    before = store.reviews.accepted_evidence().get((claim_id, source_id)) or cited
+    if before and alone.holds and support(claim.text, before).holds:  # a forced passage is no yardstick
+        against = compare_support(claim.text, before, text)
+        if not against.holds:
+            return against
+    return alone
 
 
 def accept_evidence(store: Store, claims: ClaimsFile, claim_id: str, source_id: str, text: str, note: str,
@@ -262,7 +287,12 @@ def accept_evidence(store: Store, claims: ClaimsFile, claim_id: str, source_id: 
                           "(--force records it anyway)")
     if store.reviews.accepted_evidence().get((claim_id, source_id)) == text:
         return EvidenceAccepted(score, already=True)
-    forced = force and (score is None or score < threshold)
+    judged = support_of(claims, store, claim_id, source_id, text)
+    if not judged.holds and not force:
+        raise Refused(f"the passage does not support {claim_id}: {judged.label}: {'; '.join(judged.reasons)} "
+                      "(--force records it anyway)")
+    forced = force and (score is None or score < threshold or not judged.holds)
     store.reviews.accept_evidence(claim_id, source_id, text, by=by or current_user(), note=note,
-                          checked={"score": score, "capture_id": latest["id"] if latest else None, "forced": forced})
-    return EvidenceAccepted(score, forced=forced)
+                                  checked={"score": score, "capture_id": latest["id"] if latest else None,
+                                           "forced": forced, "support": judged.as_dict()})
+    return EvidenceAccepted(score, forced=forced, support=judged)

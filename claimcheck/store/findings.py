@@ -32,16 +32,19 @@ class Findings:
 
     def iter_worst_first(self, run_id: int) -> Iterator[FindingRow]:
         """A run's findings, claims ordered by their worst verdict (then as judged), a claim's findings
-        together: one query, sorted by SQLite, so a report reads them as it writes them."""
+        together: one query, sorted by SQLite, so a report reads them as it writes them. Among claims of one
+        status, those whose page changed where the claim's terms are come before those changed elsewhere."""
         return cast(Iterator[FindingRow], self.tables.query(f"""
             with ranked as (select f.*, {_SEVERITY_RANK} as severity, coalesce(article, '') as article_key
                             from findings f where run_id = ?),
-                 by_claim as (select claim_id, min(severity) as claim_severity, min(id) as first_id
+                 by_claim as (select claim_id, min(severity) as claim_severity, min(id) as first_id,
+                                     min(coalesce(touches_claim, 1) = 0) as elsewhere
                               from ranked group by claim_id),
                  by_article as (select article_key, min(severity) as article_severity, min(id) as article_first
                                 from ranked group by article_key)
             select ranked.* from ranked join by_claim using (claim_id) join by_article using (article_key)
-            order by article_severity, article_first, claim_severity, first_id, ranked.id""", [run_id]))
+            order by article_severity, article_first, claim_severity, elsewhere, first_id, ranked.id""",
+                                                            [run_id]))
 
     def claim_status_counts_by_article(self, run_id: int) -> dict[str | None, dict[str, int]]:
         """article -> status -> how many of its claims have it."""

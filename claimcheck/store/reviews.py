@@ -68,6 +68,9 @@ class Reviews:
         if forced:
             assert checked is not None
             found = "unchecked" if checked.get("score") is None else f"best match {checked['score']:.2f}"
+            support = checked.get("support") or {}
+            if support.get("label") in ("unsupported", "contradicted"):
+                found += f", {support['label']}: {'; '.join(support.get('reasons', []))}"
             note = f"{note} [forced: {found}]"
         with self.tables.db.atomic():
             self.tables.insert_one("evidence", {"claim_id": claim_id, "source_id": source_id, "text": text,

@@ -74,3 +74,5 @@ class FindingRow(TypedDict):
     checked: int | None
     has_evidence: int | None
     article: str | None  # the label of the claim's claims file (its path when one file is checked)
+    support: str | None  # JSON {label, score, reasons}: the evidence passage as found, against the claim
+    touches_claim: int | None  # a changed page without evidence: 1 when the change holds the claim's terms

@@ -155,6 +155,15 @@ def m008_articles(db: sqlite_utils.Database) -> None:
                "SELECT id, claims_file, claims_file, NULL FROM runs WHERE claims_file IS NOT NULL")
 
 
+@migrations()
+def m009_support(db: sqlite_utils.Database) -> None:
+    """Claims, not characters: how the evidence passage as found bears on its claim (JSON: label, score,
+    reasons), and for a changed page without one, whether the change holds the claim's terms. Older findings
+    were judged without either: NULL."""
+    db.table("findings").add_column("support", str)
+    db.table("findings").add_column("touches_claim", int)
+
+
 _USABLE = f"outcome != '{NETWORK}' AND source_id IS NOT NULL AND url IS NOT NULL"
 _HAS_VALIDATORS = ("http_status = 200 AND payload_digest IS NOT NULL AND final_url IS NOT NULL "
                    "AND (etag IS NOT NULL OR last_modified IS NOT NULL)")

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from claimcheck.core.text import normalize  # noqa: E402
 from claimcheck.reading.match import suggest  # noqa: E402
 from claimcheck.review.actions import SUGGESTED  # noqa: E402
-from claimcheck.support import rank  # noqa: E402
+from claimcheck.entail import rank  # noqa: E402
 
 
 def covered_lines(passage: str, lines: list[str]) -> set[int]:
@@ -57,7 +57,7 @@ def bm25_sentences(claim: str, text: str, limit: int = 5) -> list[str]:
 
 
 METHODS: dict[str, Callable[[str, str], list[str]]] = {
-    # What `claimcheck suggest` shows: the BM25 passages re-ranked by support (claimcheck.support.rank).
+    # What `claimcheck suggest` shows: the BM25 passages re-ranked by support (claimcheck.entail.rank).
     "claimcheck": lambda claim, text: [c.passage for c in rank(claim, suggest(claim, text, SUGGESTED))[:5]],
     "claimcheck-bm25": lambda claim, text: [s.passage for s in suggest(claim, text, 5)],
     "bm25-sentences": bm25_sentences,

@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE))
 from wice_edits import Item, benign_edits, load, meaning_edits  # noqa: E402
 
 from claimcheck.reading.match import _Bm25, terms  # noqa: E402
-from claimcheck.support import support  # noqa: E402
+from claimcheck.entail import support  # noqa: E402
 
 
 def _passage(item: Item, edited: dict[int, str] | None = None) -> str:

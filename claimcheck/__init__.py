@@ -16,6 +16,7 @@ from claimcheck.core.errors import (
 )
 from claimcheck.core.verdicts import ExitCode, Level, Verdict
 from claimcheck.core.version import __version__
+from claimcheck.entail import Support, support
 from claimcheck.net.records import FetchOptions
 from claimcheck.pipeline import CheckOutcome, FetchOutcome, RunSettings, check_claims, fetch_sources
 from claimcheck.reading.kinds import extract_page
@@ -47,6 +48,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreLocked",
+    "Support",
     "Verdict",
     "__version__",
     "check_claims",
@@ -54,4 +56,5 @@ __all__ = [
     "fetch_sources",
     "load_claims",
     "suggest",
+    "support",
 ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.support import CONTRADICTED, PARTIAL, SUPPORTED, UNSUPPORTED, compare, rank, support, touched
-from claimcheck.support.checks import (
+from claimcheck.entail import CONTRADICTED, PARTIAL, SUPPORTED, UNSUPPORTED, compare, rank, support, touched
+from claimcheck.entail.checks import (
     Passage,
     check_modality,
     check_names,
@@ -14,8 +14,8 @@ from claimcheck.support.checks import (
     check_quantities,
     check_words,
 )
-from claimcheck.support.content import content_of, names
-from claimcheck.support.quantities import quantities
+from claimcheck.entail.content import content_of, names
+from claimcheck.entail.quantities import quantities
 
 # --- quantities -------------------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from claimcheck.core.verdicts import Verdict
 from claimcheck.reading.match import Match
 from claimcheck.reading.textdiff import runs, word_changes
 from claimcheck.settings import Policy
-from claimcheck.support import Support
+from claimcheck.entail import Support
 
 # Under this fuzzy score the best match is too far from the accepted passage to be called a rewording of it, even
 # where the claim's terms happen to be in it.

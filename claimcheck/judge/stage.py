@@ -35,7 +35,7 @@ from claimcheck.reading.stage import ensure_extraction
 from claimcheck.settings import Policy, RunSettings
 from claimcheck.store import Store, chunks
 from claimcheck.store.rows import CaptureRow, ExtractionRow
-from claimcheck.support import compare, touched
+from claimcheck.entail import compare, touched
 
 
 def _page(capture: CaptureRow, extraction: ExtractionRow) -> Page:

@@ -20,8 +20,8 @@ from claimcheck.reading.stage import ensure_extraction
 from claimcheck.reading.textdiff import line_diff
 from claimcheck.store import Store
 from claimcheck.store.rows import CaptureRow
-from claimcheck.support import Candidate, Support, rank, support
-from claimcheck.support import compare as compare_support
+from claimcheck.entail import Candidate, Support, rank, support
+from claimcheck.entail import compare as compare_support
 
 
 def current_user() -> str:

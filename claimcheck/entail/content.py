@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from claimcheck.core.text import normalize, prose
 from claimcheck.reading.match import STOPWORDS, terms
-from claimcheck.support.quantities import Quantity, quantities
+from claimcheck.entail.quantities import Quantity, quantities
 
 _TOKEN = re.compile(r"\w+(?:['’.-]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+$")

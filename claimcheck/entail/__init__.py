@@ -1,4 +1,5 @@
-"""Support: whether a passage says what a claim says, judged against the claim's own terms, offline.
+"""Support (entailment, lexically): whether a passage says what a claim says, judged against the claim's own
+terms, offline. `claimcheck.support(claim, passage)` is `support` here.
 
 - `quantities`: numbers with units and scale words, number words, years and ordinals (`Quantity`)
 - `content`: what a claim rests on: quantities, names, negation, hedges, qualifiers, content words
@@ -9,7 +10,7 @@
   `rank(claim, suggestions)` for passages offered as evidence
 """
 
-from claimcheck.support.judgement import (
+from claimcheck.entail.judgement import (
     CONTRADICTED,
     PARTIAL,
     SUPPORTED,

@@ -16,8 +16,8 @@ from enum import Enum
 
 from claimcheck.core.text import normalize, prose
 from claimcheck.reading.match import Suggestion, terms
-from claimcheck.support.checks import WEIGHTS, Check, Passage, check_qualifiers, run_checks
-from claimcheck.support.content import Content, Name, content_of, hedges, negated, words
+from claimcheck.entail.checks import WEIGHTS, Check, Passage, check_qualifiers, run_checks
+from claimcheck.entail.content import Content, Name, content_of, hedges, negated, words
 
 
 class Label(str, Enum):

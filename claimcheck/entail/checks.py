@@ -11,8 +11,8 @@ from functools import cached_property
 
 from claimcheck.core.text import normalize
 from claimcheck.reading.match import terms
-from claimcheck.support.content import Content, Name, content_of, hedges, negated
-from claimcheck.support.quantities import Quantity
+from claimcheck.entail.content import Content, Name, content_of, hedges, negated
+from claimcheck.entail.quantities import Quantity
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\s*(?:\.\s?\.\s?\.|…)\s*|\n+")
 

@@ -193,3 +193,24 @@ def test_two_overlapping_runs_never_write_at_once(tmp_path: Path, world: Site) -
     assert waiting.returncode == 0, waiting.stderr
     _store_is_consistent(store)
 
+
+
+def test_runs_started_together_on_a_new_store_queue_instead_of_crashing(tmp_path: Path, world: Site) -> None:
+    """Six schedulers start `fetch --wait` at the same moment on a store that does not exist yet: each waits
+    its turn (schema, then the run's lock), none dies with "database is locked", and nothing is lost."""
+    claims = write_claims(tmp_path, world)
+    store = tmp_path / "new-store"
+    env = {**os.environ, "CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_TIMEGATE": "none",
+           "CLAIMCHECK_NOW": "2026-11-26T12:00:00Z"}
+    command = [sys.executable, "-m", "claimcheck", "--claims", str(claims), "--store", str(store), "fetch",
+               "--wait", "120", "--quiet", "--host-request-interval", "0"]
+    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(6)]
+    results = [(p.wait(timeout=180), p.stderr.read() if p.stderr else "") for p in processes]
+    for code, stderr in results:
+        assert code in (0, 2, 3), stderr
+        assert "Traceback" not in stderr and "database is locked" not in stderr, stderr
+    assert [code for code, _ in results].count(0) == 6  # --wait: every one queued and ran
+    _store_is_consistent(store)
+    db = sqlite3.connect(store / "claimcheck.db")
+    assert [row[0] for row in db.execute("select status from runs")] == ["complete"] * 6

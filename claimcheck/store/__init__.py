@@ -35,6 +35,7 @@ __all__ = ["DB_NAME", "IN_CHUNK", "LOCK_NAME", "Paths", "SpilledRows", "Store", 
 
 DB_NAME = "claimcheck.db"
 LOCK_NAME = "claimcheck.lock"
+SCHEMA_LOCK_NAME = "claimcheck.schema.lock"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,21 @@ class Paths:
     def lock(self) -> Path:
         return self.root / LOCK_NAME
 
+    @property
+    def schema_lock(self) -> Path:
+        return self.root / SCHEMA_LOCK_NAME
+
+
+@contextmanager
+def _flocked(path: Path) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
 
 class Store:
     """The SQLite index and the WARC directory, opened together."""
@@ -63,10 +79,16 @@ class Store:
             raise NotFound(f"no store at {self.paths.root} (run `claimcheck check` or `claimcheck fetch` first)")
         try:
             self.paths.warc.mkdir(parents=True, exist_ok=True)
-            self.db = open_database(self.paths.db)
-            migrations.apply(self.db)
+            # Creating or migrating the schema (and switching a new file to WAL) is one process's job at a time:
+            # runs started together on a new store queue here for a moment instead of one failing with
+            # "database is locked". This lock is held for the schema only; a run's own lock comes later.
+            with _flocked(self.paths.schema_lock):
+                self.db = open_database(self.paths.db)
+                migrations.apply(self.db)
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.paths.root}: {exc.strerror or exc}") from None
+        except Error as exc:
+            raise StoreError(f"cannot open the store at {self.paths.db}: {exc}") from None
         tables = Tables(self.db)
         self.runs = Runs(tables)
         self.captures = Captures(tables)

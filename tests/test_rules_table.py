@@ -12,6 +12,7 @@ from claimcheck.core import outcomes
 from claimcheck.claims.load import Source
 from claimcheck.core.dates import GUESSED_DATE_SIGNAL, FuzzyDate
 from claimcheck.reading.match import Match
+from claimcheck.core.outcomes import Classified, Outcome
 from claimcheck.judge.rules import (
     Attempt,
     EvidenceFinding,
@@ -19,6 +20,7 @@ from claimcheck.judge.rules import (
     Page,
     TextChange,
     judge_content,
+    judge_failure,
 )
 from claimcheck.capture.classify import classify
 from claimcheck.settings import Policy
@@ -136,3 +138,25 @@ def test_judge_content(name: str, changes: dict[str, Any], expected: Verdict) ->
     facts.update(changes)
     judged = judge_content(SOURCE, facts.pop("page"), facts.pop("baseline"), Policy(), **facts)
     assert judged.verdict is expected, judged.detail
+
+
+NEVER_WORKED: list[tuple[str, list[tuple[float, str]], Outcome, bool, str]] = [
+    # name, attempts oldest first, this check's outcome, refused connection, verdict
+    ("a new URL answering 404", [(0, outcomes.ROT)], outcomes.ROT, False, "gone"),
+    ("a new URL whose port refuses", [(0, outcomes.TRANSIENT)], outcomes.TRANSIENT, True, "gone"),
+    ("a new URL whose server has a bad day (503)", [(0, outcomes.TRANSIENT)], outcomes.TRANSIENT, False,
+     "unreachable"),
+    ("a citation that worked, now 404", [(0, outcomes.OK), (1, outcomes.ROT)], outcomes.ROT, False, "unreachable"),
+    ("a citation that worked, now refusing", [(0, outcomes.OK), (1, outcomes.TRANSIENT)], outcomes.TRANSIENT, True,
+     "unreachable"),
+]
+
+
+@pytest.mark.parametrize(("name", "spec", "outcome", "refused", "verdict"), NEVER_WORKED,
+                         ids=[s[0] for s in NEVER_WORKED])
+def test_a_url_that_never_worked(name: str, spec: list[tuple[float, str]], outcome: Outcome, refused: bool,
+                                 verdict: str) -> None:
+    judged = judge_failure(Classified(outcome, "HTTP 404"), FailureStreak.from_history(_attempts(*spec)), Policy(),
+                           refused=refused)
+    assert judged.verdict.value == verdict
+    assert ("has never worked" in judged.detail) == (verdict == "gone")

@@ -138,6 +138,7 @@ def test_confirmation_is_configurable(run: Runner, world: Site) -> None:
 
 
 def test_checks_too_close_in_time_do_not_confirm(run: Runner, world: Site) -> None:
+    run("check", now="2026-11-19T12:00:00Z")  # the citation worked once
     world.remove(INTEL_PATH)
     hours = [f"2026-11-20T{h:02d}:00:00Z" for h in (1, 2, 3, 4, 5, 6)]
     assert intel_verdicts(run, hours) == ["unreachable"] * 6

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import WORLD_PATHS, Runner, by_source, verdicts, write_claims
 from world import PAGES, Site
 
@@ -254,3 +256,19 @@ def test_a_machine_timestamp_one_day_off_is_a_time_zone_not_a_drift(run: Runner,
     run("accept", "intel-2023-packaging", "--note", "reset the baseline")
     _, doc = run.json(now="2026-11-26T12:00:00Z")
     assert by_source(doc, "intel-2023-packaging")[0]["verdict"] == "date-drift"
+
+
+@pytest.mark.parametrize("broken", ["host", "path", "port"])
+def test_a_url_that_never_worked_is_an_error_from_its_first_check(tmp_path: Path, world: Site, broken: str) -> None:
+    """A typo in a new citation is an authoring error, not link rot to confirm over three days."""
+    good = world.url(INTEL_PATH)
+    port = world.server.server_address[1]
+    url = {"host": good.replace("127.0.0.1", "newsroom.invalid"),
+           "path": good.replace("advanced-packaging", "advanced-packagin"),
+           "port": good.replace(f":{port}/", ":9/")}[broken]
+    run = Runner(write_claims(tmp_path, world, overrides={"intel-2023-packaging": {"url": url}}), tmp_path / "s")
+    code, doc = run.json()
+    intel = by_source(doc, "intel-2023-packaging")[0]
+    assert intel["verdict"] == "gone", intel
+    assert "has never worked" in intel["detail"] and "typo" in intel["detail"]
+    assert code == 1

@@ -42,20 +42,23 @@ class Attempt:
 
 @dataclass(frozen=True)
 class FailureStreak:
-    """The failures since the last success, newest last."""
+    """The failures since the last success, newest last, and whether the source ever answered with its page."""
 
     failures: tuple[Attempt, ...] = ()
+    ever_worked: bool = True  # (the default: a streak built by hand stands for a citation that once worked)
 
     @classmethod
     def from_history(cls, attempts: Iterable[Attempt]) -> FailureStreak:
         """`attempts` oldest first; blocked, throttled and network-down checks neither count nor reset."""
         streak: list[Attempt] = []
+        worked = False
         for attempt in attempts:
             if attempt.outcome == OK:
                 streak = []
+                worked = True
             elif attempt.outcome in (ROT, TRANSIENT):
                 streak.append(attempt)
-        return cls(tuple(streak))
+        return cls(tuple(streak), worked)
 
     @property
     def count(self) -> int:
@@ -97,8 +100,10 @@ class Judgement:
     touches_claim: bool | None = None  # for a changed page: whether the change holds the claim's terms
 
 
-def judge_failure(classified: Classified, streak: FailureStreak, policy: Policy) -> Judgement:
-    """Verdict for a fetch that brought no usable content."""
+def judge_failure(classified: Classified, streak: FailureStreak, policy: Policy, *,
+                  refused: bool = False) -> Judgement:
+    """Verdict for a fetch that brought no usable content. `refused`: the connection itself was refused (a
+    wrong port), which, like rot, says the URL is wrong rather than that its server has a bad day."""
     if classified.outcome == BLOCKED:
         return Judgement(Verdict.BLOCKED, f"{classified.reason}; cannot be verified from here")
     if classified.outcome == THROTTLED:
@@ -106,6 +111,11 @@ def judge_failure(classified: Classified, streak: FailureStreak, policy: Policy)
     if streak.confirmed(policy):
         return Judgement(Verdict.GONE, f"{classified.reason}; confirmed on {streak.count} checks over "
                                        f"{streak.span_days:.1f} days")
+    if not streak.ever_worked and streak.count and (classified.outcome == ROT or refused):
+        # Confirmation over time protects a citation that worked from a bad day; a URL that never once answered
+        # with its page is an authoring error (a typo'd host, path or port), so it is an error at once.
+        return Judgement(Verdict.GONE, f"{classified.reason}; this URL has never worked (on {streak.count} "
+                                       f"check{'s' if streak.count != 1 else ''}): check it for a typo")
     return Judgement(Verdict.UNREACHABLE, f"{classified.reason}; seen on {streak.count} of "
                                           f"{policy.confirm_checks} checks needed over {policy.confirm_days:g} "
                                           "days to confirm")

@@ -122,7 +122,12 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
         streak = FailureStreak.from_history(
             Attempt(clock.parse_instant(c["fetched_at"]), Outcome(c["outcome"]), c["reason"] or "") for c in usable)
         classified = Classified(Outcome(latest["outcome"]), latest["reason"] or f"HTTP {latest['http_status']}")
-        return SourceState(source, latest, judge_failure(classified, streak, settings.policy), None, None)
+        # A connection that could not be made at all (aiohttp's ClientConnectorError: refused, no route), unlike
+        # one reset mid-answer, says the address is wrong.
+        refused = latest["error_kind"] == "connect" and (
+            "ClientConnectorError" in (latest["error"] or "") or "refused" in (latest["error"] or "").lower())
+        failure = judge_failure(classified, streak, settings.policy, refused=refused)
+        return SourceState(source, latest, failure, None, None)
     digest = latest["payload_digest"]
     extraction = reads.extraction(digest, latest["final_url"]) if digest else None
     if extraction is None:

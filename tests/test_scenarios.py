@@ -238,7 +238,8 @@ def test_judging_a_chunk_at_a_time_gives_the_same_findings(tmp_path: Path, world
         assert runs["chunked"] == runs["whole"]
         assert len(runs["whole"][0]) == sum(len(c.cites) for c in loaded.claims)
         assert {f[2] for f in runs["whole"][1]} > {"verified"}  # the edit was seen, in both
-        assert chunked.reviews.latest_baselines_of(["uncited"])["uncited"]["kind"] == "initial"
+        uncited = loaded.sources["uncited"].key  # a source's history is kept under its URL
+        assert chunked.reviews.latest_baselines_of([uncited])[uncited]["kind"] == "initial"
         summary = json.loads(chunked.runs.get(chunked.runs.last_check()["id"])["summary"])
         assert sum(summary.values()) == len(runs["chunked"][-1])
 

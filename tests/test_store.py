@@ -14,8 +14,8 @@ from claimcheck.store import Store, unpack_text
 
 # What each current-state table must hold, computed the slow way from the whole history.
 FROM_HISTORY = {
-    "latest_captures": "select source_id, url, max(id) from captures where outcome != 'network' "
-                       "group by source_id, url",
+    "latest_source_captures": "select source_key, url, max(id) from captures where outcome != 'network' "
+                              "group by source_key, url",
     "latest_validators": "select final_url, max(id) from captures where http_status = 200 and payload_digest is "
                          "not null and (etag is not null or last_modified is not null) group by final_url",
     "latest_payload_captures": "select payload_digest, final_url, max(id) from captures where payload_digest is "
@@ -51,10 +51,16 @@ def test_an_older_store_is_brought_up_to_date_by_the_migration(run: Runner, worl
     run("check")
     run("check", now="2026-11-26T12:00:00Z")
     db = sqlite3.connect(run.store / "claimcheck.db")
-    # As a store made before the current-state tables existed.
-    db.executescript("DROP TRIGGER captures_keep_latest; DROP TABLE latest_captures; DROP TABLE latest_validators;"
-                     "DROP TABLE latest_payload_captures;"
-                     "DELETE FROM _sqlite_migrations WHERE name = 'm005_latest_captures';")
+    # As a store made before the current-state tables existed (and so before m010 kept them by source key).
+    db.executescript("DROP TRIGGER captures_keep_latest; DROP TABLE latest_source_captures;"
+                     "DROP TABLE latest_validators; DROP TABLE latest_payload_captures;"
+                     "DROP INDEX idx_captures_source_key_fetched_at; DROP INDEX idx_baselines_source_key;"
+                     "DROP INDEX idx_evidence_source_key; DROP INDEX idx_findings_source_key;"
+                     "ALTER TABLE captures DROP COLUMN source_key; ALTER TABLE baselines DROP COLUMN source_key;"
+                     "ALTER TABLE evidence DROP COLUMN source_key; ALTER TABLE evidence DROP COLUMN claim_key;"
+                     "ALTER TABLE findings DROP COLUMN source_key;"
+                     "DELETE FROM _sqlite_migrations WHERE name IN ('m005_latest_captures', "
+                     "'m010_history_by_resource');")
     db.commit()
     db.close()
     with Store(run.store):

@@ -70,9 +70,9 @@ class _ArchivedTexts:
         self.passages: dict[str, Passages] = {}
         if store is None:
             return
-        latest_rows = store.captures.latest_usable([s.id for s in claims.sources.values() if s.url])
+        latest_rows = store.captures.latest_usable([s.key for s in claims.sources.values() if s.url])
         for source in claims.sources.values():
-            latest = latest_rows.get((source.id, source.url or ""))
+            latest = latest_rows.get((source.key, source.url or ""))
             digest = latest["payload_digest"] if latest else None
             if not latest or latest["http_status"] != 200 or not digest:
                 continue

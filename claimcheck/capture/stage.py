@@ -269,7 +269,8 @@ def _cited_evidence(claims: ClaimsFile, store: Store,
             url = requested.get(cite.source)
             if not url:
                 continue
-            evidence = accepted.get((claim.id, cite.source)) or cite.evidence  # as judging reads it
+            # As judging reads it.
+            evidence = claim.accepted(accepted, claims.sources[cite.source]) or cite.evidence
             if evidence:
                 found.setdefault(url, {})[evidence] = None
     return {url: tuple(passages) for url, passages in found.items()}
@@ -398,12 +399,15 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
                         (row.get("payload_digest"), row["final_url"]) in earlier_soft404s
                         and not row.get(NEW_PAYLOAD))
                     classified = _classify_row(row, extraction, soft404=soft404)
-                cited_by = by_url[row["url"]]
+                # One capture per resource and cited URL: sources citing the same URL under several labels (several
+                # articles) share its history, which is kept under the source's key, not its label.
+                cited_by = list({(source.key, source.url): source for source in by_url[row["url"]]}.values())
                 for number, source in enumerate(cited_by):
                     # The row itself for the last source citing the URL (usually the only one): no copy per source.
                     capture = row if number == len(cited_by) - 1 else dict(row)
                     # The capture is filed under the URL the source cites (the requested one may differ by kind).
-                    capture.update(run_id=run_id, source_id=source.id, url=source.url, outcome=classified.outcome,
+                    capture.update(run_id=run_id, source_id=source.id, source_key=source.key, url=source.url,
+                                   outcome=classified.outcome,
                                    reason=classified.reason,
                                    soft404_probe=int(classified.reason == SOFT404_BY_PROBE))
                     rows.append(capture)

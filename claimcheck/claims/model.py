@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck.core.dates import FuzzyDate
 from claimcheck.core.errors import NotFound
-from claimcheck.core.urls import same_resource
+from claimcheck.core.text import prose
+from claimcheck.core.urls import history_key, same_resource
 
 
 @dataclass(frozen=True, slots=True)  # tens of thousands of them in a large run
@@ -22,6 +23,12 @@ class Source:
     note: str | None = None
     line: int = 0
     article: str | None = None  # the label of the claims file it comes from, when several are checked
+
+    @property
+    def key(self) -> str:
+        """What the store keeps this source's history under: its URL, normalised (a source without one, its
+        id): captures, baselines, failure streaks and accepted evidence follow the resource, not the label."""
+        return history_key(self.url) if self.url else self.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +45,17 @@ class Claim:
     section: str | None = None
     line: int = 0
     article: str | None = None  # the label of the claims file it comes from, when several are checked
+
+    @property
+    def key(self) -> str:
+        """What accepted evidence is kept under: the claim's sentence (typography folded), so that renaming
+        its id or regrouping claims files keeps it; an edited sentence has its evidence accepted anew."""
+        return prose(self.text)
+
+    def accepted(self, accepted: Mapping[tuple[str, str], str], source: Source) -> str | None:
+        """The evidence passage accepted in review for this claim from `source`, if any (`accepted`: the
+        store's accepted evidence, by claim key and source key)."""
+        return accepted.get((self.key, source.key)) or accepted.get((f"id:{self.id}", source.key))
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def history(ctx: click.Context, source: str) -> None:
         click.echo(f"{claims.sources[source_id].url} is cited by {len(citing)} articles: "
                    f"{', '.join(s.id for s in citing)}")
     with store_of(ctx, create=False) as store:
-        events = source_history(store, source_id)
+        events = source_history(store, claims.sources[source_id].key)
     if not events:
         click.echo(f"{source_id}: nothing recorded yet")
     for event in events:

@@ -45,6 +45,13 @@ def is_home_or_section(original: str, final: str) -> bool:
     return same_host and len(after) < len(before) and before[: len(after)] == after
 
 
+def history_key(url: str) -> str:
+    """The name a source's history is kept under: its URL as `resource_key` normalises it ("intel.com/a",
+    "example.org:8080/b?x=1"), so that renaming a source id or regrouping claims files never orphans it."""
+    host, port, path, query = resource_key(url)
+    return f"{host}{f':{port}' if port else ''}{path}{f'?{query}' if query else ''}"
+
+
 def resource_key(url: str) -> tuple[str, int | None, str, str]:
     """What names the resource: host without 'www.', port unless the default, path without a trailing
     slash, query; not the scheme or the fragment."""

@@ -108,7 +108,7 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
                   reads: _Reads) -> SourceState:
     if not source.url:
         return SourceState(source, None, None, None, None, "no URL is known for this source yet")
-    latest = latest_rows.get((source.id, source.url))
+    latest = latest_rows.get((source.key, source.url))
     if latest is None:
         if settings.offline:
             reason = "offline, and nothing is archived for this source"
@@ -118,7 +118,8 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
             reason = "not captured yet"
         return SourceState(source, None, None, None, None, reason)
     if latest["outcome"] != OK:
-        usable = [c for c in store.captures.of_source(source.id) if c["url"] == source.url and c["outcome"] != NETWORK]
+        usable = [c for c in store.captures.of_source(source.key)
+                  if c["url"] == source.url and c["outcome"] != NETWORK]
         streak = FailureStreak.from_history(
             Attempt(clock.parse_instant(c["fetched_at"]), Outcome(c["outcome"]), c["reason"] or "") for c in usable)
         classified = Classified(Outcome(latest["outcome"]), latest["reason"] or f"HTTP {latest['http_status']}")
@@ -133,7 +134,7 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
     if extraction is None:
         return SourceState(source, latest, None, None, None, "the archived capture cannot be read")
     page = _page(latest, extraction)
-    baseline_row = baselines.get(source.id)
+    baseline_row = baselines.get(source.key)
     if baseline_row is None or baseline_row["capture_payload_digest"] == latest["payload_digest"]:
         # The same payload as the baseline, or no baseline yet (set_initial_baselines has not run): nothing
         # changed, and no text needs reading.
@@ -171,7 +172,7 @@ def _finding(claim: Claim, article: str, state: SourceState, judgement: Judgemen
         "evidence_score": judgement.evidence_score, "evidence_text": judgement.evidence_text,
         "page_date": judgement.page_date.iso() if judgement.page_date else None,
         "cited_date": source.cited_date.iso() if source.cited_date else None,
-        "suggested_url": judgement.suggested_url,
+        "suggested_url": judgement.suggested_url, "source_key": source.key,
         "support": json.dumps(judgement.support.as_dict()) if judgement.support else None,
         "touches_claim": None if judgement.touches_claim is None else int(judgement.touches_claim),
     }
@@ -207,9 +208,9 @@ def _evidence_finding(store: Store, reads: _Reads, state: SourceState, evidence:
 def _states(store: Store, sources: list[Source], settings: RunSettings,
             network_down: bool) -> tuple[dict[str, SourceState], _Reads]:
     """The states of some sources, from a few queries for all of them, and what was read for them."""
-    latest_rows = store.captures.latest_usable(source.id for source in sources)
+    latest_rows = store.captures.latest_usable(source.key for source in sources)
     reads = _Reads(store, {row["payload_digest"] for row in latest_rows.values() if row["payload_digest"]})
-    baselines = store.reviews.latest_baselines_of([source.id for source in sources])
+    baselines = store.reviews.latest_baselines_of([source.key for source in sources])
     return {source.id: _source_state(store, source, settings, network_down, latest_rows, baselines, reads)
             for source in sources}, reads
 
@@ -272,20 +273,20 @@ def set_initial_baselines(claims: ClaimsFile, store: Store) -> None:
     """Give every source first captured well and readably its first successful capture as its baseline,
     a chunk of sources per transaction (a first check of thousands of sources sets thousands). Sources no
     claim cites get theirs too, so that citing them later compares with what was first seen."""
-    sources = [source for source in claims.sources.values() if source.url]
+    sources = list({source.key: source for source in claims.sources.values() if source.url}.values())
     for chunk in chunks(sources, JUDGE_CHUNK):
-        ids = [source.id for source in chunk]
-        baselines = store.reviews.latest_baselines_of(ids)
-        latest_rows = store.captures.latest_usable(sid for sid in ids if sid not in baselines)
-        candidates = [(source, latest_rows.get((source.id, source.url or ""))) for source in chunk
-                      if source.id not in baselines]
+        keys = [source.key for source in chunk]
+        baselines = store.reviews.latest_baselines_of(keys)
+        latest_rows = store.captures.latest_usable(key for key in keys if key not in baselines)
+        candidates = [(source, latest_rows.get((source.key, source.url or ""))) for source in chunk
+                      if source.key not in baselines]
         ok = [(source, row, digest) for source, row in candidates
               if row is not None and row["outcome"] == OK and (digest := row["payload_digest"])]
         readable = {digest for _, _, digest in ok}
         if not readable:
             continue
         stored = store.extractions.of_payloads(readable)
-        unset = [(source.id, row["url"]) for source, row, digest in ok
+        unset = [(source.key, row["url"]) for source, row, digest in ok
                  if ensure_extraction(store, digest, row["final_url"], stored=stored) is not None]
         if unset:
             store.reviews.set_initial_baselines(unset, by=_BASELINE_BY, note=_BASELINE_NOTE)
@@ -299,7 +300,7 @@ class _Judged:
 
 def _judged_cite(store: Store, reads: _Reads, claim: Claim, source_id: str, cited_evidence: str | None,
                  state: SourceState, accepted: dict[tuple[str, str], str], settings: RunSettings) -> _Judged:
-    evidence = accepted.get((claim.id, source_id)) or cited_evidence
+    evidence = claim.accepted(accepted, state.source) or cited_evidence
     if state.unchecked_reason:
         judgement = Judgement(Verdict.UNCHECKED, state.unchecked_reason)
     elif state.failure:

@@ -88,10 +88,11 @@ class Diffs:
 
     _KEPT = 16  # the last few asked for: a source cited by several claims in a row is diffed once
 
-    def __init__(self, store: Store, source_ids: list[str]) -> None:
+    def __init__(self, store: Store, sources: dict[str, str]) -> None:
         self.store = store
-        self.source_ids = set(source_ids)
-        self.order = source_ids
+        self.keys = sources  # label -> the key its history is kept under
+        self.source_ids = set(sources)
+        self.order = list(sources)
         self.recent: dict[str, list[tuple[str, str]]] = {}
 
     def get(self, source_id: str) -> list[tuple[str, str]]:
@@ -101,7 +102,7 @@ class Diffs:
             from claimcheck.review.actions import text_diff
             if len(self.recent) >= self._KEPT:
                 del self.recent[next(iter(self.recent))]
-            self.recent[source_id] = text_diff(self.store, source_id)
+            self.recent[source_id] = text_diff(self.store, self.keys[source_id])
         return self.recent[source_id]
 
     def items(self) -> Iterator[tuple[str, list[tuple[str, str]]]]:

@@ -53,8 +53,8 @@ def read_the_page(capture: CaptureRow) -> bool:
     return capture["outcome"] == OK and bool(capture["payload_digest"])
 
 
-def latest_good_capture(store: Store, source_id: str) -> CaptureRow | None:
-    rows = [c for c in store.captures.of_source(source_id) if read_the_page(c)]
+def latest_good_capture(store: Store, source_key: str) -> CaptureRow | None:
+    rows = [c for c in store.captures.of_source(source_key) if read_the_page(c)]
     return rows[-1] if rows else None
 
 
@@ -63,7 +63,7 @@ def latest_capture(store: Store, source: Source) -> CaptureRow | None:
     says nothing), whatever it found: as judging sees the source."""
     if not source.url:
         return None
-    return store.captures.latest_usable([source.id]).get((source.id, source.url))
+    return store.captures.latest_usable([source.key]).get((source.key, source.url))
 
 
 def describe(capture: CaptureRow) -> str:
@@ -75,10 +75,10 @@ def describe(capture: CaptureRow) -> str:
     return f"#{capture['id']} at {capture['fetched_at']}, {status}"
 
 
-def text_diff(store: Store, source_id: str) -> list[tuple[str, str]]:
+def text_diff(store: Store, source_key: str) -> list[tuple[str, str]]:
     """(op, line) from the accepted baseline's main text to the latest good capture's: ' ', '-' or '+'."""
-    baseline = store.reviews.baseline(source_id)
-    latest = latest_good_capture(store, source_id)
+    baseline = store.reviews.baseline(source_key)
+    latest = latest_good_capture(store, source_key)
     if baseline is None or latest is None:
         return []
     old = _main_text(store, store.captures.get(baseline["capture_id"])) or ""
@@ -106,7 +106,7 @@ def compare(store: Store, source: Source) -> Comparison:
     if not read_the_page(latest):
         return Comparison(source.id, None, latest, [], f"the latest capture, {describe(latest)}, did not read the "
                                                        "page: there is no text to compare")
-    baseline = store.reviews.baseline(source.id)
+    baseline = store.reviews.baseline(source.key)
     if baseline is None:
         return Comparison(source.id, None, latest, [], "it has no accepted baseline yet")
     base_capture = store.captures.get(baseline["capture_id"])
@@ -123,11 +123,11 @@ class Event:
     summary: str
 
 
-def history(store: Store, source_id: str) -> list[Event]:
-    """Every capture, check verdict and acceptance (of a baseline or of an evidence passage) of a source, in
-    time order."""
+def history(store: Store, source_key: str) -> list[Event]:
+    """Every capture, check verdict and acceptance (of a baseline or of an evidence passage) of a source (by
+    key: under whatever label or in whichever article it was cited), in time order."""
     events: list[Event] = []
-    for c in store.captures.of_source(source_id):
+    for c in store.captures.of_source(source_key):
         status = c["http_status"] if c["http_status"] is not None else c["error_kind"]
         digest = (c["payload_digest"] or "-")[:17]
         extraction = store.extractions.get(c["payload_digest"]) if c["payload_digest"] else None
@@ -136,13 +136,13 @@ def history(store: Store, source_id: str) -> list[Event]:
                             f"#{c['id']} {status} {c['outcome']}{' (not modified)' if c['not_modified'] else ''} "
                             f"{c['final_url']} payload {digest}{dated}"
                             + (f" — {c['reason']}" if c["outcome"] != "ok" and c["reason"] else "")))
-    for f in store.findings.of_source(source_id):
+    for f in store.findings.of_source(source_key):
         events.append(Event(f["started_at"], "check", f"run {f['run_id']}: {f['claim_id']}: {f['verdict']}"
                                                       + (f" — {f['detail']}" if f["detail"] else "")))
-    for b in store.reviews.baselines_of(source_id):
+    for b in store.reviews.baselines_of(source_key):
         events.append(Event(b["accepted_at"], "baseline",
                             f"capture #{b['capture_id']} accepted by {b['accepted_by']} ({b['kind']}): {b['note']}"))
-    for e in store.reviews.evidence_of(source_id):
+    for e in store.reviews.evidence_of(source_key):
         events.append(Event(e["accepted_at"], "evidence",
                             f"{e['claim_id']}: evidence accepted by {e['accepted_by']}: {e['note']} — "
                             f"\u201c{e['text']}\u201d"))
@@ -178,7 +178,7 @@ def _chosen_capture(store: Store, source: Source, capture_id: int | None) -> Cap
     """The capture to accept for a source: the one named, or its latest; refused unless it read the page."""
     if capture_id is not None:
         capture = store.captures.get(capture_id)
-        if capture["source_id"] != source.id:
+        if capture["source_key"] != source.key:
             raise Refused(f"capture #{capture_id} is a capture of {capture['source_id']}, not of {source.id}")
         if not read_the_page(capture):
             raise Refused(f"{source.id}: capture {describe(capture)}, did not read the page: it cannot be a baseline")
@@ -207,15 +207,15 @@ def accept(store: Store, claims: ClaimsFile, target: str, note: str, *, by: str 
               if (capture := _chosen_capture(store, source, capture_id)) is not None]
     if not chosen:
         raise NotFound(f"nothing to accept for {target!r}: no capture yet (run `claimcheck check`)")
-    baselines = store.reviews.latest_baselines_of([source.id for source, _ in chosen])
+    baselines = store.reviews.latest_baselines_of([source.key for source, _ in chosen])
     done = []
     for source, capture in chosen:
-        current = baselines.get(source.id)
+        current = baselines.get(source.key)
         if current is not None and (current["capture_id"] == capture["id"]
                                     or current["capture_payload_digest"] == capture["payload_digest"]):
             done.append(Accepted(source.id, capture["id"], already=current["capture_id"]))
             continue
-        store.reviews.set_baseline(source.id, capture["id"], by=by, note=note, kind="accepted")
+        store.reviews.set_baseline(source.key, capture["id"], by=by, note=note, kind="accepted", label=source.id)
         done.append(Accepted(source.id, capture["id"]))
     return done
 
@@ -229,7 +229,7 @@ def suggestions(store: Store, claims: ClaimsFile, claim_id: str, limit: int = 5)
     claim = claims.claim_named(claim_id)
     found: dict[str, list[Candidate]] = {}
     for cite in claim.cites:
-        text = _main_text(store, latest_good_capture(store, cite.source))
+        text = _main_text(store, latest_good_capture(store, claims.sources[cite.source].key))
         ranked = rank_passages(claim.text, text, max(limit, SUGGESTED)) if text else []
         # Shown as `accept` would judge each: against the claim's current evidence passage too.
         found[cite.source] = [replace(c, support=support_of(claims, store, claim_id, cite.source, c.passage))
@@ -252,7 +252,7 @@ def support_of(claims: ClaimsFile, store: Store, claim_id: str, source_id: str, 
     claim = claims.claim_named(claim_id)
     alone = support(claim.text, text)
     cited = next((c.evidence for c in claim.cites if c.source == source_id and c.evidence), None)
-    before = store.reviews.accepted_evidence().get((claim_id, source_id)) or cited
+    before = claim.accepted(store.reviews.accepted_evidence(), claims.sources[source_id]) or cited
     if before and alone.holds and support(claim.text, before).holds:  # a forced passage is no yardstick
         against = compare_support(claim.text, before, text)
         if not against.holds:
@@ -285,7 +285,7 @@ def accept_evidence(store: Store, claims: ClaimsFile, claim_id: str, source_id: 
             raise Refused(f"the passage is not in {source_id}'s latest capture (#{latest['id']}): its best match "
                           f"scores {score:.2f} < {threshold:.2f}: \u201c{match.passage}\u201d "
                           "(--force records it anyway)")
-    if store.reviews.accepted_evidence().get((claim_id, source_id)) == text:
+    if claim.accepted(store.reviews.accepted_evidence(), source) == text:
         return EvidenceAccepted(score, already=True)
     judged = support_of(claims, store, claim_id, source_id, text)
     if not judged.holds and not force:
@@ -293,6 +293,7 @@ def accept_evidence(store: Store, claims: ClaimsFile, claim_id: str, source_id: 
                       "(--force records it anyway)")
     forced = force and (score is None or score < threshold or not judged.holds)
     store.reviews.accept_evidence(claim_id, source_id, text, by=by or current_user(), note=note,
+                                  claim_key=claim.key, source_key=source.key,
                                   checked={"score": score, "capture_id": latest["id"] if latest else None,
                                            "forced": forced, "support": judged.as_dict()})
     return EvidenceAccepted(score, forced=forced, support=judged)

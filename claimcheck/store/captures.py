@@ -56,15 +56,17 @@ class Captures:
             raise NotFound(f"no capture {capture_id}")
         return cast(CaptureRow, row)
 
-    def latest_usable(self, source_ids: Iterable[str]) -> dict[tuple[str, str], CaptureRow]:
-        """(source id, URL) -> the newest capture that says something about the source (not network-down),
-        for the given sources."""
-        rows = self.tables.query_in("select c.* from latest_captures l join captures c on c.id = l.capture_id "
-                                    "where l.source_id in ({})", source_ids)
-        return {(row["source_id"], row["url"]): cast(CaptureRow, row) for row in rows}
+    def latest_usable(self, source_keys: Iterable[str]) -> dict[tuple[str, str], CaptureRow]:
+        """(source key, URL) -> the newest capture that says something about the source (not network-down),
+        for the given sources (keys: `Source.key`, the resource their history is kept under)."""
+        rows = self.tables.query_in("select c.* from latest_source_captures l join captures c "
+                                    "on c.id = l.capture_id where l.source_key in ({})", source_keys)
+        return {(row["source_key"], row["url"]): cast(CaptureRow, row) for row in rows}
 
-    def of_source(self, source_id: str) -> list[CaptureRow]:
-        rows = self.tables.query("select * from captures where source_id = ? order by fetched_at, id", [source_id])
+    def of_source(self, source_key: str) -> list[CaptureRow]:
+        """Every capture of a source (by key), oldest first: under whatever label it was cited."""
+        rows = self.tables.query("select * from captures where source_key = ? order by fetched_at, id",
+                                 [source_key])
         return cast(list[CaptureRow], list(rows))
 
     def soft404s_by_probe(self) -> set[tuple[str, str]]:

@@ -16,36 +16,42 @@ class Reviews:
         self.tables = tables
 
     # -- baselines -------------------------------------------------------------------------------------
-    def baseline(self, source_id: str) -> dict[str, Any] | None:
-        return self.tables.first("select * from baselines where source_id = ? order by id desc limit 1",
-                                 [source_id])
+    # Baselines, evidence and history are kept under a source's key (`Source.key`: its URL, normalised), and
+    # carry the label it was accepted under (`source_id`) for people to read.
+    def baseline(self, source_key: str) -> dict[str, Any] | None:
+        return self.tables.first("select * from baselines where source_key = ? order by id desc limit 1",
+                                 [source_key])
 
-    def latest_baselines_of(self, source_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """source id -> its current baseline row, with the baseline capture's payload digest."""
+    def latest_baselines_of(self, source_keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """source key -> its current baseline row, with the baseline capture's payload digest."""
         rows = self.tables.query_in(
             "select b.*, c.payload_digest as capture_payload_digest from baselines b "
-            "join (select source_id, max(id) as id from baselines where source_id in ({}) group by source_id) m "
-            "on b.id = m.id join captures c on c.id = b.capture_id", source_ids)
-        return {row["source_id"]: row for row in rows}
+            "join (select source_key, max(id) as id from baselines where source_key in ({}) group by source_key) m "
+            "on b.id = m.id join captures c on c.id = b.capture_id", source_keys)
+        return {row["source_key"]: row for row in rows}
 
-    def set_baseline(self, source_id: str, capture_id: int, *, by: str, note: str, kind: str) -> None:
+    def set_baseline(self, source_key: str, capture_id: int, *, by: str, note: str, kind: str,
+                     label: str | None = None) -> None:
         with self.tables.db.atomic():
-            self.tables.insert_many("baselines", [{"source_id": source_id, "capture_id": capture_id,
+            self.tables.insert_many("baselines", [{"source_id": label or source_key, "source_key": source_key,
+                                                   "capture_id": capture_id,
                                                    "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
                                                    "note": note, "kind": kind}])
-            self.audit(by, f"baseline-{kind}", source_id, note, {"capture_id": capture_id})
+            self.audit(by, f"baseline-{kind}", label or source_key, note,
+                       {"capture_id": capture_id, "source_key": source_key})
 
     def set_initial_baselines(self, sources: list[tuple[str, str]], *, by: str, note: str) -> None:
-        """Give each (source id, URL) its first successful capture of that URL as its baseline, audited, in one
-        transaction."""
+        """Give each (source key, URL) its first successful capture of that URL as its baseline, audited, in
+        one transaction."""
         now = clock.isoformat(clock.now())
         rows: list[dict[str, Any]] = []
         for chunk in chunks(sources, IN_CHUNK // 2):
             pairs = ",".join("(?, ?)" for _ in chunk)
             rows += self.tables.query(
-                f"with wanted(source_id, url) as (values {pairs}) select c.source_id, min(c.id) as capture_id "
-                "from captures c join wanted w on c.source_id = w.source_id and c.url = w.url "
-                f"where c.outcome = '{OK}' group by c.source_id", [value for pair in chunk for value in pair])
+                f"with wanted(source_key, url) as (values {pairs}) select c.source_key, "
+                "min(c.id) as capture_id, c.source_id "
+                "from captures c join wanted w on c.source_key = w.source_key and c.url = w.url "
+                f"where c.outcome = '{OK}' group by c.source_key", [value for pair in chunk for value in pair])
         with self.tables.db.atomic():
             self.tables.insert_many("baselines", [{**row, "accepted_at": now, "accepted_by": by, "note": note,
                                                    "kind": "initial"} for row in rows])
@@ -53,16 +59,18 @@ class Reviews:
                                                "target": row["source_id"], "note": note,
                                                "data": to_json({"capture_id": row["capture_id"]})} for row in rows])
 
-    def baselines_of(self, source_id: str) -> list[dict[str, Any]]:
-        return list(self.tables.query("select * from baselines where source_id = ? order by id", [source_id]))
+    def baselines_of(self, source_key: str) -> list[dict[str, Any]]:
+        return list(self.tables.query("select * from baselines where source_key = ? order by id", [source_key]))
 
     # -- evidence accepted from suggestions --------------------------------------------------------------
     def accepted_evidence(self) -> dict[tuple[str, str], str]:
-        rows = self.tables.query("select claim_id, source_id, text from evidence order by id")
-        return {(r["claim_id"], r["source_id"]): r["text"] for r in rows}
+        """(claim key, source key) -> the passage last accepted; a row from before claim keys were kept (one
+        whose claim was never judged) is found as ("id:" + claim id, source key)."""
+        rows = self.tables.query("select claim_id, claim_key, source_key, text from evidence order by id")
+        return {(r["claim_key"] or f"id:{r['claim_id']}", r["source_key"]): r["text"] for r in rows}
 
     def accept_evidence(self, claim_id: str, source_id: str, text: str, *, by: str, note: str,
-                        checked: dict[str, Any] | None = None) -> None:
+                        claim_key: str, source_key: str, checked: dict[str, Any] | None = None) -> None:
         """`checked`: how the passage was checked against the source (score, capture, whether forced)."""
         forced = bool(checked and checked.get("forced"))
         if forced:
@@ -74,13 +82,14 @@ class Reviews:
             note = f"{note} [forced: {found}]"
         with self.tables.db.atomic():
             self.tables.insert_one("evidence", {"claim_id": claim_id, "source_id": source_id, "text": text,
+                                                "claim_key": claim_key, "source_key": source_key,
                                                 "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
                                                 "note": note})
             self.audit(by, "evidence-accepted", f"{claim_id}/{source_id}", note, {"text": text, **(checked or {})})
 
-    def evidence_of(self, source_id: str) -> list[dict[str, Any]]:
-        """Every evidence passage accepted for a source, oldest first."""
-        return list(self.tables.query("select * from evidence where source_id = ? order by id", [source_id]))
+    def evidence_of(self, source_key: str) -> list[dict[str, Any]]:
+        """Every evidence passage accepted for a source (by key), oldest first."""
+        return list(self.tables.query("select * from evidence where source_key = ? order by id", [source_key]))
 
     # -- audit -----------------------------------------------------------------------------------------
     def audit(self, actor: str, action: str, target: str, note: str, data: dict[str, Any] | None = None) -> None:

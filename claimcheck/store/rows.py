@@ -11,7 +11,8 @@ from typing import TypedDict
 class CaptureRow(TypedDict):
     id: int
     run_id: int
-    source_id: str
+    source_id: str  # the label it was captured under
+    source_key: str  # the resource its history is kept under (Source.key)
     url: str
     final_url: str
     fetched_at: str
@@ -76,3 +77,4 @@ class FindingRow(TypedDict):
     article: str | None  # the label of the claim's claims file (its path when one file is checked)
     support: str | None  # JSON {label, score, reasons}: the evidence passage as found, against the claim
     touches_claim: int | None  # a changed page without evidence: 1 when the change holds the claim's terms
+    source_key: str | None  # the resource the source's history is kept under (its URL, normalised)

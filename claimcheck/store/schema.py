@@ -9,6 +9,8 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from claimcheck.core.outcomes import NETWORK, SOFT404_BY_PROBE
+from claimcheck.core.text import prose
+from claimcheck.core.urls import history_key
 
 migrations = Migrations("claimcheck")
 
@@ -164,6 +166,44 @@ def m009_support(db: sqlite_utils.Database) -> None:
     db.table("findings").add_column("touches_claim", int)
 
 
+@migrations()
+def m010_history_by_resource(db: sqlite_utils.Database) -> None:
+    """A source's past belongs to what it is, not to its label: captures, baselines, accepted evidence and
+    findings carry `source_key` (the URL as `history_key` normalises it; a source without one, its id), and
+    accepted evidence `claim_key` (the claim's sentence), so that renaming a source, regrouping claims files or
+    adding a second article keeps every baseline, failure streak and acceptance. Older rows get their keys
+    from their own URLs (evidence: its source's URL, and the sentence its claim was last judged with)."""
+    db.register_function(history_key, name="history_key", deterministic=True, replace=True)
+    db.register_function(_claim_key, name="claim_key", deterministic=True, replace=True)
+    for table in ("captures", "baselines", "evidence", "findings"):
+        db.table(table).add_column("source_key", str)
+    db.table("evidence").add_column("claim_key", str)
+    db.execute("UPDATE captures SET source_key = CASE WHEN url IS NOT NULL THEN history_key(url) "
+               "ELSE source_id END")
+    db.execute("UPDATE baselines SET source_key = coalesce("
+               "(SELECT c.source_key FROM captures c WHERE c.id = baselines.capture_id), source_id)")
+    db.execute("UPDATE findings SET source_key = CASE WHEN url IS NOT NULL THEN history_key(url) "
+               "ELSE source_id END")
+    db.execute("UPDATE evidence SET source_key = coalesce((SELECT history_key(s.url) FROM sources s "
+               "WHERE s.id = evidence.source_id AND s.url IS NOT NULL), source_id), "
+               "claim_key = (SELECT claim_key(f.claim_text) FROM findings f WHERE f.claim_id = evidence.claim_id "
+               "ORDER BY f.id DESC LIMIT 1)")
+    for table, columns in (("captures", ["source_key", "fetched_at"]), ("baselines", ["source_key"]),
+                           ("evidence", ["source_key"]), ("findings", ["source_key"])):
+        db.table(table).create_index(columns)
+    db.execute("CREATE TABLE latest_source_captures (source_key TEXT NOT NULL, url TEXT NOT NULL, "
+               "capture_id INTEGER NOT NULL, PRIMARY KEY (source_key, url))")
+    db.execute(f"""INSERT INTO latest_source_captures (source_key, url, capture_id)
+        SELECT source_key, url, max(id) FROM captures WHERE {_USABLE_BY_KEY} GROUP BY source_key, url""")
+    db.execute("DROP TRIGGER captures_keep_latest")
+    db.execute(f"CREATE TRIGGER captures_keep_latest AFTER INSERT ON captures BEGIN {_LATEST_BY_KEY_UPSERTS} END")
+    db.execute("DROP TABLE latest_captures")
+
+
+def _claim_key(text: str | None) -> str | None:
+    return prose(text) if text is not None else None
+
+
 _USABLE = f"outcome != '{NETWORK}' AND source_id IS NOT NULL AND url IS NOT NULL"
 _HAS_VALIDATORS = ("http_status = 200 AND payload_digest IS NOT NULL AND final_url IS NOT NULL "
                    "AND (etag IS NOT NULL OR last_modified IS NOT NULL)")
@@ -193,3 +233,21 @@ _LATEST_UPSERTS = f"""
         WHERE excluded.capture_id > latest_payload_captures.capture_id;"""
 
 
+_USABLE_BY_KEY = f"outcome != '{NETWORK}' AND source_key IS NOT NULL AND url IS NOT NULL"
+_KEY_COLUMN = re.compile(r"\b(outcome|source_key|url|http_status|payload_digest|final_url|etag|last_modified)\b")
+_NEW_USABLE_BY_KEY = _KEY_COLUMN.sub(r"NEW.\1", _USABLE_BY_KEY)
+
+# As _LATEST_UPSERTS, the newest usable capture kept per source key (m010) instead of per source label.
+_LATEST_BY_KEY_UPSERTS = f"""
+    INSERT INTO latest_source_captures (source_key, url, capture_id) SELECT NEW.source_key, NEW.url, NEW.id
+        WHERE {_NEW_USABLE_BY_KEY}
+        ON CONFLICT (source_key, url) DO UPDATE SET capture_id = excluded.capture_id
+        WHERE excluded.capture_id > latest_source_captures.capture_id;
+    INSERT INTO latest_validators (final_url, capture_id) SELECT NEW.final_url, NEW.id
+        WHERE {_new(_HAS_VALIDATORS)}
+        ON CONFLICT (final_url) DO UPDATE SET capture_id = excluded.capture_id
+        WHERE excluded.capture_id > latest_validators.capture_id;
+    INSERT INTO latest_payload_captures (payload_digest, final_url, capture_id)
+        SELECT NEW.payload_digest, NEW.final_url, NEW.id WHERE {_new(_HAS_PAYLOAD)}
+        ON CONFLICT (payload_digest, final_url) DO UPDATE SET capture_id = excluded.capture_id
+        WHERE excluded.capture_id > latest_payload_captures.capture_id;"""

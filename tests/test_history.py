@@ -142,3 +142,19 @@ def test_a_store_made_before_history_by_resource_migrates_with_its_history(tmp_p
     history = run("history", "synopsys-tsmc-2025-a16-n2p", now=DAY3).stdout
     assert "capture #2 accepted by claimcheck (initial)" in history  # its baseline, from before
     assert {p.name: p.read_bytes() for p in (store / "warc").iterdir() if p.name in warcs} == warcs  # untouched
+
+
+def test_a_past_runs_report_is_what_that_run_said(tmp_path: Path, world: Site) -> None:
+    """`report --run N` renders run N as it was: its diffs from the capture pair each finding compared, the
+    same bytes after later acceptances and checks (before: the diff was recomputed against today's baseline)."""
+    run = Runner(write_claims(tmp_path, world), tmp_path / "store")
+    _changed_world(run, world)
+    before = {fmt: run("report", "--run", "2", "--format", fmt, now=DAY2).stdout
+              for fmt in ("html", "markdown", "text", "json")}
+    assert "Malaysia" in before["markdown"] and "Malaysia" in before["html"]  # the run's "what changed"
+    assert run("accept", "intel-2023-packaging", "--note", "reviewed", now=DAY2).exit_code == 0
+    world.page(INTEL_PATH, (PAGES / "intel-packaging.html").read_text().replace(
+        "</body>", "<p>A third version of the page, about something else again entirely, with new words.</p></body>"))
+    run("check", now=DAY3)
+    after = {fmt: run("report", "--run", "2", "--format", fmt, now=DAY3).stdout for fmt in before}
+    assert after == before

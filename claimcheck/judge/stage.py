@@ -101,6 +101,7 @@ class SourceState:
     extraction: ExtractionRow | None = None
     baseline_extraction: ExtractionRow | None = None
     change: TextChange | None = None
+    baseline_capture_id: int | None = None  # the capture the latest was compared with (the accepted baseline)
 
 
 def _source_state(store: Store, source: Source, settings: RunSettings, network_down: bool,
@@ -139,7 +140,7 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
         # The same payload as the baseline, or no baseline yet (set_initial_baselines has not run): nothing
         # changed, and no text needs reading.
         return SourceState(source, latest, None, page, page, extraction=extraction, baseline_extraction=extraction,
-                           change=None)
+                           change=None, baseline_capture_id=baseline_row["capture_id"] if baseline_row else None)
     base_capture = store.captures.get(baseline_row["capture_id"])
     base_digest = base_capture["payload_digest"]
     base_extraction = ensure_extraction(store, base_digest, base_capture["final_url"]) if base_digest else None
@@ -147,7 +148,7 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
         return SourceState(source, latest, None, page, None, extraction=extraction)
     change = reads.change(base_extraction, extraction, settings.policy)
     return SourceState(source, latest, None, page, _page(base_capture, base_extraction), extraction=extraction,
-                       baseline_extraction=base_extraction, change=change)
+                       baseline_extraction=base_extraction, change=change, baseline_capture_id=base_capture["id"])
 
 
 def _finding(claim: Claim, article: str, state: SourceState, judgement: Judgement, *, run_id: int | None,
@@ -173,6 +174,9 @@ def _finding(claim: Claim, article: str, state: SourceState, judgement: Judgemen
         "page_date": judgement.page_date.iso() if judgement.page_date else None,
         "cited_date": source.cited_date.iso() if source.cited_date else None,
         "suggested_url": judgement.suggested_url, "source_key": source.key,
+        # The pair this finding compared, so that a report of this run shows its diff as it was, whatever is
+        # accepted or captured later.
+        "baseline_capture_id": state.baseline_capture_id,
         "support": json.dumps(judgement.support.as_dict()) if judgement.support else None,
         "touches_claim": None if judgement.touches_claim is None else int(judgement.touches_claim),
     }

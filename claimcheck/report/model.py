@@ -88,9 +88,9 @@ class Diffs:
 
     _KEPT = 16  # the last few asked for: a source cited by several claims in a row is diffed once
 
-    def __init__(self, store: Store, sources: dict[str, str]) -> None:
+    def __init__(self, store: Store, sources: dict[str, tuple[str, int | None, int | None]]) -> None:
         self.store = store
-        self.keys = sources  # label -> the key its history is kept under
+        self.keys = sources  # label -> (key, the baseline capture its finding compared, the capture compared)
         self.source_ids = set(sources)
         self.order = list(sources)
         self.recent: dict[str, list[tuple[str, str]]] = {}
@@ -99,10 +99,14 @@ class Diffs:
         if source_id not in self.source_ids:
             return []
         if source_id not in self.recent:
-            from claimcheck.review.actions import text_diff
+            from claimcheck.review.actions import captures_diff, text_diff
             if len(self.recent) >= self._KEPT:
                 del self.recent[next(iter(self.recent))]
-            self.recent[source_id] = text_diff(self.store, self.keys[source_id])
+            key, baseline, capture = self.keys[source_id]
+            # The pair the run's finding compared (a past run's report shows what it showed then); findings
+            # from before pairs were kept: today's baseline against the latest capture.
+            self.recent[source_id] = (captures_diff(self.store, baseline, capture) if baseline and capture
+                                      else text_diff(self.store, key))
         return self.recent[source_id]
 
     def items(self) -> Iterator[tuple[str, list[tuple[str, str]]]]:

@@ -75,6 +75,13 @@ def describe(capture: CaptureRow) -> str:
     return f"#{capture['id']} at {capture['fetched_at']}, {status}"
 
 
+def captures_diff(store: Store, baseline_id: int, capture_id: int) -> list[tuple[str, str]]:
+    """(op, line) from one capture's main text to another's: the pair a finding compared."""
+    old = _main_text(store, store.captures.get(baseline_id)) or ""
+    new = _main_text(store, store.captures.get(capture_id)) or ""
+    return [] if old == new else line_diff(old, new)
+
+
 def text_diff(store: Store, source_key: str) -> list[tuple[str, str]]:
     """(op, line) from the accepted baseline's main text to the latest good capture's: ' ', '-' or '+'."""
     baseline = store.reviews.baseline(source_key)

@@ -92,14 +92,16 @@ class Findings:
     def claim_count(self, run_id: int) -> int:
         return int(self.tables.scalar("select count(distinct claim_id) from findings where run_id = ?", [run_id]))
 
-    def sources_with(self, run_id: int, verdicts: Iterable[str]) -> dict[str, str]:
-        """The sources given one of `verdicts` in a run, as label -> key, in the order of their first such
-        finding (a finding stored before keys were kept has its label for key)."""
+    def sources_with(self, run_id: int, verdicts: Iterable[str]) -> dict[str, tuple[str, int | None, int | None]]:
+        """The sources given one of `verdicts` in a run, as label -> (key, baseline capture, capture compared),
+        in the order of their first such finding (a finding stored before keys and pairs were kept: its label
+        for key, no pair)."""
         wanted = list(verdicts)
         rows = self.tables.db.execute(
-            f"select source_id, coalesce(min(source_key), source_id) from findings where run_id = ? "
-            f"and verdict in ({','.join('?' * len(wanted))}) group by source_id order by min(id)", [run_id, *wanted])
-        return {row[0]: row[1] for row in rows}
+            f"select source_id, coalesce(min(source_key), source_id), min(baseline_capture_id), min(capture_id) "
+            f"from findings where run_id = ? and verdict in ({','.join('?' * len(wanted))}) "
+            "group by source_id order by min(id)", [run_id, *wanted])
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
     def of_source(self, source_key: str) -> list[dict[str, Any]]:
         return list(self.tables.query(

@@ -78,3 +78,4 @@ class FindingRow(TypedDict):
     support: str | None  # JSON {label, score, reasons}: the evidence passage as found, against the claim
     touches_claim: int | None  # a changed page without evidence: 1 when the change holds the claim's terms
     source_key: str | None  # the resource the source's history is kept under (its URL, normalised)
+    baseline_capture_id: int | None  # the baseline capture this finding's capture was compared with

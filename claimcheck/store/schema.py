@@ -200,6 +200,13 @@ def m010_history_by_resource(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE latest_captures")
 
 
+@migrations()
+def m011_finding_pairs(db: sqlite_utils.Database) -> None:
+    """A past run's report is what that run said: each finding keeps the baseline capture it compared its
+    capture with. Older findings have none; their reports show the diff against today's baseline, as before."""
+    db.table("findings").add_column("baseline_capture_id", int)
+
+
 def _claim_key(text: str | None) -> str | None:
     return prose(text) if text is not None else None
 

@@ -158,3 +158,25 @@ def test_a_past_runs_report_is_what_that_run_said(tmp_path: Path, world: Site) -
     run("check", now=DAY3)
     after = {fmt: run("report", "--run", "2", "--format", fmt, now=DAY3).stdout for fmt in before}
     assert after == before
+
+
+def test_a_re_check_answered_304_keeps_the_archive_readable(tmp_path: Path, world: Site) -> None:
+    """After a re-check where every page answers 304 Not Modified, coverage, suggest and diff read the same
+    texts as before: a 304 names the payload it revalidated (before: coverage listed no candidate at all)."""
+    run = Runner(write_claims(tmp_path, world), tmp_path / "store")
+    run("check", now=DAY1)
+
+    def candidates() -> int:
+        document = json.loads(run("coverage", "--format", "json", now=DAY2).stdout)
+        return sum(len(sentence["candidates"]) for sentence in document["sentences"])
+
+    first = candidates()
+    suggested = run("suggest", "tsmc-cowos-best-known", now=DAY2).stdout
+    assert first > 0
+    requests = len(world.requests)
+    run("fetch", now=DAY2)
+    revalidated = sqlite3.connect(tmp_path / "store" / "claimcheck.db").execute(
+        "select count(*) from captures where run_id = 2 and http_status = 304").fetchone()[0]
+    assert revalidated >= 3 and len(world.requests) > requests
+    assert candidates() == first
+    assert run("suggest", "tsmc-cowos-best-known", now=DAY2).stdout == suggested

@@ -13,8 +13,8 @@ from claimcheck.claims.article_readers import read_article
 from claimcheck.claims.load import Claim, ClaimsFile
 from claimcheck.core.errors import ClaimcheckError
 from claimcheck.core.text import prose
+from claimcheck.reading.latest import main_text_of, read_the_page
 from claimcheck.reading.match import Passages
-from claimcheck.reading.stage import ensure_extraction
 from claimcheck.store import Store
 
 CANDIDATES = 3  # passages shown per uncovered sentence
@@ -73,11 +73,8 @@ class _ArchivedTexts:
         latest_rows = store.captures.latest_usable([s.key for s in claims.sources.values() if s.url])
         for source in claims.sources.values():
             latest = latest_rows.get((source.key, source.url or ""))
-            digest = latest["payload_digest"] if latest else None
-            if not latest or latest["http_status"] != 200 or not digest:
-                continue
-            extraction = ensure_extraction(store, digest, latest["final_url"])
-            text = store.extractions.text(extraction["text_digest"]) if extraction else None
+            # Read as every reader of a source's latest text reads it: a 304 names the payload it revalidated.
+            text = main_text_of(store, latest) if latest is not None and read_the_page(latest) else None
             if text:
                 self.passages[source.id] = Passages(text)
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass, replace
 
 from claimcheck.claims.load import ClaimsFile, Source
 from claimcheck.core.errors import NotFound, Refused
-from claimcheck.core.outcomes import OK
 from claimcheck.reading.evidence import locate_evidence
 from claimcheck.reading.match import DEFAULT_THRESHOLD
 from claimcheck.reading.match import suggest as rank_passages
-from claimcheck.reading.stage import ensure_extraction
+from claimcheck.reading.latest import latest_good_capture, main_text_of, read_the_page, texts_of
 from claimcheck.reading.textdiff import line_diff
 from claimcheck.store import Store
 from claimcheck.store.rows import CaptureRow
@@ -29,33 +28,6 @@ def current_user() -> str:
         return os.environ.get("CLAIMCHECK_USER") or getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
-
-
-def _texts(store: Store, capture: CaptureRow | None) -> tuple[str, str] | None:
-    """(main text, whole-page text) of a capture that read a page."""
-    digest = capture["payload_digest"] if capture else None
-    if not capture or not digest:
-        return None
-    extraction = ensure_extraction(store, digest, capture["final_url"])
-    if extraction is None:
-        return None
-    texts = store.extractions
-    return texts.text(extraction["text_digest"]) or "", texts.text(extraction["full_text_digest"]) or ""
-
-
-def _main_text(store: Store, capture: CaptureRow | None) -> str | None:
-    texts = _texts(store, capture)
-    return texts[0] if texts else None
-
-
-def read_the_page(capture: CaptureRow) -> bool:
-    """Whether a capture brought the page's content (a 200, or a 304 of content already archived)."""
-    return capture["outcome"] == OK and bool(capture["payload_digest"])
-
-
-def latest_good_capture(store: Store, source_key: str) -> CaptureRow | None:
-    rows = [c for c in store.captures.of_source(source_key) if read_the_page(c)]
-    return rows[-1] if rows else None
 
 
 def latest_capture(store: Store, source: Source) -> CaptureRow | None:
@@ -77,8 +49,8 @@ def describe(capture: CaptureRow) -> str:
 
 def captures_diff(store: Store, baseline_id: int, capture_id: int) -> list[tuple[str, str]]:
     """(op, line) from one capture's main text to another's: the pair a finding compared."""
-    old = _main_text(store, store.captures.get(baseline_id)) or ""
-    new = _main_text(store, store.captures.get(capture_id)) or ""
+    old = main_text_of(store, store.captures.get(baseline_id)) or ""
+    new = main_text_of(store, store.captures.get(capture_id)) or ""
     return [] if old == new else line_diff(old, new)
 
 
@@ -88,8 +60,8 @@ def text_diff(store: Store, source_key: str) -> list[tuple[str, str]]:
     latest = latest_good_capture(store, source_key)
     if baseline is None or latest is None:
         return []
-    old = _main_text(store, store.captures.get(baseline["capture_id"])) or ""
-    new = _main_text(store, latest) or ""
+    old = main_text_of(store, store.captures.get(baseline["capture_id"])) or ""
+    new = main_text_of(store, latest) or ""
     return [] if old == new else line_diff(old, new)
 
 
@@ -117,7 +89,7 @@ def compare(store: Store, source: Source) -> Comparison:
     if baseline is None:
         return Comparison(source.id, None, latest, [], "it has no accepted baseline yet")
     base_capture = store.captures.get(baseline["capture_id"])
-    old, new = _main_text(store, base_capture), _main_text(store, latest)
+    old, new = main_text_of(store, base_capture), main_text_of(store, latest)
     if old is None or new is None:
         return Comparison(source.id, base_capture, latest, [], "an archived capture cannot be read back")
     return Comparison(source.id, base_capture, latest, [] if old == new else line_diff(old, new))
@@ -236,7 +208,7 @@ def suggestions(store: Store, claims: ClaimsFile, claim_id: str, limit: int = 5)
     claim = claims.claim_named(claim_id)
     found: dict[str, list[Candidate]] = {}
     for cite in claim.cites:
-        text = _main_text(store, latest_good_capture(store, claims.sources[cite.source].key))
+        text = main_text_of(store, latest_good_capture(store, claims.sources[cite.source].key))
         ranked = rank_passages(claim.text, text, max(limit, SUGGESTED)) if text else []
         # Shown as `accept` would judge each: against the claim's current evidence passage too.
         found[cite.source] = [replace(c, support=support_of(claims, store, claim_id, cite.source, c.passage))
@@ -277,7 +249,7 @@ def accept_evidence(store: Store, claims: ClaimsFile, claim_id: str, source_id: 
         raise NotFound(f"claim {claim_id!r} does not cite {source_id!r}")
     source = claims.sources[source_id]
     latest = latest_capture(store, source)
-    texts = _texts(store, latest) if latest is not None and read_the_page(latest) else None
+    texts = texts_of(store, latest) if latest is not None and read_the_page(latest) else None
     score = None
     if texts is None:
         where = (f"its latest capture, {describe(latest)}, did not read the page" if latest is not None

@@ -180,3 +180,31 @@ def test_a_re_check_answered_304_keeps_the_archive_readable(tmp_path: Path, worl
     assert revalidated >= 3 and len(world.requests) > requests
     assert candidates() == first
     assert run("suggest", "tsmc-cowos-best-known", now=DAY2).stdout == suggested
+
+
+def test_the_store_follows_the_claims_file(tmp_path: Path, world: Site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The default store is cache/ beside the claims file, wherever the command runs from; a command that
+    fails before it has anything to store creates nothing; --store still wins."""
+    from click.testing import CliRunner
+
+    from claimcheck.cli.main import cli
+
+    site = tmp_path / "site"
+    site.mkdir()
+    claims = write_claims(site, world)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    env = {"CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_TIMEGATE": "none", "CLAIMCHECK_NOW": DAY1}
+    invoke = CliRunner().invoke
+    assert invoke(cli, ["--claims", str(claims), "check", "--host-request-interval", "0"], env=env).exit_code == 0
+    assert (site / "cache" / "claimcheck.db").is_file() and not (elsewhere / "cache").exists()
+    offline = invoke(cli, ["--claims", "../site/claims.yaml", "check", "--offline", "--format", "json"], env=env)
+    assert offline.exit_code == 0
+    assert {s["verdict"] for c in json.loads(offline.stdout)["claims"] for s in c["sources"]} > {"unchecked"}
+    assert not (elsewhere / "cache").exists()
+    failed = invoke(cli, ["check"], env=env)  # no claims.yaml here
+    assert failed.exit_code == 2 and not (elsewhere / "cache").exists()
+    explicit = invoke(cli, ["--claims", str(claims), "--store", str(tmp_path / "mine"), "fetch",
+                            "--host-request-interval", "0"], env=env)
+    assert explicit.exit_code == 0 and (tmp_path / "mine" / "claimcheck.db").is_file()

@@ -56,23 +56,39 @@ class _Group(click.Group):
               metavar="FILE|DIR|GLOB",
               help="The claims file; repeat it, or name a folder (every claims file below it) or a glob, to "
                    "check several articles in one store.")
-@click.option("--store", "store_path", default="cache", show_default=True, type=click.Path(file_okay=False),
-              help="The store: SQLite index and WARC files.")
+@click.option("--store", "store_path", default=None, type=click.Path(file_okay=False),
+              help="The store: SQLite index and WARC files.  [default: cache/ beside the (first) claims file]")
 @click.pass_context
-def cli(ctx: click.Context, claims_paths: tuple[str, ...], store_path: str) -> None:
+def cli(ctx: click.Context, claims_paths: tuple[str, ...], store_path: str | None) -> None:
     """Keep an article honest about its sources: fetch, archive and check every cited claim."""
-    ctx.obj = {"claims": claims_paths[0], "claims_all": claims_paths, "store": store_path}
+    ctx.obj = {"claims": claims_paths[0], "claims_all": claims_paths,
+               "store": store_path or str(default_store(claims_paths[0]))}
+
+
+def default_store(claims: str) -> Path:
+    """`cache/` beside the claims file (inside a folder of them; beside a glob's folder), as every path in a
+    claims file is relative to its folder: a command run from elsewhere finds the same store."""
+    path = Path(claims)
+    if path.is_dir():
+        return path / "cache"
+    folder = path.parent
+    while any(ch in str(folder) for ch in "*?["):  # a glob: the folder it searches in
+        folder = folder.parent
+    return folder / "cache"
 
 
 def claims_of(ctx: click.Context, *, writes_store: bool = False) -> ClaimsFile:
-    """The claims, validated; commands that write the store create it first, so that even a first run
-    caches the validated file there."""
+    """The claims, validated (with the validated-file cache of the store, where one exists); commands that
+    write the store create it once the claims are valid, so that a command failing before it has anything
+    to store leaves nothing behind."""
+    store = Path(ctx.obj["store"])
+    claims = load_claims_set(expand(ctx.obj["claims_all"]), cache_dir=store if store.is_dir() else None)
     if writes_store:
         try:
-            Path(ctx.obj["store"]).mkdir(parents=True, exist_ok=True)
+            store.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the store {ctx.obj['store']}: {exc.strerror or exc}") from None
-    return load_claims_set(expand(ctx.obj["claims_all"]), cache_dir=ctx.obj["store"])
+            raise StoreError(f"cannot create the store {store}: {exc.strerror or exc}") from None
+    return claims
 
 
 def store_of(ctx: click.Context, *, create: bool = True) -> Store:

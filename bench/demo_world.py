@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import shutil
 import signal
 import sys
 import tempfile
@@ -20,12 +21,19 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from click.testing import CliRunner  # noqa: E402  after the path to tests/ is set
-from conftest import WORLD_PATHS, write_claims  # noqa: E402
-from world import PAGES, Site  # noqa: E402
+from world import PAGES, WORLD_PATHS, Site, write_claims  # noqa: E402  (no pytest: the main install runs it)
 
 from claimcheck.cli.main import cli  # noqa: E402
 
 ENV = {"CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_TIMEGATE": "none"}
+# ASE's release, which the claims file cites without a URL: listed in the site's sitemap for `locate` to find.
+ASE_PATH = "/en/press-room/ases-vipack-enables-advanced-interconnect-technology-for-chiplets"
+
+
+def _sitemap(site: Site) -> str:
+    urls = [path for path, _ in WORLD_PATHS.values()] + [ASE_PATH]
+    entries = "".join(f"<url><loc>{site.url(path)}</loc></url>" for path in urls)
+    return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +69,8 @@ def _walkthrough(work: Path, claims: Path, site: Site) -> str:
          "accept intel-emib-foveros --suggestion 1 --source intel-2023-packaging --note 'supports the claim'"),
         ("accept the new wording as Intel's baseline, once someone has asked Intel",
          "accept intel-2023-packaging --note 'asked Intel'"),
+        ("find the URL of ASE's release, which the article cites without one, in the site's sitemap",
+         f"locate ase-2024-vipack --site {site.origin}/"),
         ("the last check again, as a self-contained HTML page",
          "report --format html --output report.html"),
     ]
@@ -79,12 +89,14 @@ def main(argv: list[str] | None = None) -> None:
     site = Site()
     for path, fixture in WORLD_PATHS.values():
         site.fixture(path, fixture)
+    site.fixture(ASE_PATH, "ase-vipack.html")
+    site.page("/sitemap.xml", _sitemap(site), content_type="application/xml")
     work = Path(tempfile.mkdtemp(prefix="claimcheck-demo-"))
     claims = write_claims(work, site)
     cli_args = ["--claims", str(claims), "--store", str(work / "cache")]
     env = {**ENV, "CLAIMCHECK_NOW": "2026-11-25T12:00:00Z"}
     runner = CliRunner()
-    runner.invoke(cli, [*cli_args, "check", "--quiet"], env=env)
+    runner.invoke(cli, [*cli_args, "check", "--quiet"], env=env, prog_name="claimcheck")
     if args.serve:
         _change(site)
         print(_walkthrough(work, claims, site), flush=True)
@@ -96,14 +108,16 @@ def main(argv: list[str] | None = None) -> None:
             pass
         finally:
             site.close()
+            shutil.rmtree(work, ignore_errors=True)
         return
     if args.changed:
         _change(site)
         env["CLAIMCHECK_NOW"] = "2026-11-26T12:00:00Z"
-    result = runner.invoke(cli, [*cli_args, "check", "--quiet", *check_options], env=env)
+    result = runner.invoke(cli, [*cli_args, "check", "--quiet", *check_options], env=env, prog_name="claimcheck")
     print(result.stdout.replace(site.origin, "http://127.0.0.1:PORT"), end="")
-    print(f"[exit {result.exit_code}; store in {work}]", file=sys.stderr)
+    print(result.stderr, end="", file=sys.stderr)  # claimcheck's own word, an unknown option's included
     site.close()
+    shutil.rmtree(work, ignore_errors=True)
     os._exit(result.exit_code)
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import WORLD_PATHS, Runner
+from conftest import REPO, WORLD_PATHS, Runner
 from world import PAGES, Site
 
 from claimcheck.cli.main import cli
@@ -138,3 +141,21 @@ def test_unusable_paths_are_one_line_errors(run: Runner, tmp_path: Path) -> None
     assert store.exit_code == 2
     assert store.stderr.startswith(f"claimcheck: cannot create the store {blocker / 'store'}:")
     assert "Traceback" not in store.output + result.output
+
+
+def test_the_demo_runs_after_the_main_install_and_cleans_up(tmp_path: Path) -> None:
+    """bench/demo_world.py needs no test dependency (pytest made unimportable here), leaves no temporary folder,
+    and passes claimcheck's own word on an option it does not know."""
+    demo = str(REPO / "bench" / "demo_world.py")
+    script = ("import runpy, sys; sys.modules['pytest'] = None; sys.argv = [sys.argv[0], *sys.argv[1:]]; "
+              f"runpy.run_path({demo!r}, run_name='__main__')")
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    ran = subprocess.run([sys.executable, "-c", script, "--changed"], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert ran.returncode == 1, ran.stderr  # the EMIB edit is an error
+    assert "evidence-missing intel-emib-foveros" in ran.stdout
+    bogus = subprocess.run([sys.executable, "-c", script, "--bogus-option"], env=env, capture_output=True,
+                           text=True, timeout=120)
+    assert bogus.returncode == 2 and "No such option '--bogus-option'" in bogus.stderr
+    assert "claimcheck check" in bogus.stderr
+    assert list(tmp_path.glob("claimcheck-demo-*")) == []

@@ -109,7 +109,7 @@ def test_locate_write_keeps_comments_and_layout(tmp_path: Path, site: Site) -> N
 def test_locate_refuses_loopback_without_allow_private(tmp_path: Path, site: Site) -> None:
     publisher_site(site)
     code, out, _ = invoke(tmp_path, "ase-2024-vipack", "--site", site.url("/"))
-    assert code == 1 and "no candidates" in out
+    assert code == 2 and "private or loopback" in out and "--allow-private" in out  # the reason, not "no pages"
     assert site.requests == []  # nothing was sent
 
 

@@ -14,6 +14,9 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
@@ -103,3 +106,40 @@ class Site:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLE = REPO / "article" / "advanced-semiconductor-packaging.txt"
+
+# Where each source of the real claims.yaml lives in the local world, and which fixture it serves.
+WORLD_PATHS = {
+    "intel-2023-packaging": ("/content/www/us/en/newsroom/news/intel-leads-the-way-with-advanced-packaging.html",
+                             "intel-packaging.html"),
+    "synopsys-tsmc-2025-a16-n2p": ("/2025-04-23-Synopsys-and-TSMC-Usher-In-Angstrom-Scale-Designs",
+                                   "synopsys-2025-a16-n2p.html"),
+    "synopsys-tsmc-2026-ai-systems": ("/2026-04-22-Synopsys-Partners-with-TSMC-to-Power-Next-Generation-AI",
+                                      "synopsys-2026-ai-systems.html"),
+    "amd-2024-chiplet-white-paper": ("/content/dam/amd/en/documents/chiplet-architecture-white-paper.pdf",
+                                     "amd-chiplet-white-paper.pdf"),
+    "amd-2025-engineering-ai": ("/en/blogs/2025/engineering-the-future-of-ai.html", "amd-engineering-ai.html"),
+}
+
+
+# The world's claims: the repository's claims.yaml as it was when the tests' expectations were written (its
+# first eight claims), so that an editor adding claims to the real file does not move every count in the tests.
+# tests/test_verdicts.py checks the real file against the same world.
+WORLD_CLAIMS = Path(__file__).parent / "fixtures" / "claims-world.yaml"
+
+
+def write_claims(directory: Path, site: Site, *, overrides: dict[str, Any] | None = None,
+                 claims: Path = WORLD_CLAIMS) -> Path:
+    """A claims file (by default the world's) with each source's URL pointed at the local world."""
+    data = yaml.safe_load(claims.read_text())
+    data["article"]["path"] = str(ARTICLE)
+    for source_id, (path, _) in WORLD_PATHS.items():
+        data["sources"][source_id]["url"] = site.url(path)
+    for source_id, fields in (overrides or {}).items():
+        data["sources"][source_id].update(fields)
+    target = directory / "claims.yaml"
+    target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return target

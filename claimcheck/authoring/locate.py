@@ -63,6 +63,7 @@ class Search:
     lists: list[str]
     entries: list[Entry]
     notes: list[str]
+    refused_private: bool = False  # the address guard refused the site (a private or loopback address)
 
 
 def _local(tag: str) -> str:
@@ -174,13 +175,20 @@ def search_site(site: str, options: FetchOptions | None = None, *, resolver: Res
         raise ClaimcheckError(f"--site {site}: {why}")
     chosen = options or FetchOptions()
 
+    refused: list[bool] = []
+
     def get(urls: list[str]) -> dict[str, FetchResult]:
-        return run_fetch(urls, chosen, resolver=resolver, transport=transport)
+        results = run_fetch(urls, chosen, resolver=resolver, transport=transport)
+        refused.extend(result.error_kind == "refused-private" for result in results.values())
+        return results
 
     root = f"{urlsplit(site).scheme}://{urlsplit(site).netloc}/"
     robots_url = urljoin(root, "robots.txt")
     first = get([robots_url, site])
     search = Search([], [], [])
+    if all(refused):
+        search.refused_private = True
+        return search
     robots = first[robots_url]
     sitemaps: list[str] = []
     if robots.status == 200 and robots.final is not None:

@@ -87,6 +87,9 @@ def locate(ctx: click.Context, source: str, site: str, write: bool, limit: int, 
     wanted = claims.source_named(source)
     options = FetchOptions(allow_private=allow_private, total_timeout=timeout, max_body=MAX_LIST_BYTES)
     search = search_site(site, options)
+    if search.refused_private:
+        raise ClaimcheckError(f"--site {site}: its address is private or loopback, which the fetcher refuses; "
+                              "--allow-private (or CLAIMCHECK_ALLOW_PRIVATE=1) allows it, for a site you run")
     candidates = rank(wanted, search.entries, limit)
     click.echo(f"{source}: {wanted.title!r} ({wanted.cited_date_text or 'no cited date'})")
     click.echo(f"read {len(search.lists)} lists, {len(search.entries):,} entries")

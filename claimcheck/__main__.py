@@ -1,5 +1,5 @@
 """`python -m claimcheck`: the same as the `claimcheck` command."""
 
-from claimcheck.cli.main import main
+from claimcheck.cli.entry import main
 
 main()

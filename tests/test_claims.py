@@ -209,7 +209,7 @@ def test_lint_cli_exit_codes(tmp_path: Path) -> None:
     path.write_text(GOOD)
     ok = CliRunner().invoke(cli, ["--claims", str(path), "lint"])
     assert ok.exit_code == 0, ok.output
-    assert "1 claims, 1 sources: OK" in ok.output
+    assert "1 claim, 1 source: OK" in ok.output  # counted as an editor reads it
     path.write_text(GOOD.replace("November 2025", "soonish 20xx"))
     bad = CliRunner().invoke(cli, ["--claims", str(path), "lint"])
     assert bad.exit_code == 2

@@ -208,3 +208,28 @@ def test_the_store_follows_the_claims_file(tmp_path: Path, world: Site, monkeypa
     explicit = invoke(cli, ["--claims", str(claims), "--store", str(tmp_path / "mine"), "fetch",
                             "--host-request-interval", "0"], env=env)
     assert explicit.exit_code == 0 and (tmp_path / "mine" / "claimcheck.db").is_file()
+
+
+def test_history_lists_a_capture_before_the_check_that_judged_it(tmp_path: Path, world: Site,
+                                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A run's captures come after its start and its verdicts at its end: history lists capture, then check
+    (before: a check was dated at its run's start, before the capture it judged)."""
+    from datetime import datetime, timedelta, timezone
+
+    from click.testing import CliRunner
+
+    from claimcheck.cli.main import cli
+    from claimcheck.core import clock
+
+    ticks = iter(range(100_000))
+    start = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=next(ticks)))  # each reading a second on
+    claims = write_claims(tmp_path, world)
+    env = {"CLAIMCHECK_NOW": None, "CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_TIMEGATE": "none"}
+    base = ["--claims", str(claims), "--store", str(tmp_path / "store")]
+    for _ in range(2):
+        assert CliRunner().invoke(cli, [*base, "check", "--host-request-interval", "0"], env=env).exit_code == 0
+    lines = CliRunner().invoke(cli, [*base, "history", "intel-2023-packaging"], env=env).stdout.splitlines()
+    kinds = [line.split()[1] for line in lines if len(line.split()) > 1 and line.split()[1] in ("capture", "check")]
+    runs = [kind for i, kind in enumerate(kinds) if i == 0 or kinds[i - 1] != kind]  # a run's checks as one
+    assert runs == ["capture", "check", "capture", "check"], lines  # before: each run's checks came first

@@ -220,3 +220,11 @@ def test_an_unwritable_output_fails_before_anything_is_fetched(run: Runner, tmp_
     result = run("check", "--output", str(tmp_path / "missing" / "report.txt"))
     assert result.exit_code == 2 and "No such file or directory" in result.stderr
     assert not (run.store / "claimcheck.db").exists()
+
+
+def test_a_refused_passage_is_shown_its_closest_whole_sentence(run: Runner) -> None:
+    run("check")
+    refused = run("accept", "intel-emib-foveros", "--evidence", "Intel makes bananas", "--note", "typo")
+    assert refused.exit_code == 2
+    closest = refused.stderr.split("the closest sentence is \u201c")[1].split("\u201d")[0]
+    assert closest.startswith("Intel") and closest.endswith(".") and len(closest.split()) > 5, closest

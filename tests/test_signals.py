@@ -155,3 +155,15 @@ def test_a_killed_run_leaves_nothing_behind_for_long(tmp_path: Path, site: Site)
     assert report.stderr.strip() == ("claimcheck: run 1 was interrupted before it gave its verdicts (started "
                                      + db.execute("select started_at from runs where id = 1").fetchone()[0]
                                      + "); nothing of it was indexed; the last complete check is run 2")
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.15, 0.3])
+def test_ctrl_c_while_the_command_starts_is_a_stop_not_a_traceback(delay: float) -> None:
+    command = [sys.executable, "-m", "claimcheck", "--claims", str(Path(__file__).parent.parent / "claims.yaml"),
+               "lint"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert process.returncode in (130, 0, -signal.SIGINT), stderr  # 0: lint was done before the signal came

@@ -272,3 +272,6 @@ def test_a_url_that_never_worked_is_an_error_from_its_first_check(tmp_path: Path
     assert intel["verdict"] == "gone", intel
     assert "has never worked" in intel["detail"] and "typo" in intel["detail"]
     assert code == 1
+    if broken == "port":  # in words, not aiohttp's "ClientConnectorError: ... ssl:default [Connect call failed]"
+        assert "cannot connect to 127.0.0.1:9: connection refused" in intel["detail"], intel["detail"]
+        assert "ssl:default" not in intel["detail"] and "ClientConnectorError" not in intel["detail"]

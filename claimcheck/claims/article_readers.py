@@ -20,6 +20,7 @@ from claimcheck.claims.article import (
     parse_reference_entry,
     read_reference_blocks,
 )
+from claimcheck.core.errors import ClaimcheckError
 from claimcheck.core.text import prose
 
 # -- Markdown ------------------------------------------------------------------------------------------------
@@ -231,8 +232,22 @@ def _text(path: Path, text: str) -> ParsedArticle:
 def read_article(path: str | Path) -> ParsedArticle:
     """Parse an article by its suffix: .md/.markdown, .html/.htm, anything else as plain text."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
+    if raw.startswith(b"%PDF-") or path.suffix.lower() in _UNREADABLE:
+        kind = "PDF" if raw.startswith(b"%PDF-") else path.suffix.lower().lstrip(".").upper()
+        raise ClaimcheckError(f"{path}: claimcheck cannot read {kind} articles; give it the article as Markdown "
+                              "(.md), HTML (.html) or text (.txt)")
+    if b"\0" in raw[:4096]:
+        raise ClaimcheckError(f"{path}: not a text file (Markdown, HTML or text)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ClaimcheckError(f"{path}: not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
     return parse_article(path, text)
+
+
+# Article formats that are not text: reading them as text would draft an empty claims file.
+_UNREADABLE = frozenset({".pdf", ".doc", ".docx", ".odt", ".rtf", ".epub", ".pages"})
 
 
 def parse_article(path: Path, text: str) -> ParsedArticle:

@@ -17,6 +17,7 @@ import click
 from claimcheck.cli.common import claims_of, cli, store_of, write_report
 from claimcheck.core.errors import ClaimcheckError, Interrupted, StoreLocked
 from claimcheck.core.signals import exit_code, stop_on_signals
+from claimcheck.core.text import counted
 from claimcheck.core.urls import resource_key, valid_http_url
 from claimcheck.core.verdicts import FAIL_ON_CHOICES, ExitCode, exit_code_for, present
 from claimcheck.net.memento import DEFAULT_TIMEGATE
@@ -149,13 +150,15 @@ def lint(ctx: click.Context) -> None:
     claims_per = Counter(c.article for c in claims.claims)
     sources_per = Counter(s.article for s in claims.sources.values())
     for info in claims.articles:  # several files: each named, then the whole
-        click.echo(f"{info.file}: {claims_per[info.label]} claims, {sources_per[info.label]} sources: OK")
+        click.echo(f"{info.file}: {counted(claims_per[info.label], 'claim')}, "
+                   f"{counted(sources_per[info.label], 'source')}: OK")
     if claims.articles:
         urls = len({resource_key(s.url) for s in claims.sources.values() if s.url})
         click.echo(f"{len(claims.articles)} claims files: {len(claims.claims)} claims, {len(claims.sources)} "
                    f"sources citing {urls} distinct URLs: OK")
     else:
-        click.echo(f"{claims.path}: {len(claims.claims)} claims, {len(claims.sources)} sources: OK")
+        click.echo(f"{claims.path}: {counted(len(claims.claims), 'claim')}, "
+                   f"{counted(len(claims.sources), 'source')}: OK")
     if without_url:
         click.echo(f"  sources without a URL (reported as unchecked): {', '.join(without_url)}")
     if without_evidence:

@@ -42,3 +42,8 @@ def normalize(text: str) -> str:
         if mark in text:
             text = text.replace(mark, "")
     return " ".join(text.split())
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """"1 claim", "8 claims": a count with its noun, as an editor reads it."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"

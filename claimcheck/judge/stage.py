@@ -124,10 +124,11 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
         streak = FailureStreak.from_history(
             Attempt(clock.parse_instant(c["fetched_at"]), Outcome(c["outcome"]), c["reason"] or "") for c in usable)
         classified = Classified(Outcome(latest["outcome"]), latest["reason"] or f"HTTP {latest['http_status']}")
-        # A connection that could not be made at all (aiohttp's ClientConnectorError: refused, no route), unlike
-        # one reset mid-answer, says the address is wrong.
+        # A connection that could not be made at all (refused, no route), unlike one reset mid-answer, says the
+        # address is wrong. (Older captures kept aiohttp's own words for it.)
+        error = latest["error"] or ""
         refused = latest["error_kind"] == "connect" and (
-            "ClientConnectorError" in (latest["error"] or "") or "refused" in (latest["error"] or "").lower())
+            error.startswith(("cannot connect to", "ClientConnectorError")) or "refused" in error.lower())
         failure = judge_failure(classified, streak, settings.policy, refused=refused)
         return SourceState(source, latest, failure, None, None)
     digest = latest["payload_digest"]

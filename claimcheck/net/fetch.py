@@ -9,6 +9,7 @@ that stops the run.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from collections import deque
@@ -314,6 +315,14 @@ def _transport_failure(exc: httpx.TransportError, url: str) -> FetchError:
     if isinstance(cause, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)) or (
             cause is exc and isinstance(exc, httpx.TimeoutException)):
         return Timeout(f"timed out ({name})", url)
+    if isinstance(cause, aiohttp.ClientConnectorCertificateError):
+        return ConnectionFailed(f"the TLS certificate of {cause.host} was refused: {cause.certificate_error}", url)
+    if isinstance(cause, aiohttp.ClientConnectorError):
+        # Said in words an editor reads ("ClientConnectorError: Cannot connect to host x:443 ssl:default
+        # [Connect call failed ...]" is aiohttp's); the words are what judging reads as "the address is wrong".
+        error = cause.os_error
+        why = os.strerror(error.errno) if error and error.errno else (str(error) if error else "failed")
+        return ConnectionFailed(f"cannot connect to {cause.host}:{cause.port}: {why.lower()}", url)
     return ConnectionFailed(f"{name}: {cause or 'connection failed'}", url)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from claimcheck.core.text import counted
 from claimcheck.core.verdicts import SEVERITY, Verdict, worst
 from claimcheck.store import Store
 from claimcheck.store.rows import FindingRow
@@ -222,9 +223,11 @@ def worst_first(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 
 def article_heading(article: ArticleReport) -> str:
-    """"Article: TITLE (FILE): 2 changed, 5 verified (4 claims)", for grouping a run over several files."""
+    """"Article: TITLE (FILE): 2 changed, 5 verified (7 claims)", for grouping a run over several files: the
+    counts are of its claims by status, as the count in brackets is (pairs are counted in the run's summary)."""
     name = f"{article.title} ({article.file})" if article.title else str(article.file)
-    return f"Article: {name}: {counts_line(article.summary) or 'nothing judged'} ({article.claims} claims)"
+    statuses = article.claim_summary or article.summary
+    return f"Article: {name}: {counts_line(statuses) or 'nothing judged'} ({counted(article.claims, 'claim')})"
 
 
 def counts_line(counts: dict[str, int]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from claimcheck.core.text import counted
 from claimcheck.core.verdicts import Level, Verdict
 from claimcheck.report.model import ADD_EVIDENCE_HINT, ReportData, article_heading, clean, counts_line
 
@@ -43,8 +44,8 @@ def render(data: ReportData, *, colour: bool = False) -> Iterator[str]:
         yield "\n".join(lines) + "\n"
     if data.hidden:
         yield f"({data.hidden} verified claims not shown: --show all lists them)\n\n"
-    yield (f"Claims: {counts_line(data.claim_summary) or 'none'} ({len(data.claims)} claims)\n"
-           f"Pairs:  {counts_line(data.summary) or 'none'} ({data.pairs} claim-source pairs)\n")
+    yield (f"Claims: {counts_line(data.claim_summary) or 'none'} ({counted(len(data.claims), 'claim')})\n"
+           f"Pairs:  {counts_line(data.summary) or 'none'} ({counted(data.pairs, 'claim-source pair')})\n")
     if data.without_evidence:
         yield f"{data.without_evidence} pairs {ADD_EVIDENCE_HINT}\n"
 

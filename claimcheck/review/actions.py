@@ -105,29 +105,38 @@ class Event:
 def history(store: Store, source_key: str) -> list[Event]:
     """Every capture, check verdict and acceptance (of a baseline or of an evidence passage) of a source (by
     key: under whatever label or in whichever article it was cited), in time order."""
-    events: list[Event] = []
+    # Sorted by instant, then by run (instants are kept to the second, and a run can start in the second the
+    # one before it finished), then captures before acceptances before the verdicts that judged them.
+    events: list[tuple[tuple[str, int, int], Event]] = []
+    run_of_capture: dict[int, int] = {}
     for c in store.captures.of_source(source_key):
+        run_of_capture[c["id"]] = c["run_id"]
         status = c["http_status"] if c["http_status"] is not None else c["error_kind"]
         digest = (c["payload_digest"] or "-")[:17]
         extraction = store.extractions.get(c["payload_digest"]) if c["payload_digest"] else None
         dated = f" page date {extraction['published']}" if extraction and extraction["published"] else ""
-        events.append(Event(c["fetched_at"], "capture",
-                            f"#{c['id']} {status} {c['outcome']}{' (not modified)' if c['not_modified'] else ''} "
-                            f"{c['final_url']} payload {digest}{dated}"
-                            + (f" — {c['reason']}" if c["outcome"] != "ok" and c["reason"] else "")))
+        events.append(((c["fetched_at"], c["run_id"], 0), Event(
+            c["fetched_at"], "capture",
+            f"#{c['id']} {status} {c['outcome']}{' (not modified)' if c['not_modified'] else ''} "
+            f"{c['final_url']} payload {digest}{dated}"
+            + (f" — {c['reason']}" if c["outcome"] != "ok" and c["reason"] else ""))))
+    last_run = max(run_of_capture.values(), default=0)
     for f in store.findings.of_source(source_key):
-        events.append(Event(f["started_at"], "check", f"run {f['run_id']}: {f['claim_id']}: {f['verdict']}"
-                                                      + (f" — {f['detail']}" if f["detail"] else "")))
+        # A run judges after it captures: its verdicts are dated when it finished, after what they judged.
+        at = f["finished_at"] or f["started_at"]
+        events.append(((at, f["run_id"], 2), Event(at, "check", f"run {f['run_id']}: {f['claim_id']}: {f['verdict']}"
+                                                   + (f" — {f['detail']}" if f["detail"] else ""))))
     for b in store.reviews.baselines_of(source_key):
-        events.append(Event(b["accepted_at"], "baseline",
-                            f"capture #{b['capture_id']} accepted by {b['accepted_by']} ({b['kind']}): {b['note']}"))
+        run = run_of_capture.get(b["capture_id"], last_run) if b["kind"] == "initial" else last_run
+        events.append(((b["accepted_at"], run, 1), Event(
+            b["accepted_at"], "baseline",
+            f"capture #{b['capture_id']} accepted by {b['accepted_by']} ({b['kind']}): {b['note']}")))
     for e in store.reviews.evidence_of(source_key):
-        events.append(Event(e["accepted_at"], "evidence",
-                            f"{e['claim_id']}: evidence accepted by {e['accepted_by']}: {e['note']} — "
-                            f"\u201c{e['text']}\u201d"))
-    order = {"capture": 0, "baseline": 1, "evidence": 1, "check": 2}
-    events.sort(key=lambda e: (e.at, order.get(e.kind, 3)))
-    return events
+        events.append(((e["accepted_at"], last_run, 1), Event(
+            e["accepted_at"], "evidence",
+            f"{e['claim_id']}: evidence accepted by {e['accepted_by']}: {e['note']} — \u201c{e['text']}\u201d")))
+    events.sort(key=lambda pair: pair[0])
+    return [event for _, event in events]
 
 
 @dataclass(frozen=True)
@@ -261,8 +270,11 @@ def accept_evidence(store: Store, claims: ClaimsFile, claim_id: str, source_id: 
         match, _ = locate_evidence(text, *texts)
         score = round(match.score, 3)
         if score < threshold and not force:
+            # The closest whole sentence, in the page's words (the aligned stretch can be a few letters).
+            closest = next(iter(rank_passages(text, texts[1] or texts[0], 1)), None)
+            shown = closest.passage if closest else match.passage
             raise Refused(f"the passage is not in {source_id}'s latest capture (#{latest['id']}): its best match "
-                          f"scores {score:.2f} < {threshold:.2f}: \u201c{match.passage}\u201d "
+                          f"scores {score:.2f} < {threshold:.2f}; the closest sentence is \u201c{shown}\u201d "
                           "(--force records it anyway)")
     if claim.accepted(store.reviews.accepted_evidence(), source) == text:
         return EvidenceAccepted(score, already=True)

@@ -105,5 +105,6 @@ class Findings:
 
     def of_source(self, source_key: str) -> list[dict[str, Any]]:
         return list(self.tables.query(
-            "select f.*, r.started_at from findings f join runs r on r.id = f.run_id where f.source_key = ? "
+            "select f.*, r.started_at, r.finished_at from findings f join runs r on r.id = f.run_id "
+            "where f.source_key = ? "
             "order by f.run_id, f.id", [source_key]))

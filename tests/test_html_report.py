@@ -118,3 +118,29 @@ def test_layout_screenshot(report: Path, browser, tmp_path: Path) -> None:  # ty
     assert current.size == expected.size
     differing = sum(chops.difference(current, expected).histogram()[41:])  # pixels off by more than 40 levels
     assert differing / (current.size[0] * current.size[1]) < 0.02, f"{differing} pixels differ"
+
+
+def test_the_report_an_editor_sees(report: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    """Titled with the article, a filter chip only for verdicts the run gave, the hint's commands as code, the
+    evidence score explained, and the diff marking the lines that hold an evidence passage."""
+    page, _, _ = open_report(browser, report)
+    assert page.title().startswith("Advanced Semiconductor Packaging")
+    assert page.locator("h1").text_content() == "Advanced Semiconductor Packaging"
+    chips = page.locator("input[name=verdict]").evaluate_all("boxes => boxes.map(b => b.value)")
+    assert sorted(chips) == ["blocked", "changed", "unchecked", "verified"]  # none with a count of 0
+    body = page.locator("body").text_content()
+    assert "`" not in body.split("What changed")[0]  # commands shown as code, not in backquotes
+    assert page.locator("p.detail code").count() >= 2
+    assert "Evidence: how closely the page still holds the claim's recorded passage" in body
+    marked = page.locator("details[id^=diff-] .diff .evidence")
+    assert marked.count() >= 1 and "on a package" in marked.first.text_content()
+
+
+def test_a_rewording_is_shown_in_the_pages_own_words(run: Runner, world: Site) -> None:
+    intel = WORLD_PATHS["intel-2023-packaging"][0]
+    run("check")
+    world.page(intel, (PAGES / "intel-packaging.html").read_text().replace(
+        "Its innovations include EMIB", "Its Famous innovations include EMIB"))
+    _, doc = run.json(now="2026-11-26T12:00:00Z")
+    emib = next(s for c in doc["claims"] if c["id"] == "intel-emib-foveros" for s in c["sources"])
+    assert emib["verdict"] == "changed" and "+Famous" in emib["detail"], emib["detail"]

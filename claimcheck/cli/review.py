@@ -13,16 +13,12 @@ from claimcheck.cli.common import claims_of, cli, store_of, write_report
 from claimcheck.core.errors import ClaimcheckError, NotFound
 from claimcheck.core.text import normalize
 from claimcheck.core.verdicts import ExitCode
-from claimcheck.reading.match import find_evidence
+from claimcheck.reading.evidence import holds_evidence
 from claimcheck.reading.textdiff import Span, paired, word_spans
 from claimcheck.report import clean
 from claimcheck.review.actions import accept as accept_baseline
 from claimcheck.review.actions import accept_evidence, compare, suggestions
 from claimcheck.review.actions import history as source_history
-
-
-def _holds(line: str, evidence: list[str]) -> bool:
-    return any(e and find_evidence(e, line).score >= 0.9 for e in evidence)
 
 
 def _line(sign: str, spans: list[Span], *, colour: bool, bold: bool) -> str:
@@ -53,7 +49,7 @@ def diff_lines(rows: list[tuple[str, str]], evidence: list[str], *, colour: bool
         for sign, line, side in (("-", item.old, 0), ("+", item.new, 1)):
             if line is None:
                 continue
-            holds = _holds(line, evidence)
+            holds = holds_evidence(line, evidence)
             text = _line(sign, spans[side] if spans else [(line, False)], colour=colour, bold=holds)
             yield text + ("   <== evidence passage" if holds else "")
 

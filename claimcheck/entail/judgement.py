@@ -10,12 +10,11 @@ clause about something else, a synonym for a word the claim does not use) never 
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from enum import Enum
 
 from claimcheck.core.text import normalize, prose
-from claimcheck.reading.match import Suggestion, terms
+from claimcheck.reading.match import Suggestion, as_written, terms
 from claimcheck.entail.checks import WEIGHTS, Check, Passage, check_qualifiers, run_checks
 from claimcheck.entail.content import Content, Name, content_of, hedges, negated, words
 
@@ -109,16 +108,6 @@ def _missing_reasons(checks: list[Check]) -> list[str]:
     return reasons
 
 
-def _in_page_words(found: str, page: str | None) -> str:
-    """`found` (normalised) as the page writes it, where the page is at hand."""
-    if page:
-        pattern = r"\s+".join(re.escape(word) for word in found.split())
-        written = re.search(pattern, page, re.IGNORECASE) if pattern else None
-        if written:
-            return written.group()
-    return found
-
-
 def _replacement(term: str, accepted: str, now: str) -> str | None:
     """What took a term's place from one version of a passage to the next, in the new version's words."""
     before, after = prose(accepted).split(), prose(now).split()
@@ -157,7 +146,7 @@ def compare(claim: str, accepted: str, now: str, *, page: str | None = None) -> 
 
     def replacement(term: str) -> str | None:
         instead = _replacement(term, accepted, now)
-        return _in_page_words(instead, page) if instead else None
+        return (as_written(instead, page) if page else None) or instead if instead else None
 
     content = content_of(claim)
     before, after = Passage(accepted), Passage(now)

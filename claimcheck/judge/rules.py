@@ -170,6 +170,7 @@ class EvidenceFinding:
     in_main_text: bool
     baseline_passage: str | None = None  # the passage matched in the baseline; None without a baseline
     support: Support | None = None  # the passage as found now, against the claim and the accepted passage
+    written: tuple[str, str] | None = None  # (baseline passage, passage now) as the pages write them
 
 
 def judge_content(source: Source, page: Page, baseline: Page | None, policy: Policy, *, evidence: str | None,
@@ -200,7 +201,8 @@ def judge_content(source: Source, page: Page, baseline: Page | None, policy: Pol
             if support is not None and not support.holds:
                 unsupported = support
             else:
-                reworded = word_changes(found.baseline_passage or normalize(evidence), best.passage)
+                before, now = found.written or (found.baseline_passage or normalize(evidence), best.passage)
+                reworded = word_changes(before, now)
                 words = f"; {'; '.join(support.reasons)}" if support is not None else ""
                 notes.append(f"the evidence passage was reworded (score {best.score:.2f}): {reworded}{words}")
 

@@ -30,7 +30,7 @@ from claimcheck.judge.rules import (
     judge_failure,
 )
 from claimcheck.reading.evidence import evidence_key, evidence_match_row
-from claimcheck.reading.match import Match, fragment_matches, in_sentences
+from claimcheck.reading.match import Match, as_written, fragment_matches, in_sentences
 from claimcheck.reading.stage import ensure_extraction
 from claimcheck.settings import Policy, RunSettings
 from claimcheck.store import Store, chunks
@@ -199,6 +199,14 @@ def _evidence_finding(store: Store, reads: _Reads, state: SourceState, evidence:
     support = None
     if not match.exact and state.baseline_extraction is not None:
         baseline_passage = _match_in(store, reads, evidence, state.baseline_extraction)[0].passage
+    written = None
+    if not match.exact and baseline_passage is not None and state.baseline_extraction is not None:
+        # The rewording in the pages' own words (case, quotes, dashes), where both can be found as written.
+        was_text, was_full = reads.texts(state.baseline_extraction)
+        now_text, now_full = reads.texts(state.extraction)
+        before = as_written(baseline_passage, was_text if in_main else was_full)
+        after = as_written(match.passage, now_text if in_main else now_full)
+        written = (before, after) if before and after else None
     if not match.exact:
         # Not found word for word: does what stands in its place still say what the claim rests on? Read
         # fragment by fragment (text between an elided passage's fragments does not count), each widened to
@@ -207,7 +215,7 @@ def _evidence_finding(store: Store, reads: _Reads, state: SourceState, evidence:
         was = (_as_found(reads, state.baseline_extraction, evidence, in_main)[0]
                if state.baseline_extraction is not None else evidence)
         support = compare(claim.text, was or evidence, now, page=page)
-    return EvidenceFinding(match, in_main, baseline_passage, support)
+    return EvidenceFinding(match, in_main, baseline_passage, support, written)
 
 
 def _states(store: Store, sources: list[Source], settings: RunSettings,

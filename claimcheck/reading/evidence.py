@@ -10,6 +10,11 @@ from claimcheck.core.text import normalize
 from claimcheck.reading.match import Match, find_evidence
 
 
+def holds_evidence(line: str, passages: list[str]) -> bool:
+    """Whether a line of a page holds (part of) one of the evidence passages: how diffs mark those lines."""
+    return any(passage and find_evidence(passage, line).score >= 0.9 for passage in passages)
+
+
 def locate_evidence(evidence: str, text: str, full_text: str) -> tuple[Match, bool]:
     """The best match, and whether it is in the main text (else in the whole page: the main-text guess
     can be too narrow, and a passage in a deck or caption is still on the page)."""

@@ -107,6 +107,21 @@ def in_sentences(match: Match, haystack: str, reach: int = 40) -> str:
     return haystack[start:end].strip()
 
 
+_TYPOGRAPHIC = {"'": "['\u2018\u2019\u201b\u2032`\u00b4]", '"': '["\u201c\u201d\u201e\u2033\u00ab\u00bb]',
+                "-": "[-\u2010-\u2015\u2212]"}
+
+
+def as_written(found: str, text: str) -> str | None:
+    """A stretch of normalised text (`found`, as matching works on it) as `text` writes it: its case, curly
+    quotes and dashes, so that people read the page's own words. None where it cannot be told."""
+    words = found.split()
+    if not words or len(words) > 400:
+        return None
+    pattern = r"\s+".join("".join(_TYPOGRAPHIC.get(ch, re.escape(ch)) for ch in word) for word in words)
+    written = re.search(pattern, text, re.IGNORECASE)
+    return written.group() if written else None
+
+
 def fragment_matches(evidence: str, haystack: str) -> list[Match]:
     """The best place of each of the evidence's fragments ("..." elides) in a normalised text, in order: what
     the passage reads like now, fragment by fragment, without the text between them."""

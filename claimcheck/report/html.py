@@ -10,9 +10,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import re
 from collections.abc import Iterator
 
+from claimcheck.core.text import counted
 from claimcheck.core.verdicts import Level, Verdict
+from claimcheck.reading.evidence import holds_evidence
+from claimcheck.reading.match import DEFAULT_THRESHOLD
 from claimcheck.reading.textdiff import Span, paired, word_spans
 from claimcheck.report.model import (
     ADD_EVIDENCE_HINT,
@@ -54,8 +58,14 @@ table{border-collapse:collapse;width:100%} td,th{border-top:1px solid #eaeef2;pa
 .diff{display:grid;grid-template-columns:1fr 1fr;gap:0;font:12px/1.4 ui-monospace,monospace;margin:.5rem 0;border:1px solid #d0d7de}
 .diff div{padding:.1rem .4rem;white-space:pre-wrap;word-break:break-word;border-bottom:1px solid #f0f2f4}
 .del{background:#ffebe9}.add{background:#e6ffec}.del mark{background:#ffc1bd}.add mark{background:#abf2bc}.same{color:#57606a}
+.evidence{box-shadow:inset 4px 0 #8250df}.evidence::after{content:" \\2190  evidence passage";color:#8250df;font-size:.8em}
 .banner{background:#fff8c5;border:1px solid #d4a72c;padding:.6rem 1rem;border-radius:.4rem}
 """
+
+
+def _code_spans(text: str) -> str:
+    """Escaped text whose `backquoted` parts are shown as code, as Markdown would."""
+    return re.sub(r"`([^`]+)`", lambda m: f"<code>{m.group(1)}</code>", _e(text))
 
 
 def _e(value: object) -> str:
@@ -71,20 +81,30 @@ def _marked(spans: list[Span]) -> str:
     return " ".join(f"<mark>{_e(text)}</mark>" if changed else _e(text) for text, changed in spans)
 
 
-def _diff(rows: list[tuple[str, str]]) -> str:
-    """Side by side: removed lines left, added lines right, context across both; changed words marked."""
+def _diff(rows: list[tuple[str, str]], evidence: list[str] | None = None) -> str:
+    """Side by side: removed lines left, added lines right, context across both; changed words marked, and
+    the lines that hold a claim's evidence passage marked as such (as the terminal's `diff` marks them)."""
     cells: list[str] = []
+    passages = evidence or []
+
+    def cell(kind: str, text: str | None, html: str) -> str:
+        if text is None:
+            return "<div></div>"
+        if passages and holds_evidence(text, passages):
+            return f'<div class="{kind} evidence" title="holds the evidence passage">{html}</div>'
+        return f'<div class="{kind}">{html}</div>'
+
     for item in paired(rows):
         if isinstance(item, str):
-            cells.append(f'<div class="same">{_e(item)}</div><div class="same">{_e(item)}</div>')
+            cells.append(cell("same", item, _e(item)) * 2)
             continue
         if item.old is not None and item.new is not None:
             old_spans, new_spans = word_spans(item.old, item.new)
             old_html, new_html = _marked(old_spans), _marked(new_spans)
         else:
             old_html, new_html = _e(item.old), _e(item.new)
-        cells.append(f'<div class="del">{old_html}</div>' if item.old is not None else "<div></div>")
-        cells.append(f'<div class="add">{new_html}</div>' if item.new is not None else "<div></div>")
+        cells.append(cell("del", item.old, old_html))
+        cells.append(cell("add", item.new, new_html))
     return ('<div class="diff" role="table" aria-label="baseline and latest main text">'
             '<div><b>accepted baseline</b></div><div><b>latest capture</b></div>' + "".join(cells) + "</div>")
 
@@ -97,22 +117,27 @@ def render(data: ReportData) -> Iterator[str]:
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>claimcheck report, run {_e(run['id'])}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>claimcheck: {len(data.claims)} claims</h1>",
+        f"<title>{_e(data.title)}: claimcheck, run {_e(run['id'])}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{_e(data.title)}</h1>",
         f'<div class="meta">Run {_e(run["id"])} at {_e(run["started_at"])} · network: {_e(run["network"])} · '
         f'{_e(run["claims_file"])}</div>',
     ]
     if data.network_down:
         parts.append('<p class="banner">The network was down: nothing was fetched and no source is flagged.</p>')
-    parts.append(f'<p class="counts"><b>{len(data.claims)} claims</b>: {_e(counts_line(data.claim_summary))}</p>')
-    parts.append(f'<form class="summary" aria-label="filter by verdict"><b>{data.pairs} claim-source pairs</b>')
+    parts.append(f'<p class="counts"><b>{_e(counted(len(data.claims), "claim"))}</b>: '
+                 f'{_e(counts_line(data.claim_summary))}</p>')
+    parts.append(f'<form class="summary" aria-label="filter by verdict"><b>'
+                 f'{_e(counted(data.pairs, "claim-source pair"))}</b>')
     for verdict in Verdict:
         count = data.summary.get(verdict.value, 0)
-        parts.append(f'<label><input type="checkbox" name="verdict" value="{verdict.value}" checked> '
-                     f'{_badge(verdict)} {count}</label>')
+        if count:  # a chip for every verdict the run gave; none for those it did not
+            parts.append(f'<label><input type="checkbox" name="verdict" value="{verdict.value}" checked> '
+                         f'{_badge(verdict)} {count}</label>')
     parts.append("</form>")
+    parts.append('<p class="detail">Evidence: how closely the page still holds the claim\'s recorded passage, '
+                 f"from 1.00 (word for word) down; under {DEFAULT_THRESHOLD:.2f} the passage is missing.</p>")
     if data.without_evidence:
-        parts.append(f'<p class="detail">{data.without_evidence} pairs {_e(ADD_EVIDENCE_HINT)}</p>')
+        parts.append(f'<p class="detail">{data.without_evidence} pairs {_code_spans(ADD_EVIDENCE_HINT)}</p>')
     yield "\n".join(parts) + "\n"
     # Claims come worst first: problems open, verified claims folded into one closed section at the end.
     folded = False
@@ -133,8 +158,9 @@ def render(data: ReportData) -> Iterator[str]:
                "</p>\n")
     heading = '<h2 id="changes">What changed since the accepted baselines</h2>'
     for source_id, diff in (data.diffs.items() if data.diffs else ()):
+        passages = data.diffs.evidence.get(source_id) if data.diffs else None
         yield (f'{heading}<details open id="diff-{_e(source_id)}"><summary>{_e(source_id)}</summary>'
-               f"{_diff(diff)}</details>\n")
+               f"{_diff(diff, passages)}</details>\n")
         heading = ""
     yield f"<script>{_SCRIPT}</script></body></html>\n"
 

@@ -89,8 +89,10 @@ class Diffs:
 
     _KEPT = 16  # the last few asked for: a source cited by several claims in a row is diffed once
 
-    def __init__(self, store: Store, sources: dict[str, tuple[str, int | None, int | None]]) -> None:
+    def __init__(self, store: Store, sources: dict[str, tuple[str, int | None, int | None]],
+                 evidence: dict[str, list[str]] | None = None) -> None:
         self.store = store
+        self.evidence = evidence or {}  # label -> the evidence passages found in it, for marking the diff
         self.keys = sources  # label -> (key, the baseline capture its finding compared, the capture compared)
         self.source_ids = set(sources)
         self.order = list(sources)
@@ -145,6 +147,13 @@ class ReportData:
         """Whether the run checked several articles (human formats then group claims by article)."""
         return len(self.articles) > 1
 
+    @property
+    def title(self) -> str:
+        """What the report is about: the article's title, or how many articles."""
+        if len(self.articles) == 1 and self.articles[0].title:
+            return self.articles[0].title
+        return f"{len(self.articles)} articles" if self.articles else "claimcheck report"
+
     def article(self, label: str | None) -> ArticleReport | None:
         return self._by_label.get(label)
 
@@ -195,7 +204,8 @@ def build_report(store: Store, run_id: int, *, with_diffs: bool = False, worst_f
     run = store.runs.get(run_id)
     summary = {v.value: 0 for v in Verdict}
     summary.update(store.findings.verdict_counts(run_id))
-    diffs = Diffs(store, store.findings.sources_with(run_id, DIFF_VERDICTS)) if with_diffs else None
+    diffs = (Diffs(store, store.findings.sources_with(run_id, DIFF_VERDICTS), store.findings.evidence_passages(run_id))
+             if with_diffs else None)
     return ReportData(run=run, claims=ClaimReports(store, run_id, worst_first=worst_first), summary=summary,
                       claim_summary=store.findings.claim_status_counts(run_id),
                       without_evidence=store.findings.without_evidence_count(run_id), diffs=diffs, show=show,

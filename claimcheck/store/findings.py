@@ -103,6 +103,15 @@ class Findings:
             "group by source_id order by min(id)", [run_id, *wanted])
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
+    def evidence_passages(self, run_id: int) -> dict[str, list[str]]:
+        """source id -> the evidence passages its findings in a run found (as found, normalised)."""
+        found: dict[str, list[str]] = {}
+        for source_id, passage in self.tables.db.execute(
+                "select source_id, evidence_text from findings where run_id = ? and evidence_text is not null",
+                [run_id]).fetchall():
+            found.setdefault(source_id, []).append(passage)
+        return found
+
     def of_source(self, source_key: str) -> list[dict[str, Any]]:
         return list(self.tables.query(
             "select f.*, r.started_at, r.finished_at from findings f join runs r on r.id = f.run_id "

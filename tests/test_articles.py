@@ -63,6 +63,11 @@ def test_reports_group_by_article_and_junit_has_a_suite_each(tmp_path: Path, wor
     text = run("check").stdout
     assert text.count("== Article: ") == 2
     assert text.index("== Article: Advanced Semiconductor Packaging") < text.index("== Article: Second article")
+    # A heading counts its article's claims by status, as its "(N claims)" says (before: its pairs).
+    heading = next(line for line in text.splitlines() if "== Article: Second article" in line)
+    assert heading.endswith("(3 claims) ==") or "(3 claims)" in heading, heading
+    counts = heading.split(": ", 2)[2].split(" (")[0]
+    assert sum(int(part.split()[0]) for part in counts.split(", ")) == 3, heading
     junit = ET.fromstring(run("report", "--format", "junit").stdout)
     assert junit.tag == "testsuites"
     assert [(s.get("name"), s.get("tests")) for s in junit] == [("Advanced Semiconductor Packaging", "8"),

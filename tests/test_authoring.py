@@ -269,3 +269,12 @@ def test_a_claim_covers_a_sentence_it_quotes_whole_or_in_good_part() -> None:
               Claim("most", "EMIB and Foveros as packaging technologies that connect", ()),
               Claim("two-words", "Intel describes", ()), Claim("wider", f"Before. {sentence} After.", ()))
     assert covering_claims(sentence, claims) == ("whole", "most", "wider")
+
+
+def test_init_refuses_an_article_it_cannot_read(tmp_path: Path) -> None:
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes((Path(__file__).parent / "fixtures" / "pages" / "amd-chiplet-white-paper.pdf").read_bytes())
+    result = CliRunner().invoke(cli, ["init", str(pdf), "--output", str(tmp_path / "claims.yaml")])
+    assert result.exit_code == 2 and "cannot read PDF articles" in result.output
+    assert not (tmp_path / "claims.yaml").exists()  # no empty claims file left
+

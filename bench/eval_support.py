@@ -141,7 +141,7 @@ def _page(item: Item, edited: dict[int, str] | None = None, reorder: bool = Fals
             f"<body><article>{body}</article></body></html>")
 
 
-def cli(path: Path, split: str, limit: int | None) -> None:
+def cli(path: Path, split: str, limit: int | None, dump: Path | None = None) -> None:
     import yaml
 
     sys.path.insert(0, str(HERE.parent / "tests"))
@@ -187,6 +187,7 @@ def cli(path: Path, split: str, limit: int | None) -> None:
             for name, edit in benign_edits(item, rng, elsewhere).items():
                 plans.setdefault(f"benign:{name}", {})[f"c{item.position}"] = edit
         totals: dict[str, list[bool]] = {"meaning": [], "benign": []}
+        dumped: list[dict[str, object]] = []
         named: list[bool] = []
         print(f"{'edit':<26} {'pages':>5} {'error':>6}  examples of a wrong verdict")
         for day, (plan, edits) in enumerate(sorted(plans.items()), start=2):
@@ -201,6 +202,7 @@ def cli(path: Path, split: str, limit: int | None) -> None:
             found = check(day)
             kind = plan.split(":")[0]
             errors = {cid: found[cid]["verdict"] in ("evidence-missing", "gone") for cid in edits}
+            dumped.extend({"edit": plan, "claim": cid, **found[cid]} for cid in edits)
             totals[kind].extend(errors.values())
             wrong = [cid for cid, e in errors.items() if e != (kind == "meaning")]
             if kind == "meaning":
@@ -212,6 +214,8 @@ def cli(path: Path, split: str, limit: int | None) -> None:
               f"(target >= 0.95); their details name what changed: {statistics.mean(named) if named else 0:.3f}")
         print(f"benign edits at error level:  {statistics.mean(totals['benign']):.3f} of {len(totals['benign'])} "
               "(target <= 0.02)")
+        if dump:
+            dump.write_text(json.dumps(dumped, indent=1))
     finally:
         site.close()
 
@@ -223,11 +227,12 @@ def main() -> None:
     parser.add_argument("--split", choices=("tune", "held-out", "all"), default="held-out")
     parser.add_argument("--show", type=int, default=0, help="library: show the first N wrong judgements")
     parser.add_argument("--limit", type=int, default=None, help="cli: the first N claims only")
+    parser.add_argument("--dump", type=Path, default=None, help="cli: write every finding to this JSON file")
     args = parser.parse_args()
     if args.what == "library":
         library(args.path, args.split, args.show)
     else:
-        cli(args.path, args.split, args.limit)
+        cli(args.path, args.split, args.limit, args.dump)
 
 
 if __name__ == "__main__":

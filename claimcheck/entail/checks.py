@@ -51,6 +51,11 @@ class Passage:
         return Counter(terms(self.text))
 
     @cached_property
+    def word_counts(self) -> Counter[str]:
+        """Normalised words as written (stop words kept, possessive 's dropped), counted."""
+        return Counter(re.sub(r"['’]s$", "", word.strip(".,;:()\"")) for word in normalize(self.text).split())
+
+    @cached_property
     def tokens(self) -> set[str]:
         return set(normalize(self.text).replace("'s ", " ").split()) | {
             re.sub(r"['’]s$", "", word) for word in re.findall(r"[\w'’.-]+", normalize(self.text))}

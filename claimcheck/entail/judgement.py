@@ -15,7 +15,7 @@ from enum import Enum
 
 from claimcheck.core.text import normalize, prose
 from claimcheck.reading.match import Suggestion, as_written, terms
-from claimcheck.entail.checks import WEIGHTS, Check, Passage, check_qualifiers, run_checks
+from claimcheck.entail.checks import WEIGHTS, Check, Passage, check_qualifiers, negated_clauses, run_checks
 from claimcheck.entail.content import Content, Name, content_of, hedges, negated, words
 
 
@@ -108,6 +108,22 @@ def _missing_reasons(checks: list[Check]) -> list[str]:
     return reasons
 
 
+def _edited_in_place(term: str, accepted: str, now: str) -> bool:
+    """Whether an edit inside the passage (not at either end of it, or of one of its "..." fragments, where
+    two readings of a page can simply stop at different words) took an occurrence of the term."""
+    wanted = set(normalize(term).split())
+    parts_before, parts_now = accepted.split(" ... "), now.split(" ... ")
+    pairs = (list(zip(parts_before, parts_now, strict=True)) if len(parts_before) == len(parts_now)
+             else [(accepted, now)])
+    for part_before, part_now in pairs:
+        before = [normalize(w).strip(".,;:()'\"").removesuffix("'s") for w in prose(part_before).split()]
+        after = [normalize(w) for w in prose(part_now).split()]
+        for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+            if tag in ("replace", "delete") and 0 < i1 and i2 < len(before) and wanted & set(before[i1:i2]):
+                return True
+    return False
+
+
 def _replacement(term: str, accepted: str, now: str) -> str | None:
     """What took a term's place from one version of a passage to the next, in the new version's words."""
     before, after = prose(accepted).split(), prose(now).split()
@@ -125,7 +141,11 @@ def _replacement(term: str, accepted: str, now: str) -> str | None:
 
 def _name_counts(name: Name, before: Passage, after: Passage) -> tuple[int, int]:
     """How often a name stands in each version, by the word of it the edit took most from ("Vic" stands for
-    "Vic Rattlehead", "Shizuoka" for "Shizuoka Prefecture", "Scanlan" for "Monsignor Scanlan High School")."""
+    "Vic Rattlehead", "Shizuoka" for "Shizuoka Prefecture", "Scanlan" for "Monsignor Scanlan High School"). A
+    name of common words ("May" 7) is counted by its words as written."""
+    if not terms(str(name)):
+        key = " ".join(name.keys)
+        return before.word_counts[key], after.word_counts[key]
     keys = [key for key in terms(str(name)) if before.term_counts[key]]
     if not keys:
         return 0, 0
@@ -175,30 +195,34 @@ def compare(claim: str, accepted: str, now: str, *, page: str | None = None) -> 
     named += [(capitalised.get(word, word), before.term_counts[word], after.term_counts[word])
               for word in content.words if word in capitalised]
     for term, had, has in named:
-        if had and has < had:
+        # Gone altogether, or taken from where it stood (still standing elsewhere, as "EMIB" does).
+        if had and (has == 0 or (has < had and _edited_in_place(term, accepted, now))):
             lost.append(term)
             lost_weight += WEIGHTS["name"]
             instead = replacement(term)
             reasons.append(f"the passage no longer names {term}" + (" where it did" if has else "")
                            + (f" (now: {instead!r})" if instead else ""))
     for word in check_qualifiers(content, before).found:
-        if word not in after.tokens:
+        if word not in after.tokens and _edited_in_place(word, accepted, now):
             lost.append(word)
             lost_weight += WEIGHTS["qualifier"]
             instead = replacement(word)
             reasons.append(f"the passage no longer says {word!r}" + (f" (now: {instead!r})" if instead else ""))
-    # Polarity: negations in clauses that hold the claim's terms, anywhere in the passage.
-    # Either way round: the accepted passage said it was (or was not) so, and the claim rests on that. Read in
-    # the sentences that hold the claim's terms: a sentence about something else may say "not" freely.
-    negations_before = [s for s in before.sentences if negated(s) and _holds_terms(content, s)]
-    negations_after = [s for s in after.sentences if negated(s) and _holds_terms(content, s)]
-    if len(negations_after) > len(negations_before):
+    # Polarity. A negation added to a sentence that holds the claim's terms turns what it says (counted by
+    # occurrence: "never" beside an earlier "never" is still one more); a negation gone matters where it negated
+    # a clause of the claim's own terms (a dropped clause about something else may take its "not" with it).
+    said_before = [w for s in before.sentences if _holds_terms(content, s) for w in negated(s)]
+    said_after = [w for s in after.sentences if _holds_terms(content, s) for w in negated(s)]
+    clauses_before = [c for s in before.sentences for c in negated_clauses(content, s)]
+    clauses_after = [c for s in after.sentences for c in negated_clauses(content, s)]
+    if len(said_after) > len(said_before):
         contradicted = True
-        added = next((c for c in negations_after if c not in negations_before), negations_after[-1])
-        reasons.append(f"the passage now says {negated(added)[0]!r}: \"{_clip(added.strip())}\"")
-    elif len(negations_after) < len(negations_before):
+        negated_now = [s for s in after.sentences if _holds_terms(content, s) and negated(s)]
+        added = next((s for s in negated_now if s not in before.sentences), negated_now[-1])
+        reasons.append(f"the passage now says {said_after[-1]!r}: \"{_clip(added.strip())}\"")
+    elif len(clauses_after) < len(clauses_before):
         contradicted = True
-        reasons.append(f"the passage no longer says {negated(negations_before[0])[0]!r}")
+        reasons.append(f"the passage no longer says {negated(clauses_before[0])[0]!r}")
     if not content.hedges:
         new_hedges = set(w for s in after.carrying(content) for w in hedges(s)) - set(
             w for s in before.carrying(content) for w in hedges(s))
@@ -210,6 +234,12 @@ def compare(claim: str, accepted: str, now: str, *, page: str | None = None) -> 
     gone = []
     for word in anchored:
         if word in after.terms:
+            if after.term_counts[word] < before.term_counts[word] and _edited_in_place(word, accepted, now):
+                instead = replacement(word)
+                if instead and instead[:1].isupper():  # "Season" replaced by a name, where "season" stood
+                    lost.append(word)
+                    lost_weight += WEIGHTS["name"]
+                    reasons.append(f"the passage no longer says {word!r} where it did (now: {instead!r})")
             continue
         instead = replacement(word)
         if instead and instead[:1].isupper():  # a word the claim rests on, replaced by a name

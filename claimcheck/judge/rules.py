@@ -26,7 +26,7 @@ from claimcheck.entail import Support
 
 # Under this fuzzy score the best match is too far from the accepted passage to be called a rewording of it, even
 # where the claim's terms happen to be in it.
-REWORDED_FLOOR = 0.5
+REWORDED_FLOOR = 0.55  # chosen on WiCE's tune half: benign rewordings there scored 0.59 and up
 
 NO_EVIDENCE_DETAIL = "reachable and dated as cited; no evidence passage recorded"
 

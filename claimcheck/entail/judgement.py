@@ -306,9 +306,3 @@ def rank(claim: str, suggestions: list[Suggestion]) -> list[Candidate]:
 def _clip(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text[:limit] + ("..." if len(text) > limit else "")
-
-
-def describe(content: Content) -> str:
-    """The claim's checkable terms, for a detail line."""
-    parts = [q.text for q in content.quantities] + [str(n) for n in content.names] + list(content.qualifiers)
-    return ", ".join(parts)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from enum import Enum
+from typing import Literal
 
 from claimcheck.core.text import normalize, prose
 from claimcheck.reading.match import Suggestion, as_written, terms
@@ -108,35 +109,47 @@ def _missing_reasons(checks: list[Check]) -> list[str]:
     return reasons
 
 
-def _edited_in_place(term: str, accepted: str, now: str) -> bool:
-    """Whether an edit inside the passage (not at either end of it, or of one of its "..." fragments, where
-    two readings of a page can simply stop at different words) took an occurrence of the term."""
-    wanted = set(normalize(term).split())
-    parts_before, parts_now = accepted.split(" ... "), now.split(" ... ")
-    pairs = (list(zip(parts_before, parts_now, strict=True)) if len(parts_before) == len(parts_now)
-             else [(accepted, now)])
-    for part_before, part_now in pairs:
-        before = [normalize(w).strip(".,;:()'\"").removesuffix("'s") for w in prose(part_before).split()]
-        after = [normalize(w) for w in prose(part_now).split()]
-        for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
-            if tag in ("replace", "delete") and 0 < i1 and i2 < len(before) and wanted & set(before[i1:i2]):
-                return True
-    return False
+_Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
 
 
-def _replacement(term: str, accepted: str, now: str) -> str | None:
-    """What took a term's place from one version of a passage to the next, in the new version's words."""
-    before, after = prose(accepted).split(), prose(now).split()
-    folded_before, folded_after = [normalize(w) for w in before], [normalize(w) for w in after]
-    wanted = set(normalize(term).split())
-    matcher = difflib.SequenceMatcher(None, folded_before, folded_after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        replaced = {w.strip(".,;:()'\"").removesuffix("'s") for w in folded_before[i1:i2]}
-        if tag in ("replace", "delete") and (wanted & replaced or any(w.startswith(k) for w in replaced
-                                                                        for k in wanted if len(k) > 3)):
-            inserted = " ".join(after[j1:j2]).strip(".,;:")
-            return inserted or None
-    return None
+def _strip(word: str) -> str:
+    return word.strip(".,;:()'\"").removesuffix("'s")
+
+
+class _Edit:
+    """One version of a passage against the next, word by word: diffed once, whole and per "..." fragment,
+    then asked about each of the claim's terms."""
+
+    def __init__(self, accepted: str, now: str) -> None:
+        self.after = prose(now).split()
+        self.before = [normalize(w) for w in prose(accepted).split()]
+        self.opcodes = difflib.SequenceMatcher(None, self.before, [normalize(w) for w in self.after],
+                                               autojunk=False).get_opcodes()
+        parts_before, parts_now = accepted.split(" ... "), now.split(" ... ")
+        pairs = (list(zip(parts_before, parts_now, strict=True)) if len(parts_before) == len(parts_now)
+                 else [(accepted, now)])
+        self.parts: list[tuple[list[str], list[_Opcode]]] = []
+        for part_before, part_now in pairs:
+            before = [_strip(normalize(w)) for w in prose(part_before).split()]
+            after = [normalize(w) for w in prose(part_now).split()]
+            self.parts.append((before, difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()))
+
+    def in_place(self, term: str) -> bool:
+        """Whether an edit inside the passage (not at either end of it, or of one of its fragments, where two
+        readings of a page can simply stop at different words) took an occurrence of the term."""
+        wanted = set(normalize(term).split())
+        return any(tag in ("replace", "delete") and 0 < i1 and i2 < len(before) and wanted & set(before[i1:i2])
+                   for before, opcodes in self.parts for tag, i1, i2, _, _ in opcodes)
+
+    def replacement(self, term: str) -> str | None:
+        """What took a term's place, in the new version's words."""
+        wanted = set(normalize(term).split())
+        for tag, i1, i2, j1, j2 in self.opcodes:
+            replaced = {_strip(w) for w in self.before[i1:i2]}
+            if tag in ("replace", "delete") and (wanted & replaced or any(w.startswith(k) for w in replaced
+                                                                            for k in wanted if len(k) > 3)):
+                return " ".join(self.after[j1:j2]).strip(".,;:") or None
+        return None
 
 
 def _name_counts(name: Name, before: Passage, after: Passage) -> tuple[int, int]:
@@ -164,8 +177,10 @@ def compare(claim: str, accepted: str, now: str, *, page: str | None = None) -> 
     one place is noticed though it stands in another), and whether the new one negates or hedges it. `page`:
     the new version's whole text as written, to quote what replaced a term in its own words and case."""
 
+    edit = _Edit(accepted, now)
+
     def replacement(term: str) -> str | None:
-        instead = _replacement(term, accepted, now)
+        instead = edit.replacement(term)
         return (as_written(instead, page) if page else None) or instead if instead else None
 
     content = content_of(claim)
@@ -196,14 +211,14 @@ def compare(claim: str, accepted: str, now: str, *, page: str | None = None) -> 
               for word in content.words if word in capitalised]
     for term, had, has in named:
         # Gone altogether, or taken from where it stood (still standing elsewhere, as "EMIB" does).
-        if had and (has == 0 or (has < had and _edited_in_place(term, accepted, now))):
+        if had and (has == 0 or (has < had and edit.in_place(term))):
             lost.append(term)
             lost_weight += WEIGHTS["name"]
             instead = replacement(term)
             reasons.append(f"the passage no longer names {term}" + (" where it did" if has else "")
                            + (f" (now: {instead!r})" if instead else ""))
     for word in check_qualifiers(content, before).found:
-        if word not in after.tokens and _edited_in_place(word, accepted, now):
+        if word not in after.tokens and edit.in_place(word):
             lost.append(word)
             lost_weight += WEIGHTS["qualifier"]
             instead = replacement(word)
@@ -234,7 +249,7 @@ def compare(claim: str, accepted: str, now: str, *, page: str | None = None) -> 
     gone = []
     for word in anchored:
         if word in after.terms:
-            if after.term_counts[word] < before.term_counts[word] and _edited_in_place(word, accepted, now):
+            if after.term_counts[word] < before.term_counts[word] and edit.in_place(word):
                 instead = replacement(word)
                 if instead and instead[:1].isupper():  # "Season" replaced by a name, where "season" stood
                     lost.append(word)

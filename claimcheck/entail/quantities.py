@@ -84,14 +84,11 @@ class Quantity:
 
 
 def _word_value(words: str) -> float:
-    total, current = 0.0, 0.0
+    value = 0.0
     for part in re.split(r"[-\s]+", words.lower()):
-        value = _WORD_NUMBERS[part]
-        if value == 100:
-            current = max(current, 1) * 100
-        else:
-            current += value
-    return total + current
+        word = _WORD_NUMBERS[part]
+        value = max(value, 1) * 100 if word == 100 else value + word  # "two hundred", "twenty-five"
+    return value
 
 
 def quantities(text: str) -> list[Quantity]:

@@ -183,38 +183,33 @@ def _finding(claim: Claim, article: str, state: SourceState, judgement: Judgemen
     }
 
 
-def _as_found(reads: _Reads, extraction: ExtractionRow, evidence: str, in_main: bool) -> tuple[str, str]:
-    """The passage as found in a capture, and the text it was found in, as written."""
-    text, full_text = reads.texts(extraction)
-    written = text if in_main else full_text
+def _as_found(written: str, evidence: str) -> str:
+    """The passage as found in a capture's text: fragment by fragment (text between an elided passage's
+    fragments does not count), each widened to its sentence."""
     haystack = normalize(written)
-    return " ... ".join(in_sentences(m, haystack) for m in fragment_matches(evidence, haystack)), written
+    return " ... ".join(in_sentences(m, haystack) for m in fragment_matches(evidence, haystack))
 
 
 def _evidence_finding(store: Store, reads: _Reads, state: SourceState, evidence: str,
                       claim: Claim) -> EvidenceFinding:
     assert state.extraction is not None
     match, in_main = _match_in(store, reads, evidence, state.extraction)
-    baseline_passage = None
-    support = None
-    if not match.exact and state.baseline_extraction is not None:
+    if match.exact:
+        return EvidenceFinding(match, in_main)
+    # Not found word for word: does what stands in its place still say what the claim rests on? Read in the
+    # baseline as in the latest capture (each text once), so that both are read alike.
+    page = reads.texts(state.extraction)[0 if in_main else 1]
+    baseline_passage = was_page = None
+    if state.baseline_extraction is not None:
         baseline_passage = _match_in(store, reads, evidence, state.baseline_extraction)[0].passage
+        was_page = reads.texts(state.baseline_extraction)[0 if in_main else 1]
+    support = compare(claim.text, (_as_found(was_page, evidence) if was_page is not None else "") or evidence,
+                      _as_found(page, evidence), page=page)
     written = None
-    if not match.exact and baseline_passage is not None and state.baseline_extraction is not None:
+    if baseline_passage is not None and was_page is not None:
         # The rewording in the pages' own words (case, quotes, dashes), where both can be found as written.
-        was_text, was_full = reads.texts(state.baseline_extraction)
-        now_text, now_full = reads.texts(state.extraction)
-        before = as_written(baseline_passage, was_text if in_main else was_full)
-        after = as_written(match.passage, now_text if in_main else now_full)
+        before, after = as_written(baseline_passage, was_page), as_written(match.passage, page)
         written = (before, after) if before and after else None
-    if not match.exact:
-        # Not found word for word: does what stands in its place still say what the claim rests on? Read
-        # fragment by fragment (text between an elided passage's fragments does not count), each widened to
-        # its sentence, in the baseline as in the latest capture, so that both are read alike.
-        now, page = _as_found(reads, state.extraction, evidence, in_main)
-        was = (_as_found(reads, state.baseline_extraction, evidence, in_main)[0]
-               if state.baseline_extraction is not None else evidence)
-        support = compare(claim.text, was or evidence, now, page=page)
     return EvidenceFinding(match, in_main, baseline_passage, support, written)
 
 

@@ -60,9 +60,7 @@ def text_diff(store: Store, source_key: str) -> list[tuple[str, str]]:
     latest = latest_good_capture(store, source_key)
     if baseline is None or latest is None:
         return []
-    old = main_text_of(store, store.captures.get(baseline["capture_id"])) or ""
-    new = main_text_of(store, latest) or ""
-    return [] if old == new else line_diff(old, new)
+    return captures_diff(store, baseline["capture_id"], latest["id"])
 
 
 @dataclass(frozen=True)
@@ -220,7 +218,8 @@ def suggestions(store: Store, claims: ClaimsFile, claim_id: str, limit: int = 5)
         text = main_text_of(store, latest_good_capture(store, claims.sources[cite.source].key))
         ranked = rank_passages(claim.text, text, max(limit, SUGGESTED)) if text else []
         # Shown as `accept` would judge each: against the claim's current evidence passage too.
-        found[cite.source] = [replace(c, support=support_of(claims, store, claim_id, cite.source, c.passage))
+        current = _current_passage(claims, store, claim_id, cite.source)
+        found[cite.source] = [replace(c, support=_against(claim.text, current, c.passage, c.support))
                               for c in rank(claim.text, ranked)[:limit]]
     return found
 
@@ -238,11 +237,25 @@ def support_of(claims: ClaimsFile, store: Store, claim_id: str, source_id: str, 
     from this source, against it too (a passage that lost a number or name the old one had is refused even
     where it still reads as support on its own, as "glass substrates" for "EMIB" does beside "(EMIB)")."""
     claim = claims.claim_named(claim_id)
-    alone = support(claim.text, text)
+    current = _current_passage(claims, store, claim_id, source_id)
+    return _against(claim.text, current, text, support(claim.text, text))
+
+
+def _current_passage(claims: ClaimsFile, store: Store, claim_id: str, source_id: str) -> str | None:
+    """The passage a claim now rests on from a source: accepted in review, else cited in the claims file;
+    None where there is none, or where it does not support the claim itself (a forced passage is no
+    yardstick)."""
+    claim = claims.claim_named(claim_id)
     cited = next((c.evidence for c in claim.cites if c.source == source_id and c.evidence), None)
-    before = claim.accepted(store.reviews.accepted_evidence(), claims.sources[source_id]) or cited
-    if before and alone.holds and support(claim.text, before).holds:  # a forced passage is no yardstick
-        against = compare_support(claim.text, before, text)
+    current = claim.accepted(store.reviews.accepted_evidence(), claims.sources[source_id]) or cited
+    return current if current and support(claim.text, current).holds else None
+
+
+def _against(claim: str, current: str | None, text: str, alone: Support) -> Support:
+    """A passage's support (`alone`, judged on its own), and, where it holds and the claim has a current
+    passage, judged against that one too."""
+    if current and alone.holds:
+        against = compare_support(claim, current, text)
         if not against.holds:
             return against
     return alone

@@ -225,11 +225,8 @@ def _new(condition: str) -> str:
     return _CAPTURE_COLUMN.sub(r"NEW.\1", condition)
 
 
-_LATEST_UPSERTS = f"""
-    INSERT INTO latest_captures (source_id, url, capture_id) SELECT NEW.source_id, NEW.url, NEW.id
-        WHERE {_new(_USABLE)}
-        ON CONFLICT (source_id, url) DO UPDATE SET capture_id = excluded.capture_id
-        WHERE excluded.capture_id > latest_captures.capture_id;
+# The newest capture per final URL with validators, and per payload: kept alike by m005's trigger and m010's.
+_LATEST_BY_URL_UPSERTS = f"""
     INSERT INTO latest_validators (final_url, capture_id) SELECT NEW.final_url, NEW.id
         WHERE {_new(_HAS_VALIDATORS)}
         ON CONFLICT (final_url) DO UPDATE SET capture_id = excluded.capture_id
@@ -238,6 +235,12 @@ _LATEST_UPSERTS = f"""
         SELECT NEW.payload_digest, NEW.final_url, NEW.id WHERE {_new(_HAS_PAYLOAD)}
         ON CONFLICT (payload_digest, final_url) DO UPDATE SET capture_id = excluded.capture_id
         WHERE excluded.capture_id > latest_payload_captures.capture_id;"""
+
+_LATEST_UPSERTS = f"""
+    INSERT INTO latest_captures (source_id, url, capture_id) SELECT NEW.source_id, NEW.url, NEW.id
+        WHERE {_new(_USABLE)}
+        ON CONFLICT (source_id, url) DO UPDATE SET capture_id = excluded.capture_id
+        WHERE excluded.capture_id > latest_captures.capture_id;{_LATEST_BY_URL_UPSERTS}"""
 
 
 _USABLE_BY_KEY = f"outcome != '{NETWORK}' AND source_key IS NOT NULL AND url IS NOT NULL"
@@ -249,12 +252,4 @@ _LATEST_BY_KEY_UPSERTS = f"""
     INSERT INTO latest_source_captures (source_key, url, capture_id) SELECT NEW.source_key, NEW.url, NEW.id
         WHERE {_NEW_USABLE_BY_KEY}
         ON CONFLICT (source_key, url) DO UPDATE SET capture_id = excluded.capture_id
-        WHERE excluded.capture_id > latest_source_captures.capture_id;
-    INSERT INTO latest_validators (final_url, capture_id) SELECT NEW.final_url, NEW.id
-        WHERE {_new(_HAS_VALIDATORS)}
-        ON CONFLICT (final_url) DO UPDATE SET capture_id = excluded.capture_id
-        WHERE excluded.capture_id > latest_validators.capture_id;
-    INSERT INTO latest_payload_captures (payload_digest, final_url, capture_id)
-        SELECT NEW.payload_digest, NEW.final_url, NEW.id WHERE {_new(_HAS_PAYLOAD)}
-        ON CONFLICT (payload_digest, final_url) DO UPDATE SET capture_id = excluded.capture_id
-        WHERE excluded.capture_id > latest_payload_captures.capture_id;"""
+        WHERE excluded.capture_id > latest_source_captures.capture_id;{_LATEST_BY_URL_UPSERTS}"""

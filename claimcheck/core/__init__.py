@@ -5,5 +5,7 @@
   `Classified`), as the store's SQL keeps it
 - `dates`: dates with a precision (`FuzzyDate`); `urls`: facts about URLs alone (`same_resource`, ...)
 - `text`: typography folded so texts compare (`prose`, `normalize`)
+- `chrome`: what marks an HTML element as a page's chrome (menus, footers, "more stories" boxes), for sources
+  and articles alike
 - `clock` (`CLAIMCHECK_NOW`), `compression` (deflate), `signals` (SIGINT/SIGTERM/SIGHUP), `version`
 """

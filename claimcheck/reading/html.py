@@ -14,7 +14,6 @@ missing because the main-text guess was narrow. (PDFs: pdf.py; which reader read
 from __future__ import annotations
 
 import copy
-import functools
 import logging
 import re
 import unicodedata
@@ -25,6 +24,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
+from claimcheck.core.chrome import is_chrome, names_a_box
 from claimcheck.reading.pagedates import find_dates, settle_with_htmldate
 from claimcheck.reading.payload import Extracted
 from claimcheck.reading.payload import clean as _clean
@@ -33,15 +33,6 @@ logger = logging.getLogger(__name__)
 
 _DROP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select",
               "input", "textarea", "canvas", "object", "embed", "dialog", "link", "meta"}
-_BOILERPLATE_TAGS = {"nav", "aside", "footer"}
-_BOILERPLATE_TOKENS = re.compile(
-    r"^(?:cookie|cookies|consent|gdpr|banner|related|trending|popular|share|sharing|social|breadcrumbs?|"
-    r"nav|navbar|navigation|menu|megamenu|newsletter|subscribe|subscription|promo|advert|advertisement|ads?|"
-    r"sponsored|sidebar|popup|modal|footer|comments?|disqus|skip|toolbar|pagination|pager|tags|"
-    r"recommended|more-stories|read-more|signup|outbrain|taboola|masthead|site-header|global-header|"
-    r"onetrust|osano|truste|sr-only|visually-hidden|print-only|hidden)$", re.IGNORECASE)
-_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
-_TOKEN_SPLIT = re.compile(r"[\s_]+|(?<=[a-z])-(?=[a-z])")
 _MAIN_SELECTORS = (
     '//*[contains(concat(" ", normalize-space(@class), " "), " wd_news_body ")]',
     '//*[@itemprop="articleBody"]',
@@ -81,45 +72,9 @@ def _nfkc(text: str) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=4096)
-def _label_tokens(label: str) -> tuple[str, ...]:
-    """The words of a class/id/role label. Cached: a page repeats a few labels on many elements."""
-    return tuple(token for token in _TOKEN_SPLIT.split(label.lower()) if token)
-
-
-@functools.lru_cache(maxsize=4096)
-def _boilerplate_label(label: str) -> bool:
-    """Whether a class/id/role label names boilerplate."""
-    return any(_BOILERPLATE_TOKENS.match(token) for token in _label_tokens(label))
-
-
-_BOX_TOKENS = re.compile(
-    r"^(?:related|trending|popular|recommended|more-stories|read-more|newsletter|subscribe|cookies?|consent|"
-    r"promo|advert|advertisement|ads?|sponsored|outbrain|taboola|comments?|disqus)$", re.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=4096)
-def _names_a_box(label: str) -> bool:
-    """Whether a class/id names a box that trafilatura may keep inside an article: related and trending
-    stories, promotions, cookie notices, comments (not page furniture such as headers, which it drops)."""
-    return any(_BOX_TOKENS.match(token) for token in _label_tokens(label))
-
-
 def _is_boilerplate(element: etree._Element) -> bool:
-    if element.tag in _BOILERPLATE_TAGS:
-        return True
-    if element.tag == "header" and not _inside(element, ("article", "main")):
-        return True
-    if not element.attrib:  # every test below reads an attribute, and most elements have none
-        return False
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
-        return True
-    if _DISPLAY_NONE.search(element.get("style") or ""):
-        return True
-    role = (element.get("role") or "").lower()
-    if role in ("navigation", "banner", "contentinfo", "complementary", "dialog", "alert"):
-        return True
-    return _boilerplate_label(f"{element.get('class') or ''} {element.get('id') or ''} {element.get('role') or ''}")
+    return is_chrome(element.tag, element.get, bool(element.attrib),
+                     inside_article=lambda: _inside(element, ("article", "main")))
 
 
 def _inside(element: etree._Element, tags: tuple[str, ...]) -> bool:
@@ -163,7 +118,7 @@ def _prune(doc: etree._Element) -> frozenset[str]:
     boxed: set[str] = set()
     for element in list(doc.iter()):
         if element.getparent() is not None and isinstance(element.tag, str) and _is_boilerplate(element):
-            if element.attrib and _names_a_box(f"{element.get('class') or ''} {element.get('id') or ''}"):
+            if element.attrib and names_a_box(f"{element.get('class') or ''} {element.get('id') or ''}"):
                 boxed.update(_blocks(element))
             element.drop_tree()
     return frozenset(boxed)

@@ -9,7 +9,7 @@ References: a link, or a "Publisher, Title, Date." line as our article lists its
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from claimcheck.core.dates import parse_cited_date
@@ -20,13 +20,11 @@ REFERENCE_HEADINGS = re.compile(r"^\s*(sources|references|bibliography|citations
                                  r"notes and references|footnotes)\s*:?\s*$", re.IGNORECASE)
 _MARKER = "\x00"  # wraps a citation marker's key inside block text until sentences are split
 MARKED = re.compile(f"{_MARKER}([^{_MARKER}]*){_MARKER}")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*(?:\x00[^\x00]*\x00)*\s+(?=[A-Z0-9\"'(\u201c])")
+# A sentence ends at . ! ? before one that starts with a capital, a digit, a quote or an @handle.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*(?:\x00[^\x00]*\x00)*\s+(?=[A-Z0-9\"'(\u201c@])")
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Mr|Ms|Mrs|Dr|Prof|Inc|Ltd|Corp|Co|No|Fig|U\.S|approx)\.$")
-URL = re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
-_TRAILING_DATE = re.compile(
-    r",?\s*(\(?(?:(?:\d{1,2}\s+)?[A-Z][a-z]{2,8}\.?\s+(?:\d{1,2},?\s+)?\d{4}|\d{4}-\d{2}(?:-\d{2})?|\d{4})\)?)"
-    r"\s*\.?\s*$")
+URL = re.compile(r"https?://[^\s<>()\[\]\"'\x00\x01`]+[^\s<>()\[\]\"'\x00\x01`.,;:!?]")
 
 
 @dataclass(frozen=True)
@@ -65,6 +63,10 @@ class ParsedArticle:
     blocks: list[Block]
     references: dict[str, Reference] = field(default_factory=dict)
     numbered: dict[str, str] = field(default_factory=dict)  # "[2]" in the text -> the key of entry 2
+    also: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a note's key -> further works it links
+    # Every list of a Markdown or text file is the author's; a web page's lists of headline links are often the
+    # site's (chrome no class names), so there a cited list entry needs words besides its link's to be a claim.
+    authored: bool = True
 
     def sentences(self) -> list[Sentence]:
         found: list[Sentence] = []
@@ -78,11 +80,30 @@ class ParsedArticle:
             for piece in split_sentences(block.text):
                 marked = [k for k in MARKED.findall(piece) if k in self.references]
                 numbered = [self.numbered[n] for n in _numbers_cited(MARKED.sub("", piece)) if n in self.numbered]
-                keys = tuple(dict.fromkeys(marked + numbered))
+                keys = tuple(dict.fromkeys(k for key in marked + numbered for k in (key, *self.also.get(key, ()))))
                 plain = _plain(piece)
-                kind = "item" if block.kind == "item" and not _reads_as_sentence(plain) else "sentence"
+                previous = found[-1] if found and found[-1].paragraph == number else None
+                if keys and previous is not None and self._unlinked(plain, keys) == 0 and len(plain.split()) <= 4:
+                    # "... for the engine. (Bug 1681512)": a citation after the full stop is the sentence's.
+                    found[-1] = replace(previous, cites=tuple(dict.fromkeys(previous.cites + keys)))
+                    continue
+                kind = "item" if block.kind == "item" and not _reads_as_sentence(plain, self._unlinked(plain, keys)) \
+                    else "sentence"
                 found.append(Sentence(plain, block.section, kind, keys, number))
         return [s for s in found if s.text]
+
+    def _unlinked(self, text: str, keys: tuple[str, ...]) -> int:
+        """How many of a cited sentence's words are not the words of its links: a list of headlines linking
+        their stories has none to speak of. (In an authored file, every word counts.)"""
+        if not keys:
+            return 0
+        if self.authored:
+            return len(re.findall(r"\w+", text))
+        for key in keys:
+            title = self.references[key].title if key in self.references else None
+            if title and not self.references[key].listed:
+                text = text.replace(title, " ")
+        return len(re.findall(r"\w+", text))
 
     def readable(self) -> str:
         """The article's text as a reader sees it: what claims quote verbatim."""
@@ -109,9 +130,11 @@ def _plain(text: str) -> str:
     return prose(MARKED.sub("", text))
 
 
-def _reads_as_sentence(text: str) -> bool:
-    """A list entry that is a statement, not a bare name ("- AI Compute" under Related Pages)."""
-    return len(text.split()) >= 6 and text.rstrip("\"')]").endswith((".", "!", "?"))
+def _reads_as_sentence(text: str, unlinked: int = 0) -> bool:
+    """A list entry that is a statement, not a bare name ("- AI Compute" under Related Pages) or a headline
+    linking its story: six words or more, ending as a sentence does, or citing a work with words of its own
+    besides the link's, at least a subject and a verb ("bigiri has [a patch to move X off Y]")."""
+    return len(text.split()) >= 6 and (unlinked >= 2 or text.rstrip("\"')]").endswith((".", "!", "?")))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -134,31 +157,112 @@ def marker(key: str) -> str:
 
 _ENTRY_LABEL = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)[.)])\s*")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
+# Back-links before a note's text: "^", "↑", "↩", and Wikipedia's "^ a b" for a note cited three times.
+_BACKLINKS = re.compile(r"^\s*[\^\u2191\u21a9](?:\s+[a-z]{1,2}(?=\s))*\s*")
+# When the work was looked at, not when it was published: never the cited date.
+_ACCESS = re.compile(r"\b(?:retrieved|accessed|archived(?:\s+from\s+the\s+original)?|last\s+visited|"
+                     r"viewed)(?:\s+on)?\s*:?\s*[^;()]*?(?:\d{4}|(?=[;)]))(?:\s*\.)?", re.IGNORECASE)
+_MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+_FULL_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|{_MONTHS}\s+\d{{4}}|"
+    r"\d{4}-\d{2}-\d{2}|\d{4}-\d{2}(?![\d-]))\b", re.IGNORECASE)
+_IN_PARENTHESES = re.compile(r"\(([^()]{0,40}?\b\d{4})[a-z]?\)")
+# A bare year stands as a part of the entry of its own (", 1987." ". 2011."), not as pages ("9: 2579-2605",
+# "pp. 1999-2001"), an issue "(7196)" or a part of a range or an identifier.
+_BARE_YEAR = re.compile(r"(?:^|(?<=[.,;]\s))(\d{4})(?=\s*(?:[.,;]|$))")
+_NOT_A_YEAR_BEFORE = re.compile(r"(?:\bpp?\.|\bno\.|\bvol\.|:|[\u2013-])\s*$", re.IGNORECASE)
+
+
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{3,}?)[\"\u201d]")
+
+
+def _plausible_year(text: str) -> bool:
+    years = re.findall(r"\d{4}", text)
+    return bool(years) and all(1400 <= int(year) <= 2100 for year in years)
+
+
+def reference_date(text: str) -> tuple[str | None, tuple[int, int] | None]:
+    """The date a reference entry gives its work, and where it stands in the text: a date in parentheses
+    after the authors ("(Nov 2008)"), else a date with a month, else a bare year where a citation puts one.
+    Page numbers, issue numbers and the date it was retrieved or archived are not its date."""
+    # Neither an access date nor a year in the work's own title ("The Girl Who Leapt Through Time (2006)").
+    access = [m.span() for m in _ACCESS.finditer(text)] + [m.span() for m in _QUOTED.finditer(text)]
+
+    def outside(span: tuple[int, int]) -> bool:
+        return not any(a <= span[0] < b for a, b in access)
+
+    for pattern, group in ((_IN_PARENTHESES, 1), (_FULL_DATE, 0), (_BARE_YEAR, 1)):
+        for m in pattern.finditer(text):
+            candidate = m.group(group).strip()
+            if not outside(m.span()) or not _plausible_year(candidate):
+                continue
+            if pattern is _BARE_YEAR and (_NOT_A_YEAR_BEFORE.search(text[:m.start()])
+                                          or re.match(r"\s*[\u2013-]\s*\d", text[m.end():])):
+                continue
+            if _parses(candidate):
+                return candidate, m.span()
+    return None, None
 
 
 def _unquoted(text: str) -> str:
     return text.strip().strip(_QUOTES + " .,;:").strip()
 
 
-def parse_reference_entry(key: str, text: str, url: str | None = None, link_text: str | None = None) -> Reference:
+def _first_quoted(text: str) -> str | None:
+    """A title in quotation marks, as citation styles write an article's title."""
+    m = _QUOTED.search(text)
+    return _unquoted(m.group(1)) or None if m else None
+
+
+# Words a publisher's or journal's name may hold besides capitalised ones ("Journal of X", "p. 12").
+_NAME_JOINERS = frozenset("of the and for in on at de des du la le van von der und y e & p pp vol no ed eds".split())
+
+
+def names_a_publisher(text: str) -> bool:
+    """Whether a part of an entry reads as a name (Intel Newsroom, Addison-Wesley, BrendanEich.com, 9: 88-90),
+    not prose ("See for context", "gives an overview")."""
+    words = re.findall(r"[^\s]+", text)
+    if not words or len(words) > 8:
+        return False
+    for word in words:
+        bare = word.strip(_QUOTES + ".,;:()[]")
+        if not bare or not bare[0].isalpha() or bare[0].isupper() or "." in bare or bare.lower() in _NAME_JOINERS:
+            continue
+        return False
+    return True
+
+
+def parse_reference_entry(key: str, text: str, url: str | None = None, link_text: str | None = None,
+                          italics: tuple[str, ...] = ()) -> Reference:
     """A Sources-list entry: a link with optional publisher and date ("[Title](url), Publisher, Date";
-    Wikipedia's '"Title". Publisher. Date.'), or "Publisher, Title, Date." (ours)."""
-    text = prose(MARKED.sub("", text)).strip().lstrip("-*•").strip()
+    Wikipedia's 'Authors (Date). "Title". Work. Retrieved ...'), or "Publisher, Title, Date." (ours).
+    `link_text`: the words of the entry's title link (None when its link is an identifier, a DOI say);
+    `italics`: its italic runs, a book's title or a journal's name."""
+    text = prose(MARKED.sub("", text)).strip().lstrip("-*\u2022").strip()
+    text = _BACKLINKS.sub("", text)
     text = _ENTRY_LABEL.sub("", text)
     url = url or (m.group(0) if (m := URL.search(text)) else None)
     if url:
         text = text.replace(url, "").strip(" <>,.")
-    cited = None
-    if (m := _TRAILING_DATE.search(text)) and _parses(m.group(1).strip("()")):
-        cited = m.group(1).strip("()")
-        text = text[:m.start()].strip(" ,.")
-    publisher = title = None
-    if link_text:
-        title = _unquoted(link_text)
-        rest = text.replace(link_text, "", 1)
-        # What is left names the publisher: the first part that says something ("". AMD -> AMD).
-        parts = [_unquoted(part) for part in re.split(r"\.\s+|,\s+|\s[-\u2013\u2014]\s", rest)]
-        publisher = next((part for part in parts if part), None)
+    cited, span = reference_date(text)
+    if span:
+        text = (text[:span[0]].rstrip(" (,") + " " + text[span[1]:].lstrip(" ).,")).strip(" ,.")
+    text = _ACCESS.sub("", text).strip(" ,.")
+    quoted = _first_quoted(text)
+    title = _unquoted(link_text) if link_text else None
+    title = title or quoted or next((t for t in italics if t), None)
+    publisher = None
+    if title:
+        at = text.find(title)
+        before, after = (text[:at], text[at + len(title):]) if at >= 0 else ("", text.replace(link_text or "", "", 1))
+        # The work's name follows its title ('Authors (Date). "Title". Work.'), or, where nothing does,
+        # comes first ("Publisher, Title, Date").
+        parts = [_unquoted(part) for part in re.split(r"\.\s+|,\s+|\s[-\u2013\u2014]\s", after)]
+        work = next((t for t in italics if t and t != title), None)
+        publisher = work or next((part for part in parts if part), None) \
+            or next((p for part in re.split(r"\.\s+|,\s+", before) if (p := _unquoted(part))), None)
+        if publisher and not names_a_publisher(publisher):
+            publisher = None  # a note in prose around its link: the link's host names it (draft.py)
     elif ", " in text:
         publisher, title = (_unquoted(part) for part in text.split(", ", 1))
     elif text:
@@ -186,13 +290,66 @@ def link_key(references: dict[str, Reference], url: str) -> str:
     return url + marker(url)
 
 
-def first_link(references: dict[str, Reference], text: str) -> tuple[str | None, str | None]:
-    """The URL of the first link in marked text, and the words it links."""
+# Links that name a work by an identifier (a DOI, arXiv, PubMed, a handle, an ISBN lookup): the work's link
+# when its entry has no title link. Links to a web archive are a copy of the work, never another work.
+_IDENTIFIER_HOSTS = re.compile(
+    r"^(?:dx\.)?doi\.org$|arxiv\.org$|pubmed\.ncbi\.nlm\.nih\.gov$|(?:www\.)?ncbi\.nlm\.nih\.gov$|"
+    r"hdl\.handle\.net$|(?:www\.)?jstor\.org$|(?:api\.)?semanticscholar\.org$|ui\.adsabs\.harvard\.edu$|"
+    r"(?:www\.)?osti\.gov$|(?:search\.)?worldcat\.org$|zbmath\.org$|europepmc\.org$|openlibrary\.org$|"
+    r"citeseerx?\.ist\.psu\.edu$|(?:www\.)?ams\.org$|(?:www\.)?biodiversitylibrary\.org$")
+_ARCHIVE_HOSTS = re.compile(r"^(?:web\.)?archive\.org$|^archive\.(?:today|ph|is|li|md|vn|fo)$|"
+                            r"^(?:www\.)?webcitation\.org$|^wayback\.")
+
+
+def _host_and_path(url: str) -> tuple[str, str]:
+    m = re.match(r"https?://([^/?#]+)([^?#]*)", url, re.IGNORECASE)
+    return (m.group(1).lower(), m.group(2)) if m else ("", "")
+
+
+def is_identifier_link(url: str) -> bool:
+    host, path = _host_and_path(url)
+    return bool(_IDENTIFIER_HOSTS.search(host)) or "Special:BookSources" in path
+
+
+def is_archive_link(url: str) -> bool:
+    return bool(_ARCHIVE_HOSTS.search(_host_and_path(url)[0]))
+
+
+@dataclass(frozen=True)
+class EntryLinks:
+    """The links of one entry or note: the work's link, the words of its title link (None when the work is
+    named by an identifier only), and the other works a note in prose links."""
+
+    url: str | None = None
+    link_text: str | None = None
+    others: tuple[str, ...] = ()
+
+
+def entry_links(references: dict[str, Reference], text: str) -> EntryLinks:
+    """The work an entry cites: its title link, else its first identifier link; internal links (an author's
+    wiki page, a back-link) and archive copies are never it. Further titled links are kept as `others`."""
+    titled: list[Reference] = []
+    identified: list[Reference] = []
     for key in MARKED.findall(text):
         ref = references.get(key)
-        if ref is not None and ref.url:
-            return ref.url, ref.title
-    return None, None
+        if ref is None or not ref.url or not re.match(r"https?://", ref.url) or is_archive_link(ref.url):
+            continue
+        (identified if is_identifier_link(ref.url) else titled).append(ref)
+    if titled:
+        return EntryLinks(titled[0].url, titled[0].title,
+                          tuple(dict.fromkeys(r.key for r in titled[1:] if r.url != titled[0].url)))
+    if identified:
+        return EntryLinks(identified[0].url)
+    return EntryLinks()
+
+
+def entry_reference(key: str, text: str, references: dict[str, Reference],
+                    italics: tuple[str, ...] = ()) -> tuple[Reference, tuple[str, ...]]:
+    """A list entry or note as the reference it names, and the keys of further works a note in prose cites
+    (a footnote linking two repositories cites both; an entry with a title link and a DOI cites one)."""
+    links = entry_links(references, text)
+    entry = parse_reference_entry(key, text, links.url, links.link_text, italics)
+    return entry, (links.others if links.others and entry.publisher is None else ())
 
 
 def read_reference_blocks(blocks: list[Block], references: dict[str, Reference]) -> dict[str, str]:
@@ -205,9 +362,9 @@ def read_reference_blocks(blocks: list[Block], references: dict[str, Reference])
         if not block.in_references or block.kind == "heading":
             continue
         number += 1
-        url, link_text = first_link(references, block.text)
+        url = entry_links(references, block.text).url
         key = url or f"source:{number}"
-        entry = parse_reference_entry(key, block.text, url, link_text)
+        entry, _ = entry_reference(key, block.text, references)
         if entry.title or entry.url:
             references[key] = entry
             numbered.setdefault(entry_number(block.text) or str(number), key)

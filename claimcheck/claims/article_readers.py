@@ -4,22 +4,26 @@ references of `article.ParsedArticle`; `read_article` chooses one by the file's 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
+import yaml
 from bs4 import BeautifulSoup, Tag
 
 from claimcheck.claims.article import (
+    MARKED,
     REFERENCE_HEADINGS,
     URL,
     Block,
     ParsedArticle,
     Reference,
-    first_link,
+    entry_reference,
     link_key,
     marker,
-    parse_reference_entry,
     read_reference_blocks,
 )
+from claimcheck.core.chrome import is_chrome, label_tokens
 from claimcheck.core.errors import ClaimcheckError
 from claimcheck.core.text import prose
 
@@ -28,7 +32,13 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+(.*)$")
 _MD_LINK_DEF = re.compile(r"^\s{0,3}\[([^\]^][^\]]*)\]:\s*<?(\S+?)>?(?:\s+[\"'(](.*)[\"')])?\s*$")
 _MD_FOOTNOTE_DEF = re.compile(r"^\s{0,3}\[\^([^\]]+)\]:\s*(.*)$")
-_MD_INLINE = re.compile(r"(?<!!)\[([^\]]+)\]\((\S+?)(?:\s+\"[^\"]*\")?\)")
+# A link's destination may hold balanced parentheses: (https://en.wikipedia.org/wiki/Name_(logic)).
+_MD_INLINE = re.compile(r"(?<!!)\[([^\]]+)\]\(((?:[^\s()]|\([^\s()]*\))+?)(?:\s+\"[^\"]*\")?\)")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\((?:[^\s()]|\([^\s()]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_EMPTY_LINK = re.compile(r"\[\s*\]\((?:[^\s()]|\([^\s()]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_TABLE_ROW = re.compile(r"^\s{0,3}\|.*\|\s*$")
+_MD_TABLE_RULE = re.compile(r"^\s{0,3}\|?(?:\s*:?-+:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
+_MD_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
 _MD_REF_LINK = re.compile(r"\[([^\]]+)\]\[([^\]]*)\]")
 _MD_SHORTCUT = re.compile(r"\[([^\]^\x00][^\]\x00]*)\](?![(\[:])")
 _MD_FOOTNOTE = re.compile(r"\[\^([^\]]+)\]")
@@ -36,66 +46,104 @@ _MD_AUTOLINK = re.compile(r"<(https?://[^>]+)>")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 
 
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_CONTINUATION = re.compile(r"^(?: {2,}|\t)\S")
+
+
+def _front_matter(text: str) -> tuple[str | None, str]:
+    """YAML front matter's title, and the text after it (Jekyll, Hugo, MkDocs and Pandoc write it)."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return None, text
+    title = None
+    try:
+        data = yaml.safe_load(m.group(1))
+    except yaml.YAMLError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("title"), str | int | float):
+        title = prose(str(data["title"])) or None
+    # Blank lines keep the body's line numbers where the file has them.
+    return title, "\n" * m.group(0).count("\n") + text[m.end():]
+
+
 def _markdown(path: Path, text: str) -> ParsedArticle:
-    lines = text.splitlines()
+    front_title, text = _front_matter(text)
+    lines = _without_code(text.splitlines())
     definitions: dict[str, tuple[str, str | None]] = {}
     footnotes: dict[str, str] = {}
     body: list[str] = []
+    note: str | None = None
     for line in lines:
+        line = _MD_QUOTE.sub("", line)  # a quotation's text is read as the article's
         if m := _MD_FOOTNOTE_DEF.match(line):
-            footnotes[m.group(1)] = m.group(2)
+            note = m.group(1)
+            footnotes[note] = m.group(2)
+        elif note is not None and _CONTINUATION.match(line):
+            footnotes[note] += " " + line.strip()  # a footnote's text goes on on indented lines
         elif m := _MD_LINK_DEF.match(line):
-            definitions[m.group(1).lower()] = (m.group(2), m.group(3))
+            note = None
+            definitions.setdefault(_label(m.group(1)), (m.group(2), m.group(3)))  # the first one counts
         else:
+            note = None if line.strip() else note
             body.append(line)
     references: dict[str, Reference] = {}
 
     def inline(segment: str) -> str:
         def link(m: re.Match[str]) -> str:
-            references.setdefault(m.group(2), Reference(key=m.group(2), url=m.group(2), title=m.group(1)))
+            words = _MD_EMPHASIS.sub(r"\2", m.group(1))
+            if not words.strip():
+                return m.group(1)  # a link around a picture only (a badge) cites nothing
+            references.setdefault(m.group(2), Reference(key=m.group(2), url=m.group(2), title=words))
             return m.group(1) + marker(m.group(2))
 
+        def defined(words: str, label: str) -> str | None:
+            key = _label(label)
+            if key not in definitions:
+                return None
+            url, title = definitions[key]
+            references.setdefault(f"ref:{key}", Reference(key=f"ref:{key}", url=url,
+                                                         title=title or _MD_EMPHASIS.sub(r"\2", words)))
+            # "[1]" is a citation number, not words of the sentence; "[RFC 587][587]" keeps its words.
+            return ("" if key.isdigit() and _label(words) == key else words) + marker(f"ref:{key}")
+
         def ref_link(m: re.Match[str]) -> str:
-            label = (m.group(2) or m.group(1)).lower()
-            if label not in definitions:
-                return m.group(0)
-            url, title = definitions[label]
-            references.setdefault(f"ref:{label}", Reference(key=f"ref:{label}", url=url, title=title or m.group(1)))
-            return m.group(1) + marker(f"ref:{label}")
+            return defined(m.group(1), m.group(2) or m.group(1)) or m.group(0)
+
+        def shortcut(m: re.Match[str]) -> str:
+            return defined(m.group(1), m.group(1)) or m.group(0)
 
         def footnote(m: re.Match[str]) -> str:
             return marker(f"fn:{m.group(1)}")
 
-        def shortcut(m: re.Match[str]) -> str:
-            label = m.group(1).lower()
-            if label not in definitions:
-                return m.group(0)
-            url, title = definitions[label]
-            references.setdefault(f"ref:{label}", Reference(key=f"ref:{label}", url=url, title=title or m.group(1)))
-            # "[1]" is a citation number, not words of the sentence.
-            return ("" if label.isdigit() else m.group(1)) + marker(f"ref:{label}")
-
+        # A picture is not words, nor its URL a cited work; nor a link around a picture alone (a badge).
+        segment = _MD_EMPTY_LINK.sub("", _MD_IMAGE.sub("", segment))
         segment = _MD_INLINE.sub(link, segment)
         segment = _MD_REF_LINK.sub(ref_link, segment)
         segment = _MD_SHORTCUT.sub(shortcut, segment)
         segment = _MD_FOOTNOTE.sub(footnote, segment)
         segment = _MD_AUTOLINK.sub(lambda m: link_key(references, m.group(1)), segment)
-        return _MD_EMPHASIS.sub(r"\2", segment)
+        return _without_emphasis(segment, lambda plain: URL.sub(lambda u: link_key(references, u.group(0)), plain))
 
-    for label, note in footnotes.items():
-        inner = inline(note)
-        url, link_text = first_link(references, inner)
-        references[f"fn:{label}"] = parse_reference_entry(f"fn:{label}", inner, url, link_text)
+    also: dict[str, tuple[str, ...]] = {}
+    for label, note_text in footnotes.items():
+        key = f"fn:{label}"
+        references[key], further = entry_reference(key, inline(note_text), references)
+        if further:
+            also[key] = further
     blocks: list[Block] = []
     section: str | None = None
     in_references = False
     title = ""
     paragraph: list[str] = []
+    item: list[str] = []
 
     def flush() -> None:
         if paragraph:
             blocks.append(Block("paragraph", inline(" ".join(paragraph)), section, in_references))
             paragraph.clear()
+        if item:
+            blocks.append(Block("item", inline(" ".join(item)), section, in_references))
+            item.clear()
 
     for line in body:
         if not line.strip():
@@ -109,57 +157,254 @@ def _markdown(path: Path, text: str) -> ParsedArticle:
             # The article's own title never opens its list of sources, whatever it is called.
             in_references = m.group(1) != "#" and bool(REFERENCE_HEADINGS.match(heading))
             blocks.append(Block("heading", heading, section))
+        elif _MD_TABLE_ROW.match(line):
+            flush()
+            if not _MD_TABLE_RULE.match(line):
+                # A table's cells are read one by one, as list entries: a long one may state something.
+                for cell in re.split(r"(?<!\\)\|", line.strip().strip("|")):
+                    if cell.strip():
+                        blocks.append(Block("item", inline(cell.strip()), section, in_references))
         elif m := _MD_ITEM.match(line):
             flush()
-            blocks.append(Block("item", inline(m.group(1)), section, in_references))
+            item.append(m.group(1))
+        elif item:
+            item.append(line.strip())  # a list entry wrapped onto the next line goes on
         else:
             paragraph.append(line.strip())
     flush()
     numbered = read_reference_blocks(blocks, references)
-    return ParsedArticle(path, title or path.stem, blocks, references, numbered)
+    return ParsedArticle(path, front_title or title or path.stem, blocks, references, numbered, also)
+
+
+def _without_emphasis(segment: str, linkify: Callable[[str], str]) -> str:
+    """Emphasis and code marks gone from the words, never from the markers' keys (a URL's "_" or "*"); bare
+    URLs in the words made links, as GitHub's Markdown makes them."""
+    keys: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        keys.append(m.group(0))
+        return f"\x01{len(keys) - 1}\x01"
+
+    plain = MARKED.sub(hold, linkify(MARKED.sub(hold, segment)))  # before emphasis: "a_b_c.pdf" is a URL
+    plain = _MD_EMPHASIS.sub(r"\2", plain)
+    return re.sub("\x01(\\d+)\x01", lambda m: keys[int(m.group(1))], plain)
+
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def _without_code(lines: list[str]) -> list[str]:
+    """Lines of fenced and indented code blanked: an example's links and "[x]: y" lines cite nothing."""
+    out: list[str] = []
+    fence: str | None = None
+    previous_blank, in_item = True, False
+    for line in lines:
+        if fence is not None:
+            if re.match(rf"^\s{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", line):
+                fence = None
+            out.append("")
+            continue
+        if m := _FENCE.match(line):
+            fence = m.group(1)
+            out.append("")
+            continue
+        indented = line.startswith(("    ", "\t")) and bool(line.strip())
+        if indented and previous_blank and not in_item and not _MD_ITEM.match(line):
+            out.append("")  # an indented code block; after a list entry the same indent goes on with it
+            continue
+        if _MD_ITEM.match(line):
+            in_item = True
+        elif line.strip() and not line.startswith((" ", "\t")) and previous_blank:
+            in_item = False
+        previous_blank = not line.strip()
+        out.append(line)
+    return out
+
+
+def _label(label: str) -> str:
+    """A reference label as Markdown matches it: case and white space folded, a code span's backticks kept
+    out of the way ([`git-node`][] finds [`git-node`]: ...)."""
+    return " ".join(label.lower().split())
 
 
 # -- HTML ----------------------------------------------------------------------------------------------------
 _BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dd", "blockquote")
+_MAIN = ({"itemprop": "articleBody"}, {"name": "article"}, {"name": "main"}, {"role": "main"})
+# Chrome an article page has besides what a source page has: letters boxes, story and topic lists.
+_ARTICLE_CHROME = re.compile(r"^(?:letters|stories|topics|keywords|byline|author-bio|share-tools)$")
+# Headings of a page's boxes of links to other pages (never an article's own sections: "In popular culture").
+_BOX_HEADINGS = re.compile(
+    r"^(?:more\s+(?:related\s+)?(?:stories|news|articles|coverage|from|on|in)\b|related(?:\s+(?:stories|articles|"
+    r"content|coverage|reading|links|posts))?$|recommended(?:\s+for\s+you)?$|trending(?:\s+now)?$|"
+    r"most\s+(?:read|popular|viewed|shared|emailed)\b|top\s+stories$|you\s+(?:may|might)\s+also\s+like|"
+    r"read\s+(?:more|next)$|latest\s+(?:news|stories)$|(?:sign\s+up\s+for\s+)?(?:our\s+)?newsletters?\b|"
+    r"editor'?s\s+picks$|popular\s+(?:now|stories|articles)$)", re.IGNORECASE)
+# The words of a footnote marker: "[1]", "1", "[note 2]", "a", "*", "†".
+_MARKER_WORDS = re.compile(r"^\[?\s*(?:\d{1,4}|[a-z]{1,2}|[ivx]{1,5}|note\s+\w+|[*\u2020\u2021\u00a7])\s*\]?$",
+                           re.IGNORECASE)
+
+
+def _attribute(tag: Tag, name: str) -> str | None:
+    value = tag.get(name)
+    if value is None:
+        return None
+    return " ".join(value) if isinstance(value, list) else str(value)
+
+
+def _is_article_chrome(tag: Tag) -> bool:
+    def inside_article() -> bool:
+        return any(parent.name in ("article", "main") for parent in tag.parents)
+
+    if is_chrome(tag.name, lambda name: _attribute(tag, name), bool(tag.attrs), inside_article=inside_article):
+        return True
+    label = f"{_attribute(tag, 'class') or ''} {_attribute(tag, 'id') or ''}"
+    return any(_ARTICLE_CHROME.match(token) for token in label_tokens(label)) if tag.attrs else False
+
+
+_CONTAINERS = ("div", "section", "article", "main", "td")
+_NESTED = frozenset((*_BLOCKS, *_CONTAINERS, "ul", "ol", "dl", "table", "figure", "header", "aside"))
+
+
+def _plain_words(marked: str) -> bool:
+    return bool(re.search(r"\w", MARKED.sub("", marked)))
+
+
+def _paragraph_text(tag: Tag) -> int:
+    return sum(len(p.get_text()) for p in tag.find_all("p"))
+
+
+def _is_main(tag: Tag) -> bool:
+    return tag.name in ("article", "main") or tag.get("role") == "main" or tag.get("itemprop") == "articleBody"
+
+
+def _main_of(soup: BeautifulSoup) -> Tag:
+    """The article's body, as the reading stage finds a source's: the element publishers mark it with
+    (itemprop=articleBody, <article>, <main>, role=main; among several, the one with most paragraph text),
+    unless it holds less than half the paragraph text of the densest block of paragraphs (a teaser marked
+    <article> beside an unmarked story)."""
+    marked = [tag for tag in soup.find_all(_is_main) if isinstance(tag, Tag)]
+    best = max(marked, key=_paragraph_text, default=None)
+    dense = _densest(soup)
+    if best is not None and (dense is None or _paragraph_text(best) * 2 >= _paragraph_text(dense)):
+        return best
+    return dense or soup.body or soup
+
+
+def _densest(soup: BeautifulSoup) -> Tag | None:
+    """The element whose paragraphs (and its children's, at half weight) hold the most text."""
+    scores: dict[int, float] = {}
+    tags: dict[int, Tag] = {}
+    for paragraph in soup.find_all("p"):
+        length = len(prose(paragraph.get_text(" ")))
+        if length < 25 or not isinstance(paragraph.parent, Tag):
+            continue
+        for tag, weight in ((paragraph.parent, 1.0), (paragraph.parent.parent, 0.5)):
+            if isinstance(tag, Tag):
+                tags[id(tag)] = tag
+                scores[id(tag)] = scores.get(id(tag), 0) + length * weight
+    return tags[max(scores, key=scores.__getitem__)] if scores else None
+
+
+def _base(soup: BeautifulSoup) -> str | None:
+    """The article's own URL when the saved page names it (<base>, canonical link, og:url)."""
+    for tag, attribute, value in (("base", "href", None), ("link", "href", "canonical"),
+                                  ("meta", "content", "og:url")):
+        for found in soup.find_all(tag):
+            if not isinstance(found, Tag):
+                continue
+            if value and value not in (_attribute(found, "rel") or "").split() \
+                    and _attribute(found, "property") != value:
+                continue
+            url = _attribute(found, attribute) or ""
+            if re.match(r"https?://", url):
+                return url
+    return None
 
 
 def _html(path: Path, text: str) -> ParsedArticle:
     soup = BeautifulSoup(text, "html.parser")
-    for tag in soup(["script", "style", "nav", "header", "footer", "noscript", "template"]):
+    base = _base(soup)
+    for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
-    title_tag = soup.find("h1") or soup.find("title")
-    title = prose(title_tag.get_text(" ")) if title_tag else path.stem
-    references: dict[str, Reference] = {}
-    ids_cited: set[str] = set()
-    for a in soup.find_all("a", href=True):
-        href = str(a["href"])
-        if href.startswith("#") and len(href) > 1:
-            ids_cited.add(href[1:])
+    for tag in soup.select(".mw-cite-backlink, .mw-editsection, .noprint.Inline-Template"):
+        tag.decompose()
+    # The body is found first, and chrome pruned inside it: the body itself stays, whatever its wrapper's
+    # classes say ("feature-footer-v2" on Wikipedia's <body>, "l-sidebar-fixed" on a story's).
+    main = _main_of(soup)
+    total = _paragraph_text(main)
+    for tag in list(main.find_all(True)):
+        if isinstance(tag, Tag) and not tag.decomposed and _is_article_chrome(tag) \
+                and not _paragraph_text(tag) * 2 > total:
+            tag.decompose()
+    # The first heading that has words (a logo's <h1> has none), else the page's <title>, else the file's name.
+    candidates = [*main.find_all("h1"), *soup.find_all("h1"), *soup.find_all("title")]
+    title = next((words for tag in candidates if (words := prose(tag.get_text(" ")))), path.stem)
+    links = _Links(base or _wiki_url(soup))
+    ids_cited = {href[1:] for a in main.find_all("a", href=True) if isinstance(a, Tag)
+                 and (href := str(a["href"])).startswith("#") and len(href) > 1 and _is_marker(a)}
+    links.notes = ids_cited
     blocks: list[Block] = []
     section: str | None = None
     in_references = False
     target_entries: dict[str, Tag] = {}
-    for element in soup.find_all(_BLOCKS):
-        if element.find(_BLOCKS):
-            continue  # an outer block: its inner blocks are read one by one
+    boxed = False
+    for element in main.find_all((*_BLOCKS, *_CONTAINERS)):
         name = element.name
+        if boxed and name not in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            continue
+        if name in _CONTAINERS:
+            # Text written straight into a <div> between <br>s (Blogger and older sites): its own words.
+            own = links.inline(element, skip=_NESTED)
+            if len(MARKED.sub("", own).split()) >= 6:
+                blocks.append(Block("paragraph", own, section, in_references))
+            continue
+        if element.find(_BLOCKS):
+            # An outer block: its inner blocks are read one by one, and its own words ("We've landed Bug 1",
+            # then a list) as a block of their own.
+            own = links.inline(element, skip=_NESTED)
+            if name not in ("h1", "h2", "h3", "h4", "h5", "h6") and _plain_words(own):
+                blocks.append(Block("item" if name == "li" else "paragraph", own, section, in_references))
+            continue
         if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
             section = prose(element.get_text(" "))
             in_references = name != "h1" and bool(REFERENCE_HEADINGS.match(section))
+            # "More Related Stories", "Most popular", "Newsletter": a box of the page, unlabelled but headed.
+            boxed = name != "h1" and bool(_BOX_HEADINGS.match(section))
             blocks.append(Block("heading", section, section))
             continue
         anchor = _id_of(element, ids_cited)
         if anchor is not None:
             target_entries[anchor] = element
             continue
-        blocks.append(Block("item" if name == "li" else "paragraph", _html_inline(element, references), section,
+        blocks.append(Block("item" if name == "li" else "paragraph", links.inline(element), section,
                             in_references))
+    for anchor in ids_cited - set(target_entries):
+        # A note the body cites that sits outside it (footnotes after the <article>).
+        found = soup.find(id=anchor)
+        if isinstance(found, Tag) and found.name in _BLOCKS:
+            target_entries[anchor] = found
+    also: dict[str, tuple[str, ...]] = {}
     for anchor, element in target_entries.items():
-        inner = _html_inline(element, references)
-        url, link_text = first_link(references, inner)
-        references[f"id:{anchor}"] = parse_reference_entry(f"id:{anchor}", inner, url, link_text)
-    numbered = read_reference_blocks(blocks, references)
-    return ParsedArticle(path, title, blocks, references, numbered)
+        key = f"id:{anchor}"
+        links.references[key], further = entry_reference(key, links.inline(element), links.references,
+                                                         _italics(element))
+        if further:
+            also[key] = further
+    numbered = read_reference_blocks(blocks, links.references)
+    return ParsedArticle(path, title, blocks, links.references, numbered, also, authored=False)
+
+
+def _is_marker(a: Tag) -> bool:
+    """Whether an in-page link is a citation marker ("[1]" in a <sup>), not words ("see below")."""
+    return a.find_parent("sup") is not None or bool(_MARKER_WORDS.match(a.get_text(" ").strip()))
+
+
+def _italics(element: Tag) -> tuple[str, ...]:
+    return tuple(words for i in element.find_all(["i", "em"]) if (words := _unquote(prose(i.get_text(" ")))))
+
+
+def _unquote(text: str) -> str:
+    return text.strip("\"'\u201c\u201d ")
 
 
 def _id_of(element: Tag, ids_cited: set[str]) -> str | None:
@@ -170,25 +415,70 @@ def _id_of(element: Tag, ids_cited: set[str]) -> str | None:
     return None
 
 
-def _html_inline(element: Tag, references: dict[str, Reference]) -> str:
-    return " ".join(_render(element, references).split())
+def _wiki_url(soup: BeautifulSoup) -> str | None:
+    """A saved wiki page that does not name its URL still names its wiki: the host most of its /wiki/ links
+    go to (a MediaWiki page, known by its cite notes or parser output)."""
+    if soup.find(class_="mw-parser-output") is None and soup.find(id=re.compile(r"^cite_note-")) is None:
+        return None
+    hosts: dict[str, int] = {}
+    for a in soup.find_all("a", href=re.compile(r"^(?:https?:)?//[^/]+/wiki/")):
+        host = str(a["href"]).split("/")[2].lower()
+        hosts[host] = hosts.get(host, 0) + 1
+    return f"https://{max(hosts, key=hosts.__getitem__)}/" if hosts else None
 
 
-def _render(node: object, references: dict[str, Reference]) -> str:
-    if not isinstance(node, Tag):
-        return str(node)
-    if node.name == "a" and node.get("href"):
-        href = str(node["href"])
-        words = node.get_text(" ")
-        if href.startswith("#"):
-            return marker(f"id:{href[1:]}")  # a footnote marker: its text ("[1]") is not prose
-        references.setdefault(href, Reference(key=href, url=href, title=prose(words) or None))
-        return words + marker(href)
-    if node.name == "sup" and node.find("a", href=re.compile("^#")):
-        return "".join(_render(child, references) for child in node.find_all("a"))
-    if node.name in ("br",):
-        return " "
-    return "".join(_render(child, references) for child in node.children)
+class _Links:
+    """An HTML article's links as references: links to other sites are works; a protocol-relative link
+    (//doi.org/...) takes the article's scheme; a link within the article's own site (/wiki/Author, or the
+    same written in full when the saved page names its URL) is navigation, kept as words, except an ISBN
+    lookup, which names a book. A link with no words (a picture, a badge) cites nothing."""
+
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+        self.scheme = base.split(":", 1)[0].lower() if base else "https"
+        self.host = (urlsplit(base).hostname or "").lower() if base else ""
+        self.references: dict[str, Reference] = {}
+        self.notes: set[str] = set()
+
+    def url(self, href: str) -> str | None:
+        href = href.strip()
+        if "Special:BookSources" in href and self.base:
+            return urljoin(self.base, href)
+        if href.startswith("//"):
+            href = f"{self.scheme}:{href}"
+        if not re.match(r"https?://", href, re.IGNORECASE):
+            return None
+        try:
+            host = (urlsplit(href).hostname or "").lower()
+        except ValueError:
+            return None
+        return None if self.host and host == self.host else href
+
+    def inline(self, element: Tag, skip: frozenset[str] = frozenset()) -> str:
+        """An element's words with its links as markers; `skip`: inner elements left out."""
+        return " ".join(self._render(element, skip, top=True).split())
+
+    def _render(self, node: object, skip: frozenset[str] = frozenset(), top: bool = False) -> str:
+        if not isinstance(node, Tag):
+            return str(node)
+        if not top and node.name in skip:
+            return " "
+        if node.name == "a" and node.get("href"):
+            href = str(node["href"])
+            words = node.get_text(" ")
+            if href.startswith("#"):
+                # A footnote marker's text ("[1]") is not prose; "(see below)" is.
+                return marker(f"id:{href[1:]}") if href[1:] in self.notes else words
+            url = self.url(href)
+            if url is None or not words.strip():
+                return words
+            self.references.setdefault(url, Reference(key=url, url=url, title=prose(words) or None))
+            return words + marker(url)
+        if node.name == "sup" and node.find("a", href=re.compile("^#")):
+            return "".join(self._render(child, skip) for child in node.find_all("a"))
+        if node.name in ("br",):
+            return " "
+        return "".join(self._render(child, skip) for child in node.children)
 
 
 # -- plain text ----------------------------------------------------------------------------------------------

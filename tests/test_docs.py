@@ -101,6 +101,7 @@ def test_the_layout_tree_names_every_module() -> None:
     actual = {str(path.relative_to(root)) for path in root.rglob("*.py")
               if not (path.name == "__init__.py" and path.parent != root and path.parent.name != "store")}
     actual |= {f"{path.parent.name}/" for path in root.glob("*/__init__.py")}
+    actual |= {f"{path.parent.name}/{path.name}/" for path in root.glob("*/templates")}  # package data
     assert _tree() == actual
 
 

@@ -25,6 +25,10 @@ class Findings:
     def of_run(self, run_id: int) -> list[FindingRow]:
         return list(self.iter_run(run_id))
 
+    def of_claim(self, run_id: int, claim_id: str) -> list[FindingRow]:
+        return cast(list[FindingRow], list(self.tables.query(
+            "select * from findings where run_id = ? and claim_id = ? order by id", [run_id, claim_id])))
+
     def iter_run(self, run_id: int) -> Iterator[FindingRow]:
         """A run's findings in the order they were judged, read as they are iterated."""
         return cast(Iterator[FindingRow], self.tables.query("select * from findings where run_id = ? order by id",

@@ -44,6 +44,10 @@ class Runs:
         return list(self.tables.query("select article, file, title from run_articles where run_id = ? "
                                       "order by rowid", [run_id]))
 
+    def recent(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        """Runs newest first, a page at a time."""
+        return list(self.tables.query("select * from runs order by id desc limit ? offset ?", [limit, offset]))
+
     def last_check(self) -> dict[str, Any] | None:
         return self.tables.first(
             "select * from runs where command = 'check' and status in ('complete', 'network-down') "

@@ -1,0 +1,45 @@
+"""`claimcheck serve`: the local review app on the same store and claims files as every other command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from claimcheck.claims.model import ClaimsFile
+from claimcheck.cli.common import claims_of, cli
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind. Loopback unless told otherwise: it is a tool for one maintainer's machine.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to bind.")
+@click.option("--read-only", is_flag=True, help="Serve no write route at all: pages and reports only.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, read_only: bool) -> None:
+    """Review claims in the browser: what needs you, claims, captures, diffs, runs; accept baselines and
+    evidence passages into the same audit log as `accept`. Prints a URL with a secret token."""
+    try:
+        import uvicorn
+
+        from claimcheck.web.app import ServeSettings, create_app
+        from claimcheck.web.guard import new_secret
+    except ImportError as exc:
+        raise click.UsageError(f"`claimcheck serve` needs the web extra: pip install 'claimcheck[web]' ({exc.name} "
+                         "is missing)") from None
+    claims_of(ctx)  # a claims file with errors is a clear error before anything is served
+
+    def load() -> ClaimsFile:
+        return claims_of(ctx)
+
+    secret = new_secret()
+    settings = ServeSettings(store=Path(ctx.obj["store"]), load_claims=load, host=host, port=port,
+                             read_only=read_only, secret=secret)
+    app = create_app(settings)  # a missing store is a clear error (exit 2) before anything is bound
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"claimcheck serve{' (read-only)' if read_only else ''}: open http://{shown}:{port}/?token={secret}",
+               err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("warning: bound to a non-loopback address: anyone who can reach it and has the token can "
+                   "read the store" + ("" if read_only else " and write to it"), err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -1,0 +1,83 @@
+"""What a maintainer decides in the browser, written as the command line writes it: `review.actions.accept`
+(a capture as a source's baseline) and `accept_evidence` (a passage as a claim's evidence, refused unless it
+is in the latest capture and supports the claim, or forced), under the store's lock, with a note and the
+reviewer's name in the same audit rows `claimcheck history` shows. A run holding the lock makes the page
+say so and nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from claimcheck.core.errors import ClaimcheckError, StoreLocked
+from claimcheck.review.actions import accept, accept_evidence
+from claimcheck.web.app import App
+from claimcheck.web.guard import check_write
+
+Handler = Callable[[Request], Awaitable[Response]]
+_MAX_FIELD = 20_000  # a note or a passage longer than this is not typed by a person
+
+
+async def _form(app: App, request: Request) -> tuple[FormData | None, Response | None]:
+    form = await request.form(max_files=0, max_fields=20, max_part_size=_MAX_FIELD)
+    why = check_write(request, _text(form, "csrf"), app.settings.secret, app.settings.origins)
+    if why:
+        return None, app.page("message.html", request, 403, title="Refused", message=why)
+    if not _text(form, "note") or not _text(form, "by"):
+        return None, app.page("message.html", request, 400, title="Refused",
+                              message="a decision needs a note and the reviewer's name")
+    return form, None
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip()[:_MAX_FIELD] if isinstance(value, str) else ""
+
+
+def _refused(app: App, request: Request, exc: ClaimcheckError) -> Response:
+    status = 409 if isinstance(exc, StoreLocked) else 400
+    title = "A run is writing to the store" if isinstance(exc, StoreLocked) else "Refused"
+    return app.page("message.html", request, status, title=title, message=f"{exc} (nothing was written)")
+
+
+def baseline(app: App) -> Handler:
+    async def handler(request: Request) -> Response:
+        form, refused = await _form(app, request)
+        if form is None:
+            assert refused is not None
+            return refused
+        source_id = _text(form, "source")
+        capture = _text(form, "capture")
+        try:
+            app.claims = app.settings.load_claims()
+            with app.store.write_errors(), app.store.locked():
+                done = accept(app.store, app.claims, source_id, _text(form, "note"), by=_text(form, "by"),
+                              capture_id=int(capture) if capture.isdigit() else None)
+        except ClaimcheckError as exc:
+            return _refused(app, request, exc)
+        key = app.claims.sources[done[0].source_id].key if done and done[0].source_id in app.claims.sources else ""
+        return RedirectResponse(f"/source?key={quote(key, safe='')}&accepted={done[0].capture_id}" if key
+                                else "/", status_code=303)
+    return handler
+
+
+def evidence(app: App) -> Handler:
+    async def handler(request: Request) -> Response:
+        form, refused = await _form(app, request)
+        if form is None:
+            assert refused is not None
+            return refused
+        claim_id = _text(form, "claim")
+        try:
+            app.claims = app.settings.load_claims()
+            with app.store.write_errors(), app.store.locked():
+                accept_evidence(app.store, app.claims, claim_id, _text(form, "source"), _text(form, "text"),
+                                _text(form, "note"), by=_text(form, "by"), force=_text(form, "force") == "yes")
+        except ClaimcheckError as exc:
+            return _refused(app, request, exc)
+        return RedirectResponse(f"/claim?id={quote(claim_id, safe='')}&accepted=1", status_code=303)
+    return handler

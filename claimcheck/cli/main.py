@@ -201,12 +201,22 @@ def fetch(ctx: click.Context, /, **kwargs: Any) -> None:
 @click.option("--timegate", default=DEFAULT_TIMEGATE, show_default=True, envvar="CLAIMCHECK_TIMEGATE",
               help="Memento TimeGate (RFC 7089) asked for archived copies of gone and evidence-missing sources; "
                    "'none' to never ask.")
+@click.option("--notify", "notify_urls", multiple=True, metavar="URL",
+              help="Send one message per run with findings at or above --fail-on to this apprise URL "
+                   "(mailto://, slack://, json://host/path, ...; repeatable). Needs the notify extra.")
+@click.option("--review-url", default=None, metavar="URL", help="A link to the review app for the message.")
 @fetch_options
 @click.pass_context
 def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, show: str, fail_on: str,
-          confirm_checks: int, confirm_days: float, evidence_threshold: float, timegate: str, **kwargs: Any) -> None:
+          confirm_checks: int, confirm_days: float, evidence_threshold: float, timegate: str,
+          notify_urls: tuple[str, ...], review_url: str | None, **kwargs: Any) -> None:
     """Fetch (unless --offline) and give every claim's sources a verdict; report it."""
     _check_writable(output)
+    if notify_urls:
+        try:
+            import apprise  # noqa: F401 - asked for before anything is fetched, not after an hour of checking
+        except ImportError:
+            raise click.UsageError("--notify needs the notify extra: pip install 'claimcheck[notify]'") from None
     claims = claims_of(ctx, writes_store=True)
     gate = None if timegate.strip().lower() in ("", "none", "off") else timegate
     if gate and (why := valid_http_url(gate)):
@@ -226,7 +236,21 @@ def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, sh
             click.echo("claimcheck: the network is unreachable: every source failed to connect. Nothing is flagged; "
                        "verdicts come from the archive.", err=True)
         _render(store, outcome.run_id, fmt, output, show)
+        if notify_urls:
+            _notify(store, outcome.run_id, list(notify_urls), fail_on, review_url)
     ctx.exit(exit_code_for(outcome.verdicts_seen, fail_on, outcome.network_down))
+
+
+def _notify(store: Store, run_id: int, urls: list[str], fail_on: str, review_url: str | None) -> None:
+    """One message for the run (none below --fail-on or with the network down); a notifier that fails is a
+    warning: the run, its report and its exit code stand."""
+    from claimcheck.report.notify import message, send
+
+    note = message(build_report(store, run_id, worst_first=True), fail_on, review_url)
+    if note is None:
+        return
+    for failure in send(urls, note):
+        click.echo(f"claimcheck: warning: notification failed: {failure}", err=True)
 
 
 @cli.command()

@@ -1,7 +1,8 @@
 """The report stage: a run's findings rendered for people and machines.
 
 `model` builds the one `ReportData` every renderer is fed (`build_report`); each format is a module of its
-own (`text`, `jsonfmt`, `markdown`, `html`, `junit`), chosen by name from `FORMATS` through `renderers()`.
+own (`text`, `jsonfmt`, `markdown`, `html`, `junit`), chosen by name from `FORMATS` through `renderers()`;
+`notify` makes a run's findings one message and sends it through apprise (`check --notify`).
 """
 
 from __future__ import annotations

@@ -210,3 +210,41 @@ def test_runs_and_their_reports_in_every_format(client: TestClient) -> None:
 def test_serve_without_a_store_is_a_clear_error(tmp_path: Path, run: Runner) -> None:
     result = run("serve")
     assert result.exit_code == 2 and "no store" in result.output
+
+
+def test_snooze_hides_a_sources_findings_until_its_page_changes(client: TestClient, checked: Runner,
+                                                                 world: Site) -> None:
+    assert "snoozed until their page changes" not in client.get("/").text
+    form = _accept_form(note="known rewording, asked Intel")
+    response = client.post("/decisions/snooze", data=form, follow_redirects=False)
+    assert response.status_code == 303 and "snoozed=1" in response.headers["location"]
+    page = client.get("/").text
+    assert "3 claims snoozed until their page changes" in page
+    assert "changed" not in _verdicts(page) and "intel-emib-foveros" not in page
+    assert "changed" in _verdicts(client.get("/?snoozed=1").text)
+    assert "snoozed by Ada until the page changes: known rewording, asked Intel" in checked("history", INTEL).stdout
+    checked("check", now="2026-11-27T12:00:00Z")  # the same page: still asleep
+    assert "3 claims snoozed" in client.get("/").text
+    hostile_intel(world, extra=" Another sentence wakes it.")
+    checked("check", now="2026-11-28T12:00:00Z")
+    page = client.get("/").text
+    assert "snoozed" not in page and "changed" in _verdicts(page)
+
+
+def test_capture_again_now_is_a_fetch_run_of_one_source(checked: Runner) -> None:
+    settings = settings_for(checked)
+    settings.allow_private = True
+    with TestClient(create_app(settings), base_url=ORIGIN) as test_client:
+        test_client.cookies.set(COOKIE, SECRET)
+        with Store(checked.store) as store:
+            before = len(store.captures.of_source(_key_of(store)))
+            with store.locked():
+                locked = test_client.post("/decisions/recapture", data={"csrf": csrf_token(SECRET), "source": INTEL})
+            assert locked.status_code == 409
+            response = test_client.post("/decisions/recapture", data={"csrf": csrf_token(SECRET), "source": INTEL},
+                                        follow_redirects=False)
+            assert response.status_code == 303, response.text
+            assert len(store.captures.of_source(_key_of(store))) == before + 1
+            assert store.runs.recent(1)[0]["command"] == "fetch"
+        refused = test_client.post("/decisions/recapture", data={"csrf": "nope", "source": INTEL})
+        assert refused.status_code == 403

@@ -15,8 +15,10 @@ from claimcheck.cli.common import claims_of, cli
               help="Address to bind. Loopback unless told otherwise: it is a tool for one maintainer's machine.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to bind.")
 @click.option("--read-only", is_flag=True, help="Serve no write route at all: pages and reports only.")
+@click.option("--allow-private", is_flag=True, envvar="CLAIMCHECK_ALLOW_PRIVATE",
+              help="Let 'Capture again now' connect to private and loopback addresses (as fetch's option).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, read_only: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, read_only: bool, allow_private: bool) -> None:
     """Review claims in the browser: what needs you, claims, captures, diffs, runs; accept baselines and
     evidence passages into the same audit log as `accept`. Prints a URL with a secret token."""
     try:
@@ -34,7 +36,7 @@ def serve(ctx: click.Context, host: str, port: int, read_only: bool) -> None:
 
     secret = new_secret()
     settings = ServeSettings(store=Path(ctx.obj["store"]), load_claims=load, host=host, port=port,
-                             read_only=read_only, secret=secret)
+                             read_only=read_only, allow_private=allow_private, secret=secret)
     app = create_app(settings)  # a missing store is a clear error (exit 2) before anything is bound
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"claimcheck serve{' (read-only)' if read_only else ''}: open http://{shown}:{port}/?token={secret}",

@@ -96,7 +96,7 @@ def compare(store: Store, source: Source) -> Comparison:
 @dataclass(frozen=True)
 class Event:
     at: str
-    kind: str  # capture, check, baseline, evidence
+    kind: str  # capture, check, baseline, evidence, snooze
     summary: str
 
 
@@ -133,8 +133,26 @@ def history(store: Store, source_key: str) -> list[Event]:
         events.append(((e["accepted_at"], last_run, 1), Event(
             e["accepted_at"], "evidence",
             f"{e['claim_id']}: evidence accepted by {e['accepted_by']}: {e['note']} — \u201c{e['text']}\u201d")))
+    for z in store.reviews.snoozes_of(source_key):
+        events.append(((z["snoozed_at"], last_run, 1), Event(
+            z["snoozed_at"], "snooze",
+            f"capture #{z['capture_id']} snoozed by {z['snoozed_by']} until the page changes: {z['note']}")))
     events.sort(key=lambda pair: pair[0])
     return [event for _, event in events]
+
+
+def snooze(store: Store, claims: ClaimsFile, source_name: str, note: str, *, by: str | None = None,
+           capture_id: int | None = None) -> CaptureRow:
+    """Snooze a source's findings until its page changes again: recorded against the capture's payload (the
+    latest one, or the one named), so a capture that reads otherwise wakes it. Refused for a capture that
+    did not read the page."""
+    source = claims.source_named(source_name)
+    capture = _chosen_capture(store, source, capture_id)
+    if capture is None:
+        raise NotFound(f"nothing to snooze for {source_name!r}: no capture yet (run `claimcheck check`)")
+    store.reviews.snooze(source.key, capture["id"], capture["payload_digest"] or "", by=by or current_user(),
+                         note=note, label=source.id)
+    return capture
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,35 @@ class Reviews:
         return list(self.tables.query("select * from evidence where source_key = ? order by id", [source_key]))
 
     # -- audit -----------------------------------------------------------------------------------------
+    # -- snoozes -----------------------------------------------------------------------------------------
+    def snooze(self, source_key: str, capture_id: int, payload_digest: str, *, by: str, note: str,
+               label: str | None = None) -> None:
+        """Snooze a source's findings while its page reads as this payload; audited."""
+        with self.tables.db.atomic():
+            self.tables.insert_many("snoozes", [{"source_key": source_key, "source_id": label or source_key,
+                                                 "capture_id": capture_id, "payload_digest": payload_digest,
+                                                 "snoozed_at": clock.isoformat(clock.now()), "snoozed_by": by,
+                                                 "note": note}])
+            self.audit(by, "snooze", label or source_key, note,
+                       {"capture_id": capture_id, "source_key": source_key, "payload_digest": payload_digest})
+
+    def snoozed_payloads(self) -> dict[str, str]:
+        """source key -> the payload its latest snooze holds for (a page that reads otherwise is awake)."""
+        rows = self.tables.query("select s.source_key, s.payload_digest from snoozes s join (select source_key, "
+                                 "max(id) as id from snoozes group by source_key) m on s.id = m.id")
+        return {row["source_key"]: row["payload_digest"] for row in rows}
+
+    def asleep_captures(self) -> set[int]:
+        """Captures whose page reads as a snooze holds for: their findings wait until the page changes."""
+        rows = self.tables.query(
+            "select c.id from captures c join snoozes s on c.source_key = s.source_key "
+            "and c.payload_digest = s.payload_digest join (select source_key, max(id) as id from snoozes "
+            "group by source_key) m on s.id = m.id")
+        return {row["id"] for row in rows}
+
+    def snoozes_of(self, source_key: str) -> list[dict[str, Any]]:
+        return list(self.tables.query("select * from snoozes where source_key = ? order by id", [source_key]))
+
     def audit(self, actor: str, action: str, target: str, note: str, data: dict[str, Any] | None = None) -> None:
         """Append to the audit log, in the caller's transaction if there is one."""
         row = {"at": clock.isoformat(clock.now()), "actor": actor, "action": action, "target": target,

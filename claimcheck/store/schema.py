@@ -207,6 +207,15 @@ def m011_finding_pairs(db: sqlite_utils.Database) -> None:
     db.table("findings").add_column("baseline_capture_id", int)
 
 
+@migrations()
+def m012_snoozes(db: sqlite_utils.Database) -> None:
+    """A maintainer snoozes a source's finding until its page changes again: the payload it was snoozed at."""
+    db.table("snoozes").create({"id": int, "source_key": str, "source_id": str, "capture_id": int,
+                                "payload_digest": str, "snoozed_at": str, "snoozed_by": str, "note": str},
+                               pk="id")
+    db.table("snoozes").create_index(["source_key"])
+
+
 def _claim_key(text: str | None) -> str | None:
     return prose(text) if text is not None else None
 

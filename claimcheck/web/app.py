@@ -30,6 +30,7 @@ class ServeSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     read_only: bool = False
+    allow_private: bool = False  # a capture made from the app may connect to private addresses
     secret: str = ""
     page_size: int = 50
     extra_hosts: frozenset[str] = field(default_factory=frozenset)
@@ -91,6 +92,8 @@ def create_app(settings: ServeSettings) -> Guard:
         routes += [
             Route("/decisions/baseline", decisions.baseline(app), methods=["POST"]),
             Route("/decisions/evidence", decisions.evidence(app), methods=["POST"]),
+            Route("/decisions/snooze", decisions.snoozed(app), methods=["POST"]),
+            Route("/decisions/recapture", decisions.recapture(app), methods=["POST"]),
         ]
     starlette = Starlette(routes=routes)
     starlette.state.app = app

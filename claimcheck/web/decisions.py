@@ -1,20 +1,29 @@
 """What a maintainer decides in the browser, written as the command line writes it: `review.actions.accept`
-(a capture as a source's baseline) and `accept_evidence` (a passage as a claim's evidence, refused unless it
-is in the latest capture and supports the claim, or forced), under the store's lock, with a note and the
+(a capture as a source's baseline), `accept_evidence` (a passage as a claim's evidence, refused unless it
+is in the latest capture and supports the claim, or forced) and `snooze` (a source's findings wait until its
+page reads otherwise; `claimcheck history` lists it), under the store's lock, and a source captured again
+now (`recapture`, a fetch run of one source), with a note and the
 reviewer's name in the same audit rows `claimcheck history` shows. A run holding the lock makes the page
 say so and nothing is written."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from urllib.parse import quote
 
+import anyio.to_thread
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from claimcheck.core.errors import ClaimcheckError, StoreLocked
-from claimcheck.review.actions import accept, accept_evidence
+from claimcheck.claims.model import ClaimsFile
+from claimcheck.core.errors import ClaimcheckError, Refused, StoreLocked
+from claimcheck.net.records import FetchOptions
+from claimcheck.pipeline import fetch_sources
+from claimcheck.review.actions import accept, accept_evidence, snooze
+from claimcheck.settings import RunSettings
+from claimcheck.store import Store
 from claimcheck.web.app import App
 from claimcheck.web.guard import check_write
 
@@ -22,12 +31,12 @@ Handler = Callable[[Request], Awaitable[Response]]
 _MAX_FIELD = 20_000  # a note or a passage longer than this is not typed by a person
 
 
-async def _form(app: App, request: Request) -> tuple[FormData | None, Response | None]:
+async def _form(app: App, request: Request, *, decision: bool = True) -> tuple[FormData | None, Response | None]:
     form = await request.form(max_files=0, max_fields=20, max_part_size=_MAX_FIELD)
     why = check_write(request, _text(form, "csrf"), app.settings.secret, app.settings.origins)
     if why:
         return None, app.page("message.html", request, 403, title="Refused", message=why)
-    if not _text(form, "note") or not _text(form, "by"):
+    if decision and (not _text(form, "note") or not _text(form, "by")):
         return None, app.page("message.html", request, 400, title="Refused",
                               message="a decision needs a note and the reviewer's name")
     return form, None
@@ -81,3 +90,51 @@ def evidence(app: App) -> Handler:
             return _refused(app, request, exc)
         return RedirectResponse(f"/claim?id={quote(claim_id, safe='')}&accepted=1", status_code=303)
     return handler
+
+
+def snoozed(app: App) -> Handler:
+    async def handler(request: Request) -> Response:
+        form, refused = await _form(app, request)
+        if form is None:
+            assert refused is not None
+            return refused
+        capture = _text(form, "capture")
+        try:
+            app.claims = app.settings.load_claims()
+            with app.store.write_errors(), app.store.locked():
+                done = snooze(app.store, app.claims, _text(form, "source"), _text(form, "note"),
+                              by=_text(form, "by"), capture_id=int(capture) if capture.isdigit() else None)
+        except ClaimcheckError as exc:
+            return _refused(app, request, exc)
+        return RedirectResponse(f"/source?key={quote(done['source_key'], safe='')}&snoozed=1", status_code=303)
+    return handler
+
+
+def recapture(app: App) -> Handler:
+    """Capture one source again now, through the same guarded, polite fetcher as `claimcheck fetch` (a run
+    of its own, listed with the others); its verdict follows at the next check."""
+    async def handler(request: Request) -> Response:
+        form, refused = await _form(app, request, decision=False)
+        if form is None:
+            assert refused is not None
+            return refused
+        try:
+            app.claims = app.settings.load_claims()
+            source = app.claims.source_named(_text(form, "source"))
+            if not source.url:
+                raise Refused(f"{source.id} has no URL to capture")
+            cites = tuple(c for c in app.claims.claims if any(cite.source == source.id for cite in c.cites))
+            one = replace(app.claims, sources={source.id: source}, claims=cites)
+            # In a worker thread with a connection of its own: the fetch runs its own event loop, and the
+            # app's pages keep answering meanwhile.
+            await anyio.to_thread.run_sync(_fetch, app, one)
+        except ClaimcheckError as exc:
+            return _refused(app, request, exc)
+        return RedirectResponse(f"/source?key={quote(source.key, safe='')}&captured=1", status_code=303)
+    return handler
+
+
+def _fetch(app: App, claims: ClaimsFile) -> None:
+    settings = RunSettings(fetch=FetchOptions(allow_private=app.settings.allow_private), timegate=None)
+    with Store(app.settings.store, create=False) as store:
+        fetch_sources(claims, store, settings)

@@ -58,10 +58,17 @@ def needs(app: App) -> Handler:
             page = 1
         publisher_of = {sid: s.publisher for sid, s in app.claims.sources.items()}
         size = app.settings.page_size
+        asleep = store.reviews.asleep_captures()
+        show_snoozed = request.query_params.get("snoozed") == "1"
         rows: list[Row] = []
-        matched = 0
+        matched = snoozed = 0
         for claim in ClaimReports(store, run["id"], worst_first=True):
             status = claim.status.value
+            flagged = [s for s in claim.sources if LEVELS[Verdict(s["verdict"])] is not Level.OK]
+            if flagged and all(s["capture_id"] in asleep for s in flagged):
+                snoozed += 1  # every finding of it waits for its page to change
+                if not show_snoozed:
+                    continue
             if wanted["verdict"] and status != wanted["verdict"]:
                 continue
             if wanted["level"] and LEVELS[claim.status].value != wanted["level"]:
@@ -80,6 +87,7 @@ def needs(app: App) -> Handler:
             groups.setdefault(row.article, []).append(row)
         counts = store.findings.claim_status_counts(run["id"])
         return app.page("needs.html", request, run=run, groups=groups, matched=matched, page=page,
+                        snoozed=snoozed, show_snoozed=show_snoozed,
                         pages=max(1, -(-matched // size)), wanted=wanted,
                         counts=[(v.value, counts.get(v.value, 0)) for v in SEVERITY if counts.get(v.value)],
                         verdicts=[v.value for v in SEVERITY], level_names=[lv.value for lv in Level],

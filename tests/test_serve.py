@@ -248,3 +248,29 @@ def test_capture_again_now_is_a_fetch_run_of_one_source(checked: Runner) -> None
             assert store.runs.recent(1)[0]["command"] == "fetch"
         refused = test_client.post("/decisions/recapture", data={"csrf": "nope", "source": INTEL})
         assert refused.status_code == 403
+
+
+def test_a_claim_is_shown_in_its_articles_paragraph(client: TestClient) -> None:
+    page = client.get("/claim?id=intel-emib-foveros").text
+    assert '<blockquote class="context">' in page
+    assert "<mark>Intel describes EMIB and Foveros as packaging technologies" in page
+
+
+def test_any_two_captures_compare(client: TestClient, checked: Runner) -> None:
+    with Store(checked.store) as store:
+        ids = [c["id"] for c in store.captures.of_source(_key_of(store)) if c["payload_digest"]]
+    page = client.get(f"/source?key={_key(client)}&a={ids[-1]}&b={ids[0]}").text
+    assert f"Capture #{ids[-1]} → #{ids[0]}" in page and "<del>" in page  # newer to older: the edit undone
+    assert client.get(f"/source?key={_key(client)}&a=999999&b={ids[0]}").status_code == 404
+
+
+def test_a_passage_pasted_from_the_capture_is_accepted_with_the_clis_checks(client: TestClient,
+                                                                            checked: Runner) -> None:
+    passage = ("Its innovations include EMIB (embedded multi-die interconnect bridge) and Foveros, technologies "
+               "that allow multiple chips on a package to be connected side by side (EMIB) or stacked one above "
+               "the other in a 3D fashion (Foveros).")
+    form = {"csrf": csrf_token(SECRET), "claim": "intel-emib-foveros", "source": INTEL, "text": passage,
+            "note": "the reworded sentence", "by": "Ada"}
+    response = client.post("/decisions/evidence", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert "evidence accepted by Ada: the reworded sentence" in checked("history", INTEL).stdout

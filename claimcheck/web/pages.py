@@ -11,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from claimcheck.claims.article_readers import readable_text
 from claimcheck.core.errors import ClaimcheckError, NotFound
 from claimcheck.core.verdicts import LEVELS, SEVERITY, Level, Verdict
 from claimcheck.reading.evidence import holds_evidence
@@ -119,8 +120,26 @@ def claim(app: App) -> Handler:
             suggested = suggestions(app.store, app.claims, known.id, limit=3)
         except ClaimcheckError:
             suggested = {}
-        return app.page("claim.html", request, claim=known, cited=cited, suggested=suggested, run=run)
+        return app.page("claim.html", request, claim=known, cited=cited, suggested=suggested, run=run,
+                        context=_in_context(app, known.text))
     return handler
+
+
+def _in_context(app: App, text: str) -> tuple[str, str, str] | None:
+    """The paragraph of the article that quotes the claim, as (before, the claim, after); None where the
+    article is not at hand (several claims files, no article path) or does not quote it word for word."""
+    path = app.claims.article.path
+    if path is None or app.claims.articles:
+        return None
+    try:
+        raw = app.claims.article_text if app.claims.article_text is not None else path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    for paragraph in readable_text(path, raw).split("\n"):
+        at = paragraph.find(text)
+        if at >= 0:
+            return clean(paragraph[:at]), clean(text), clean(paragraph[at + len(text):])
+    return None
 
 
 def source(app: App) -> Handler:

@@ -200,6 +200,7 @@ def test_read_only_serves_no_write_route_and_no_form(checked: Runner) -> None:
 def test_runs_and_their_reports_in_every_format(client: TestClient) -> None:
     page = client.get("/runs").text
     assert "report.json" in page and "report.junit" in page
+    assert '<span class="warning">changed 3</span>' in page  # the second check's summary
     report = client.get("/runs/2/report.json")
     assert report.status_code == 200 and json.loads(report.text)["schema"] == 1
     assert "attachment" in report.headers["content-disposition"]

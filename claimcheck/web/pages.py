@@ -229,7 +229,13 @@ async def no_icon(request: Request) -> Response:
 
 def runs(app: App) -> Handler:
     async def handler(request: Request) -> Response:
-        return app.page("runs.html", request, runs=app.store.runs.recent(200), formats=FORMATS)
+        shown = []
+        for run in app.store.runs.recent(200):
+            # A check's summary counts (claim, source) pairs by verdict; a fetch's says what it fetched.
+            summary = json.loads(run["summary"]) if run.get("summary") else {}
+            counts = {k: v for k, v in summary.items() if isinstance(v, int)} if isinstance(summary, dict) else {}
+            shown.append({**run, "counts": [(v.value, counts[v.value]) for v in SEVERITY if counts.get(v.value)]})
+        return app.page("runs.html", request, runs=shown, formats=FORMATS)
     return handler
 
 

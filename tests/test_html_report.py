@@ -9,15 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WORLD_PATHS, Runner
+from conftest import WORLD_PATHS, Runner, needs_chromium
 from world import PAGES, Site
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REFERENCE = Path(__file__).parent / "fixtures" / "report-layout.png"
 PAYLOAD = '<script>window.pwned = 1; alert("pwned")</script><img src=x onerror="window.pwned=2">'
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                                reason="chromium is not installed (.ci/run installs it)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -38,17 +36,6 @@ def report(run: Runner, world: Site, tmp_path: Path) -> Path:
     out = tmp_path / "report.html"
     assert run("report", "--format", "html", "--output", str(out)).exit_code == 0
     return out
-
-
-@pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield launched
-        launched.close()
 
 
 def open_report(browser, report: Path):  # type: ignore[no-untyped-def]

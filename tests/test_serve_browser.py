@@ -5,7 +5,6 @@ through three versions of a source, and a hostile page shown as archived that ru
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WORLD_PATHS, Runner
+from conftest import WORLD_PATHS, Runner, needs_chromium
 from test_serve import INTEL, hostile_intel
 from world import PAGES, Site
 
@@ -25,10 +24,8 @@ uvicorn = pytest.importorskip("uvicorn")
 
 from claimcheck.web.app import ServeSettings, create_app  # noqa: E402
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(__file__).parent.parent / "docs" / "images"
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                                reason="chromium is not installed (.ci/run installs it)")
+pytestmark = needs_chromium
 
 
 def _free_port() -> int:
@@ -64,17 +61,6 @@ def served(three_versions: Runner) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield launched
-        launched.close()
 
 
 def _page(browser: Any) -> tuple[Any, dict[str, list[str]]]:

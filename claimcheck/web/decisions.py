@@ -53,61 +53,62 @@ def _refused(app: App, request: Request, exc: ClaimcheckError) -> Response:
     return app.page("message.html", request, status, title=title, message=f"{exc} (nothing was written)")
 
 
-def baseline(app: App) -> Handler:
+Decide = Callable[[App, FormData], str]  # writes the decision (under the lock); returns where to go next
+
+
+def _decision(app: App, decide: Decide) -> Handler:
+    """A POST handler: the form checked (tokens, a note and a name), the claims read anew, the decision
+    written under the store's lock, then a redirect to the page that shows it; refused with the reason."""
     async def handler(request: Request) -> Response:
         form, refused = await _form(app, request)
         if form is None:
             assert refused is not None
             return refused
-        source_id = _text(form, "source")
-        capture = _text(form, "capture")
         try:
             app.claims = app.settings.load_claims()
             with app.store.write_errors(), app.store.locked():
-                done = accept(app.store, app.claims, source_id, _text(form, "note"), by=_text(form, "by"),
-                              capture_id=int(capture) if capture.isdigit() else None)
+                location = decide(app, form)
         except ClaimcheckError as exc:
             return _refused(app, request, exc)
-        key = app.claims.sources[done[0].source_id].key if done and done[0].source_id in app.claims.sources else ""
-        return RedirectResponse(f"/source?key={quote(key, safe='')}&accepted={done[0].capture_id}" if key
-                                else "/", status_code=303)
+        return RedirectResponse(location, status_code=303)
     return handler
+
+
+def _capture_id(form: FormData) -> int | None:
+    capture = _text(form, "capture")
+    return int(capture) if capture.isdigit() else None
+
+
+def _accept_baseline(app: App, form: FormData) -> str:
+    done = accept(app.store, app.claims, _text(form, "source"), _text(form, "note"), by=_text(form, "by"),
+                  capture_id=_capture_id(form))
+    source = app.claims.sources.get(done[0].source_id) if done else None
+    return f"/source?key={quote(source.key, safe='')}&accepted={done[0].capture_id}" if source else "/"
+
+
+def _accept_evidence(app: App, form: FormData) -> str:
+    claim_id = _text(form, "claim")
+    accept_evidence(app.store, app.claims, claim_id, _text(form, "source"), _text(form, "text"), _text(form, "note"),
+                    by=_text(form, "by"), force=_text(form, "force") == "yes")
+    return f"/claim?id={quote(claim_id, safe='')}&accepted=1"
+
+
+def _snooze(app: App, form: FormData) -> str:
+    done = snooze(app.store, app.claims, _text(form, "source"), _text(form, "note"), by=_text(form, "by"),
+                  capture_id=_capture_id(form))
+    return f"/source?key={quote(done['source_key'], safe='')}&snoozed=1"
+
+
+def baseline(app: App) -> Handler:
+    return _decision(app, _accept_baseline)
 
 
 def evidence(app: App) -> Handler:
-    async def handler(request: Request) -> Response:
-        form, refused = await _form(app, request)
-        if form is None:
-            assert refused is not None
-            return refused
-        claim_id = _text(form, "claim")
-        try:
-            app.claims = app.settings.load_claims()
-            with app.store.write_errors(), app.store.locked():
-                accept_evidence(app.store, app.claims, claim_id, _text(form, "source"), _text(form, "text"),
-                                _text(form, "note"), by=_text(form, "by"), force=_text(form, "force") == "yes")
-        except ClaimcheckError as exc:
-            return _refused(app, request, exc)
-        return RedirectResponse(f"/claim?id={quote(claim_id, safe='')}&accepted=1", status_code=303)
-    return handler
+    return _decision(app, _accept_evidence)
 
 
 def snoozed(app: App) -> Handler:
-    async def handler(request: Request) -> Response:
-        form, refused = await _form(app, request)
-        if form is None:
-            assert refused is not None
-            return refused
-        capture = _text(form, "capture")
-        try:
-            app.claims = app.settings.load_claims()
-            with app.store.write_errors(), app.store.locked():
-                done = snooze(app.store, app.claims, _text(form, "source"), _text(form, "note"),
-                              by=_text(form, "by"), capture_id=int(capture) if capture.isdigit() else None)
-        except ClaimcheckError as exc:
-            return _refused(app, request, exc)
-        return RedirectResponse(f"/source?key={quote(done['source_key'], safe='')}&snoozed=1", status_code=303)
-    return handler
+    return _decision(app, _snooze)
 
 
 def recapture(app: App) -> Handler:

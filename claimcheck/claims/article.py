@@ -65,7 +65,8 @@ class ParsedArticle:
     numbered: dict[str, str] = field(default_factory=dict)  # "[2]" in the text -> the key of entry 2
     also: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a note's key -> further works it links
     # Every list of a Markdown or text file is the author's; a web page's lists of headline links are often the
-    # site's (chrome no class names), so there a cited list entry needs words besides its link's to be a claim.
+    # site's (chrome that no class name marks), so there a cited list entry needs words of its own besides its
+    # link's to be a claim.
     authored: bool = True
 
     def sentences(self) -> list[Sentence]:
@@ -293,12 +294,12 @@ def link_key(references: dict[str, Reference], url: str) -> str:
 # Links that name a work by an identifier (a DOI, arXiv, PubMed, a handle, an ISBN lookup): the work's link
 # when its entry has no title link. Links to a web archive are a copy of the work, never another work.
 _IDENTIFIER_HOSTS = re.compile(
-    r"^(?:dx\.)?doi\.org$|arxiv\.org$|pubmed\.ncbi\.nlm\.nih\.gov$|(?:www\.)?ncbi\.nlm\.nih\.gov$|"
-    r"hdl\.handle\.net$|(?:www\.)?jstor\.org$|(?:api\.)?semanticscholar\.org$|ui\.adsabs\.harvard\.edu$|"
-    r"(?:www\.)?osti\.gov$|(?:search\.)?worldcat\.org$|zbmath\.org$|europepmc\.org$|openlibrary\.org$|"
-    r"citeseerx?\.ist\.psu\.edu$|(?:www\.)?ams\.org$|(?:www\.)?biodiversitylibrary\.org$")
-_ARCHIVE_HOSTS = re.compile(r"^(?:web\.)?archive\.org$|^archive\.(?:today|ph|is|li|md|vn|fo)$|"
-                            r"^(?:www\.)?webcitation\.org$|^wayback\.")
+    r"^(?:(?:dx\.)?doi\.org|(?:export\.)?arxiv\.org|pubmed\.ncbi\.nlm\.nih\.gov|(?:www\.)?ncbi\.nlm\.nih\.gov|"
+    r"hdl\.handle\.net|(?:www\.)?jstor\.org|(?:api\.|www\.)?semanticscholar\.org|ui\.adsabs\.harvard\.edu|"
+    r"(?:www\.)?osti\.gov|(?:search\.|www\.)?worldcat\.org|zbmath\.org|europepmc\.org|openlibrary\.org|"
+    r"citeseerx?\.ist\.psu\.edu|(?:www\.)?ams\.org|(?:www\.)?biodiversitylibrary\.org)$")
+_ARCHIVE_HOSTS = re.compile(r"^(?:(?:web\.)?archive\.org|archive\.(?:today|ph|is|li|md|vn|fo)|"
+                            r"(?:www\.)?webcitation\.org|wayback\.[\w.-]+)$")
 
 
 def _host_and_path(url: str) -> tuple[str, str]:

@@ -222,8 +222,8 @@ def _without_code(lines: list[str]) -> list[str]:
 
 
 def _label(label: str) -> str:
-    """A reference label as Markdown matches it: case and white space folded, a code span's backticks kept
-    out of the way ([`git-node`][] finds [`git-node`]: ...)."""
+    """A reference label as Markdown matches it: case and white space folded (a code span's backticks stay
+    part of it: [`git-node`][] finds [`git-node`]: ..., and emphasis is never taken off a marker's key)."""
     return " ".join(label.lower().split())
 
 

@@ -95,6 +95,10 @@ def test_what_needs_me_lists_claims_worst_first_with_why_and_filters(client: Tes
     assert headers["x-frame-options"] == "SAMEORIGIN" and headers["x-content-type-options"] == "nosniff"
 
 
+def client_rows(test_client: TestClient, verdict: str) -> str:
+    return test_client.get(f"/?verdict={verdict}").text.split("<h1>What needs me</h1>")[1]
+
+
 def _verdicts(page: str) -> list[str]:
     rows = page.split('class="claim-row"')[1:]
     return [row.split('class="verdict ')[1].split("</td>")[0].split(">")[1] for row in rows]
@@ -232,7 +236,7 @@ def test_snooze_hides_a_sources_findings_until_its_page_changes(client: TestClie
     assert "snoozed" not in page and "changed" in _verdicts(page)
 
 
-def test_capture_again_now_is_a_fetch_run_of_one_source(checked: Runner) -> None:
+def test_recheck_now_captures_one_source_and_judges_every_claim(checked: Runner, world: Site) -> None:
     settings = settings_for(checked)
     settings.allow_private = True
     with TestClient(create_app(settings), base_url=ORIGIN) as test_client:
@@ -246,7 +250,13 @@ def test_capture_again_now_is_a_fetch_run_of_one_source(checked: Runner) -> None
                                         follow_redirects=False)
             assert response.status_code == 303, response.text
             assert len(store.captures.of_source(_key_of(store))) == before + 1
-            assert store.runs.recent(1)[0]["command"] == "fetch"
+            check, fetch = store.runs.recent(2)
+            assert (fetch["command"], check["command"], check["network"]) == ("fetch", "check", "offline")
+            assert store.findings.claim_count(check["id"]) == 8  # every claim, not only this source's
+        # Intel's page back as cited: re-checked now, its claims are verified again without a full check.
+        world.page(WORLD_PATHS[INTEL][0], (PAGES / "intel-packaging.html").read_text())
+        test_client.post("/decisions/recapture", data={"csrf": csrf_token(SECRET), "source": INTEL})
+        assert "intel-emib-foveros" not in client_rows(test_client, "changed")
         refused = test_client.post("/decisions/recapture", data={"csrf": "nope", "source": INTEL})
         assert refused.status_code == 403
 

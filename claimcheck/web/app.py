@@ -41,7 +41,10 @@ class ServeSettings:
         names = {self.host}
         if self.host in ("127.0.0.1", "localhost", "::1"):
             names |= {"127.0.0.1", "localhost", "[::1]"}
-        return frozenset({f"{name}:{self.port}".lower() for name in names} | self.extra_hosts)
+        # Browsers leave the port out of Host where it is the scheme's own (80).
+        spelled = {f"{name}:{self.port}".lower() for name in names} | ({n.lower() for n in names} if self.port == 80
+                                                                         else set())
+        return frozenset(spelled | self.extra_hosts)
 
     @property
     def origins(self) -> frozenset[str]:

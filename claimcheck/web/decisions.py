@@ -1,8 +1,8 @@
 """What a maintainer decides in the browser, written as the command line writes it: `review.actions.accept`
 (a capture as a source's baseline), `accept_evidence` (a passage as a claim's evidence, refused unless it
 is in the latest capture and supports the claim, or forced) and `snooze` (a source's findings wait until its
-page reads otherwise; `claimcheck history` lists it), under the store's lock, and a source captured again
-now (`recapture`, a fetch run of one source), with a note and the
+page reads otherwise; `claimcheck history` lists it), under the store's lock, and a source re-checked now
+(`recapture`: a fetch run of that source, then a check of every claim from the archive), with a note and the
 reviewer's name in the same audit rows `claimcheck history` shows. A run holding the lock makes the page
 say so and nothing is written."""
 
@@ -20,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from claimcheck.claims.model import ClaimsFile
 from claimcheck.core.errors import ClaimcheckError, Refused, StoreLocked
 from claimcheck.net.records import FetchOptions
-from claimcheck.pipeline import fetch_sources
+from claimcheck.pipeline import check_claims, fetch_sources
 from claimcheck.review.actions import accept, accept_evidence, snooze
 from claimcheck.settings import RunSettings
 from claimcheck.store import Store
@@ -112,8 +112,9 @@ def snoozed(app: App) -> Handler:
 
 
 def recapture(app: App) -> Handler:
-    """Capture one source again now, through the same guarded, polite fetcher as `claimcheck fetch` (a run
-    of its own, listed with the others); its verdict follows at the next check."""
+    """Re-check one source now: capture it again through the same guarded, polite fetcher as `claimcheck
+    fetch` (a fetch run of that source), then judge every claim from the archive as `check --offline` does
+    (a check run: the latest verdicts, this source's from its new capture, the rest as they stand)."""
     async def handler(request: Request) -> Response:
         form, refused = await _form(app, request, decision=False)
         if form is None:
@@ -135,7 +136,8 @@ def recapture(app: App) -> Handler:
     return handler
 
 
-def _fetch(app: App, claims: ClaimsFile) -> None:
+def _fetch(app: App, one: ClaimsFile) -> None:
     settings = RunSettings(fetch=FetchOptions(allow_private=app.settings.allow_private), timegate=None)
     with Store(app.settings.store, create=False) as store:
-        fetch_sources(claims, store, settings)
+        fetch_sources(one, store, settings)
+        check_claims(app.claims, store, replace(settings, offline=True), keep_findings=False)

@@ -303,3 +303,24 @@ The checker, [lychee](https://github.com/lycheeverse/lychee), is fast.
     # Cells are read one by one: code never cites, and a cell naming a tool is not a claim.
     assert _cited_urls(doc) == {"The checker, lychee, is fast.": ["https://github.com/lycheeverse/lychee"]}
     assert lint(tmp_path / "claims.yaml") == 0
+
+
+@pytest.mark.parametrize(("url", "furniture"), [
+    ("https://twitter.com/intent/tweet?text=x", True),
+    ("https://www.facebook.com/sharer/sharer.php?u=x", True),
+    ("https://www.linkedin.com/shareArticle?mini=true", True),
+    ("https://subscribe.wired.com/subscribe/splits/wired/WIR", True),
+    ("https://www.nytimes.com/subscription", True),
+    ("https://example.com/newsletters/daily", True),
+    ("https://www.ziffdavis.com/terms-of-use", False),  # a policy is cited by articles about policies
+    ("https://foundation.rust-lang.org/policies/privacy-policy", False),
+    ("https://twitter.com/NYTOpinion", False),  # a profile: articles name people by them
+    ("https://twitter.com/user/status/1190124368241795073", False),
+    ("https://login.persona.org/", False),  # a product, not a sign-in page
+    ("https://www.example.com/2019/11/terms-of-the-deal.html", False),
+    ("https://www.example.com/news/account-of-the-war", False),
+    ("https://www.nasa.gov/feature/goddard/2019/water-vapor-on-europa", False),
+])
+def test_page_furniture_links_are_never_cited_works(url: str, furniture: bool) -> None:
+    from claimcheck.core.chrome import chrome_link
+    assert chrome_link(url) is furniture

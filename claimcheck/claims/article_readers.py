@@ -23,7 +23,7 @@ from claimcheck.claims.article import (
     marker,
     read_reference_blocks,
 )
-from claimcheck.core.chrome import is_chrome, label_tokens
+from claimcheck.core.chrome import chrome_link, is_chrome, label_tokens
 from claimcheck.core.errors import ClaimcheckError
 from claimcheck.core.text import prose
 
@@ -91,8 +91,8 @@ def _markdown(path: Path, text: str) -> ParsedArticle:
     def inline(segment: str) -> str:
         def link(m: re.Match[str]) -> str:
             words = _MD_EMPHASIS.sub(r"\2", m.group(1))
-            if not words.strip():
-                return m.group(1)  # a link around a picture only (a badge) cites nothing
+            if not words.strip() or chrome_link(m.group(2)):
+                return m.group(1)  # a link around a picture only (a badge), or a share button, cites nothing
             references.setdefault(m.group(2), Reference(key=m.group(2), url=m.group(2), title=words))
             return m.group(1) + marker(m.group(2))
 
@@ -101,6 +101,8 @@ def _markdown(path: Path, text: str) -> ParsedArticle:
             if key not in definitions:
                 return None
             url, title = definitions[key]
+            if chrome_link(url):
+                return words
             references.setdefault(f"ref:{key}", Reference(key=f"ref:{key}", url=url,
                                                          title=title or _MD_EMPHASIS.sub(r"\2", words)))
             # "[1]" is a citation number, not words of the sentence; "[RFC 587][587]" keeps its words.
@@ -431,7 +433,8 @@ class _Links:
     """An HTML article's links as references: links to other sites are works; a protocol-relative link
     (//doi.org/...) takes the article's scheme; a link within the article's own site (/wiki/Author, or the
     same written in full when the saved page names its URL) is navigation, kept as words, except an ISBN
-    lookup, which names a book. A link with no words (a picture, a badge) cites nothing."""
+    lookup, which names a book. A link with no words (a picture, a badge) cites nothing, nor does the page's
+    furniture whatever its site (`core.chrome.chrome_link`: share buttons, subscription offers)."""
 
     def __init__(self, base: str | None) -> None:
         self.base = base
@@ -452,6 +455,8 @@ class _Links:
             host = (urlsplit(href).hostname or "").lower()
         except ValueError:
             return None
+        if chrome_link(href):
+            return None  # share buttons and subscription offers: the page's furniture
         return None if self.host and host == self.host else href
 
     def inline(self, element: Tag, skip: frozenset[str] = frozenset()) -> str:

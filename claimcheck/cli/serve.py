@@ -29,10 +29,12 @@ def serve(ctx: click.Context, host: str, port: int, read_only: bool, allow_priva
     except ImportError as exc:
         raise click.UsageError(f"`claimcheck serve` needs the web extra: pip install 'claimcheck[web]' ({exc.name} "
                          "is missing)") from None
-    claims_of(ctx)  # a claims file with errors is a clear error before anything is served
+    # Read once now (a claims file with errors is a clear error before anything is served) and handed to the
+    # app for its first pages; each decision reads the files anew, as they may have been edited meanwhile.
+    first = [claims_of(ctx)]
 
     def load() -> ClaimsFile:
-        return claims_of(ctx)
+        return first.pop() if first else claims_of(ctx)
 
     secret = new_secret()
     settings = ServeSettings(store=Path(ctx.obj["store"]), load_claims=load, host=host, port=port,

@@ -285,3 +285,11 @@ def test_a_passage_pasted_from_the_capture_is_accepted_with_the_clis_checks(clie
     response = client.post("/decisions/evidence", data=form, follow_redirects=False)
     assert response.status_code == 303, response.text
     assert "evidence accepted by Ada: the reworded sentence" in checked("history", INTEL).stdout
+
+
+def test_snooze_on_the_command_line_is_the_apps_row(client: TestClient, checked: Runner) -> None:
+    result = checked("snooze", INTEL, "--note", "waiting for Intel", "--by", "Lin")
+    assert result.exit_code == 0 and "snoozed until the page reads otherwise" in result.output
+    assert "3 claims snoozed" in client.get("/").text
+    assert "snoozed by Lin until the page changes: waiting for Intel" in checked("history", INTEL).stdout
+    assert checked("snooze", "no-such-source", "--note", "x").exit_code == 2

@@ -321,5 +321,5 @@ def main() -> None:
 
 
 from claimcheck.cli import author as cli_author  # noqa: E402, F401 - registers init, coverage and locate
-from claimcheck.cli import review as cli_review  # noqa: E402, F401 - registers diff, history, accept, suggest and export
+from claimcheck.cli import review as cli_review  # noqa: E402, F401 - registers diff, history, accept, snooze, suggest and export
 from claimcheck.cli import serve as cli_serve  # noqa: E402, F401 - registers serve

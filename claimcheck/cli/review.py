@@ -1,4 +1,4 @@
-"""The maintainers' and editors' commands: diff, history, accept, suggest, export."""
+"""The maintainers' and editors' commands: diff, history, accept, snooze, suggest, export."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from claimcheck.reading.textdiff import Span, paired, word_spans
 from claimcheck.report import clean
 from claimcheck.review.actions import accept as accept_baseline
 from claimcheck.review.actions import accept_evidence, compare, suggestions
+from claimcheck.review.actions import snooze as snooze_source
 from claimcheck.review.actions import history as source_history
 
 
@@ -102,6 +103,23 @@ def history(ctx: click.Context, source: str) -> None:
         click.echo(f"{source_id}: nothing recorded yet")
     for event in events:
         click.echo(f"{event.at}  {event.kind:<8}  {clean(event.summary)}")
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--note", required=True, help="Why it can wait (kept in the audit log).")
+@click.option("--by", default=None, help="Who snoozes (default: $CLAIMCHECK_USER or the login name).")
+@click.option("--capture", "capture_id", type=click.IntRange(1), default=None,
+              help="Snooze while the page reads as this capture (default: the latest).")
+@click.pass_context
+def snooze(ctx: click.Context, source: str, note: str, by: str | None, capture_id: int | None) -> None:
+    """Snooze a source's findings until its page changes again (the review app's "Snooze"): they leave the
+    review app's "what needs me" while the page reads as now. Verdicts, reports and exit codes are unchanged."""
+    claims = claims_of(ctx)
+    with store_of(ctx) as store, store.locked():
+        capture = snooze_source(store, claims, source, note, by=by, capture_id=capture_id)
+    click.echo(f"{claims.source_named(source).id}: snoozed until the page reads otherwise than capture "
+               f"#{capture['id']}")
 
 
 @cli.command()

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WORLD_PATHS, Runner, needs_chromium
+from conftest import Runner, needs_chromium
+from world import Site
 from test_serve import INTEL, hostile_intel
-from world import PAGES, Site
 
 from claimcheck.claims.files import load_claims_set
 
@@ -152,4 +152,3 @@ def test_a_post_from_another_site_is_refused(served: str, browser: Any, three_ve
     page.wait_for_load_state("load")
     page.wait_for_timeout(500)
     assert "accepted by evil" not in three_versions("history", INTEL).stdout
-    assert WORLD_PATHS and PAGES.exists()

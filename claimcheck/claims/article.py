@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from claimcheck.core.dates import parse_cited_date
 from claimcheck.core.text import prose
@@ -303,8 +304,11 @@ _ARCHIVE_HOSTS = re.compile(r"^(?:(?:web\.)?archive\.org|archive\.(?:today|ph|is
 
 
 def _host_and_path(url: str) -> tuple[str, str]:
-    m = re.match(r"https?://([^/?#]+)([^?#]*)", url, re.IGNORECASE)
-    return (m.group(1).lower(), m.group(2)) if m else ("", "")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "", ""
+    return (parts.hostname or "", parts.path) if parts.scheme in ("http", "https") else ("", "")
 
 
 def is_identifier_link(url: str) -> bool:
@@ -363,9 +367,9 @@ def read_reference_blocks(blocks: list[Block], references: dict[str, Reference])
         if not block.in_references or block.kind == "heading":
             continue
         number += 1
-        url = entry_links(references, block.text).url
-        key = url or f"source:{number}"
-        entry, _ = entry_reference(key, block.text, references)
+        links = entry_links(references, block.text)
+        key = links.url or f"source:{number}"
+        entry = parse_reference_entry(key, block.text, links.url, links.link_text)
         if entry.title or entry.url:
             references[key] = entry
             numbered.setdefault(entry_number(block.text) or str(number), key)

@@ -36,6 +36,16 @@ def header_map(headers: list[tuple[str, str]]) -> dict[str, str]:
     return {k.lower(): v for k, v in headers}
 
 
+def archived_payload(store: Store, digest: str) -> tuple[bytes, dict[str, str]] | None:
+    """A payload as archived (content-coding intact) and its response's headers by lower-case name; None
+    where the store has no record of it."""
+    where = store.captures.payload(digest)
+    if where is None:
+        return None
+    raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
+    return raw, header_map(headers)
+
+
 @dataclass(frozen=True)
 class PayloadJob:
     """A payload first seen in this run: what a worker process needs to archive, extract and match it."""
@@ -136,11 +146,14 @@ def ensure_extraction(store: Store, digest: str, url: str, fresh: PayloadLocatio
     if digest == EMPTY_PAYLOAD:  # never stored as a payload: there is nothing to read back
         raw, by_name = b"", {}
     else:
-        where = (fresh.location(digest) if fresh is not None else None) or store.captures.payload(digest)
-        if where is None:
+        where = fresh.location(digest) if fresh is not None else None
+        if where is not None:
+            raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
+            by_name = header_map(headers)
+        elif (archived := archived_payload(store, digest)) is not None:
+            raw, by_name = archived
+        else:
             return None
-        raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
-        by_name = header_map(headers)
     row, texts, _ = _extraction(digest, raw, by_name, url, max_body, clock.now().date())
     store.extractions.add(row, texts)
     if stored is not None:

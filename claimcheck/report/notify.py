@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claimcheck.core.verdicts import SEVERITY, Level
-from claimcheck.report.model import ReportData, clean
+from claimcheck.core.verdicts import Level, Verdict
+from claimcheck.report.model import ReportData, clean, worst_first
 
 WORST_SHOWN = 10
 
@@ -51,18 +51,12 @@ def message(data: ReportData, fail_on: str, review_url: str | None = None) -> Me
     if review_url:
         lines.append(f"Review: {review_url}")
     run = data.run
-    lines.append(f"Run {run['id']}, {run['started_at']}, {', '.join(f'{v}: {n}' for v, n in _ordered(counts))}")
+    lines.append(f"Run {run['id']}, {run['started_at']}, {', '.join(f'{v}: {n}' for v, n in worst_first(counts))}")
     return Message(title, "\n".join(lines))
 
 
 def _level(verdict: str) -> Level:
-    from claimcheck.core.verdicts import Verdict
-
     return Verdict(verdict).level
-
-
-def _ordered(counts: dict[str, int]) -> list[tuple[str, int]]:
-    return [(v.value, counts[v.value]) for v in SEVERITY if v.value in counts]
 
 
 def send(urls: list[str], note: Message) -> list[str]:

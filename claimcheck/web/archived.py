@@ -12,8 +12,8 @@ from lxml_html_clean import Cleaner
 
 from claimcheck.core.errors import StoreError
 from claimcheck.net.records import FetchOptions, decode_content
+from claimcheck.reading.stage import archived_payload
 from claimcheck.store import Store
-from claimcheck.store.archive import read_payload
 from claimcheck.store.rows import CaptureRow
 
 # No scripts, no plugins or frames, no network: images and styles only from the capture itself (data: URLs)
@@ -29,12 +29,10 @@ _CLEANER = Cleaner(scripts=True, javascript=True, comments=True, style=False, in
 
 def payload_of(store: Store, capture: CaptureRow) -> tuple[bytes, str]:
     """A capture's body (content-coding undone) and its content type."""
-    digest = capture["payload_digest"]
-    where = store.captures.payload(digest) if digest else None
-    if where is None:
+    archived = archived_payload(store, capture["payload_digest"]) if capture["payload_digest"] else None
+    if archived is None:
         raise StoreError(f"capture #{capture['id']} has no archived payload")
-    raw, headers = read_payload(store.paths.warc / where["warc_file"], where["warc_offset"])
-    by_name = {name.lower(): value for name, value in headers}
+    raw, by_name = archived
     body = decode_content(raw, by_name.get("content-encoding"), FetchOptions.max_body)
     return body, by_name.get("content-type", capture["content_type"] or "")
 

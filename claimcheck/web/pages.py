@@ -16,9 +16,10 @@ from claimcheck.core.errors import ClaimcheckError, NotFound
 from claimcheck.core.verdicts import LEVELS, SEVERITY, Level, Verdict
 from claimcheck.reading.evidence import holds_evidence
 from claimcheck.reading.latest import main_text_of, read_the_page
-from claimcheck.reading.textdiff import Change, paired, word_spans
+from claimcheck.reading.textdiff import Change, line_diff, paired, word_spans
 from claimcheck.report import FORMATS, ClaimReports, build_report, clean, renderers
-from claimcheck.review.actions import captures_diff, suggestions
+from claimcheck.report.model import worst_first
+from claimcheck.review.actions import suggestions
 from claimcheck.web.app import App
 from claimcheck.web.archived import ARCHIVED_CSP, harmless_html, payload_of
 
@@ -90,7 +91,7 @@ def needs(app: App) -> Handler:
         return app.page("needs.html", request, run=run, groups=groups, matched=matched, page=page,
                         snoozed=snoozed, show_snoozed=show_snoozed,
                         pages=max(1, -(-matched // size)), wanted=wanted,
-                        counts=[(v.value, counts.get(v.value, 0)) for v in SEVERITY if counts.get(v.value)],
+                        counts=worst_first(counts),
                         verdicts=[v.value for v in SEVERITY], level_names=[lv.value for lv in Level],
                         articles=sorted({a["article"] for a in store.runs.articles(run["id"]) if a["article"]}),
                         publishers=sorted({s.publisher for s in app.claims.sources.values() if s.publisher}))
@@ -105,7 +106,7 @@ def claim(app: App) -> Handler:
         except NotFound as exc:
             return app.page("message.html", request, 404, title="No such claim", message=str(exc))
         run = app.store.runs.last_check()
-        findings = [f for f in (app.store.findings.of_claim(run["id"], known.id) if run else [])]
+        findings = app.store.findings.of_claim(run["id"], known.id) if run else []
         accepted = app.store.reviews.accepted_evidence()
         cited = []
         for cite in known.cites:
@@ -167,11 +168,15 @@ def source(app: App) -> Handler:
                 "next": (ids[position], ids[position + 1]) if position is not None and position + 1 < len(ids)
                 else None}
         sources = [s for s in app.claims.sources.values() if s.key == key]
+        accepted = app.store.reviews.accepted_evidence()
         evidence = [e for s in sources for c in app.claims.claims for cite in c.cites if cite.source == s.id
-                    for e in [c.accepted(app.store.reviews.accepted_evidence(), s) or cite.evidence] if e]
-        rows = _side_by_side(captures_diff(app.store, old_id, new_id) if old_id and new_id else [], evidence)
-        unchanged = old_id is not None and new_id is not None and not rows and (
-            main_text_of(app.store, by_id[old_id]) == main_text_of(app.store, by_id[new_id]))
+                    for e in [c.accepted(accepted, s) or cite.evidence] if e]
+        # Each capture's text read once: for the diff, and to tell "the same" from "could not be read".
+        old_text = main_text_of(app.store, by_id[old_id]) if old_id is not None else None
+        new_text = main_text_of(app.store, by_id[new_id]) if new_id is not None else None
+        changed = old_text is not None and new_text is not None and old_text != new_text
+        rows = _side_by_side(line_diff(old_text or "", new_text or "") if changed else [], evidence)
+        unchanged = old_text is not None and old_text == new_text
         url = sources[0].url if sources else captures[-1]["url"]
         memento = app.store.mementos.latest(url) if url else None
         return app.page("source.html", request, key=key, sources=sources, captures=captures, old_id=old_id,
@@ -234,7 +239,7 @@ def runs(app: App) -> Handler:
             # A check's summary counts (claim, source) pairs by verdict; a fetch's says what it fetched.
             summary = json.loads(run["summary"]) if run.get("summary") else {}
             counts = {k: v for k, v in summary.items() if isinstance(v, int)} if isinstance(summary, dict) else {}
-            shown.append({**run, "counts": [(v.value, counts[v.value]) for v in SEVERITY if counts.get(v.value)]})
+            shown.append({**run, "counts": worst_first(counts)})
         return app.page("runs.html", request, runs=shown, formats=FORMATS)
     return handler
 

@@ -12,6 +12,9 @@ from click.testing import CliRunner, Result
 from world import ARTICLE, REPO, WORLD_CLAIMS, WORLD_PATHS, Site, write_claims  # noqa: F401 - used by tests
 
 from claimcheck.cli.main import cli
+from claimcheck.store import Store
+
+import pgserver  # noqa: E402,I001 - beside this file, like world
 
 @pytest.fixture
 def site() -> Iterator[Site]:
@@ -29,13 +32,27 @@ def world(site: Site) -> Site:
 
 
 class Runner:
-    """Drives the CLI like a user: the same claims file and store across runs, the clock set per run."""
+    """Drives the CLI like a user: the same claims file and store across runs, the clock set per run. `store`
+    is the store's folder; with `database` (a postgresql:// URL) the index is there and `store` is the archive
+    folder."""
 
-    def __init__(self, claims: Path, store: Path) -> None:
+    def __init__(self, claims: Path, store: Path, database: str | None = None) -> None:
         self.claims = claims
         self.store = store
+        self.database = database
         self.cli = CliRunner()
         self.timegate: str | None = None
+
+    @property
+    def store_options(self) -> list[str]:
+        if self.database:
+            return ["--store", self.database, "--archive", str(self.store)]
+        return ["--store", str(self.store)]
+
+    def sql(self, query: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a query on the index, whichever database holds it (`?` placeholders)."""
+        with Store(self.database or self.store, create=False, archive=self.store) as store:
+            return store.tables.rows(query, params)
 
     def __call__(self, *args: str, now: str = "2026-11-25T12:00:00Z", allow_private: bool = True) -> Result:
         # Never the real Wayback Machine: tests that want a TimeGate start a local one.
@@ -45,7 +62,7 @@ class Runner:
         command = list(args)
         if command and command[0] in ("check", "fetch") and "--host-request-interval" not in command:
             command += ["--host-request-interval", "0"]
-        return self.cli.invoke(cli, ["--claims", str(self.claims), "--store", str(self.store), *command], env=env,
+        return self.cli.invoke(cli, ["--claims", str(self.claims), *self.store_options, *command], env=env,
                                catch_exceptions=False)
 
     def json(self, *args: str, now: str = "2026-11-25T12:00:00Z") -> tuple[int, dict[str, Any]]:
@@ -53,9 +70,49 @@ class Runner:
         return result.exit_code, json.loads(result.stdout)
 
 
+# The store and pipeline tests run on both backends (a real PostgreSQL server, started once per session);
+# elsewhere `backend` is SQLite, the default.
+BOTH_BACKENDS = {"test_scenarios", "test_review", "test_postgres"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_BACKENDS:
+        sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", ["sqlite"] if sqlite_only else ["sqlite", "postgresql"])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: reads the SQLite file itself; not run on PostgreSQL")
+
+
 @pytest.fixture
-def run(tmp_path: Path, world: Site) -> Runner:
-    return Runner(write_claims(tmp_path, world), tmp_path / "store")
+def backend() -> str:
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.Server]:
+    """One real PostgreSQL server for the session (each test gets a database of its own)."""
+    if pgserver.binaries() is None and not os.environ.get("CI"):
+        pytest.skip("PostgreSQL is not installed (.ci/run installs Debian's postgresql)")
+    pytest.importorskip("psycopg")
+    server = pgserver.Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def database(backend: str, request: pytest.FixtureRequest) -> str | None:
+    """A new, empty PostgreSQL database's URL when the test runs on PostgreSQL, else None."""
+    if backend != "postgresql":
+        return None
+    server: pgserver.Server = request.getfixturevalue("pg_server")
+    return server.database()
+
+
+@pytest.fixture
+def run(tmp_path: Path, world: Site, database: str | None) -> Runner:
+    return Runner(write_claims(tmp_path, world), tmp_path / "store", database)
 
 
 def verdicts(document: dict[str, Any]) -> dict[tuple[str, str], str]:

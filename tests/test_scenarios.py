@@ -244,7 +244,8 @@ def test_judging_a_chunk_at_a_time_gives_the_same_findings(tmp_path: Path, world
         assert sum(summary.values()) == len(runs["chunked"][-1])
 
 
-def test_a_run_interrupted_while_judging_leaves_no_findings(tmp_path: Path, world: Site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_run_interrupted_while_judging_leaves_no_findings(tmp_path: Path, world: Site, monkeypatch,  # type: ignore[no-untyped-def]
+                                                            database: str | None) -> None:
     """Findings are written a chunk at a time, but in one transaction: a run that stops half-way through
     judging leaves none of its findings, and the next run completes."""
     from claimcheck.judge import stage as judge
@@ -263,16 +264,15 @@ def test_a_run_interrupted_while_judging_leaves_no_findings(tmp_path: Path, worl
 
     monkeypatch.setattr(judge, "JUDGE_CHUNK", 1)
     monkeypatch.setattr(judge, "_judged_cite", failing)
-    with Store(tmp_path / "store") as store:
+    with Store(database or tmp_path / "store", archive=tmp_path / "store") as store:
         try:
             check_claims(loaded, store, settings)
         except KeyboardInterrupt:
             pass
         assert calls == 6
-        assert store.db.execute("select count(*) from findings").fetchone()[0] == 0
-        assert store.db.execute("select count(*) from baselines").fetchone()[0] == 0
+        assert store.tables.scalar("select count(*) from findings") == 0
+        assert store.tables.scalar("select count(*) from baselines") == 0
         monkeypatch.setattr(judge, "_judged_cite", judged)
         outcome = check_claims(loaded, store, settings)
-        assert [run["status"] for run in store.db.query("select status from runs order by id")] == [
-            "interrupted", "complete"]
+        assert store.tables.rows("select status from runs order by id") == [("interrupted",), ("complete",)]
         assert len(outcome.findings) == sum(len(c.cites) for c in loaded.claims)

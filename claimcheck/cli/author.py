@@ -11,6 +11,7 @@ from claimcheck.cli.common import claims_of, cli, store_of, write_report
 from claimcheck.core.errors import ClaimcheckError
 from claimcheck.core.verdicts import ExitCode
 from claimcheck.store import DB_NAME
+from claimcheck.store.postgres import is_database_url
 
 # The commands' own modules are imported when a command runs: every other command starts without them.
 
@@ -52,8 +53,8 @@ def coverage(ctx: click.Context, fmt: str, output: str | None, fail_on_uncovered
     from claimcheck.authoring.coverage import as_json, as_markdown, as_text, measure
 
     claims = claims_of(ctx)
-    store_path = Path(ctx.obj["store"])
-    store = store_of(ctx, create=False) if (store_path / DB_NAME).exists() else None
+    store = store_of(ctx, create=False) if is_database_url(ctx.obj["store"]) or (
+        Path(ctx.obj["store"]) / DB_NAME).exists() else None
     try:
         measured = measure(claims, store)
     finally:

@@ -16,8 +16,9 @@ from claimcheck.core.errors import ClaimcheckError, ClaimsFileError, StoreError
 from claimcheck.core.verdicts import ExitCode
 from claimcheck.core.version import __version__
 from claimcheck.store import Store
+from claimcheck.store.postgres import is_database_url
 
-_GLOBAL_OPTIONS = {"--claims": "FILE", "--store": "DIR"}
+_GLOBAL_OPTIONS = {"--claims": "FILE", "--store": "DIR", "--archive": "DIR"}
 
 
 class _Group(click.Group):
@@ -56,13 +57,28 @@ class _Group(click.Group):
               metavar="FILE|DIR|GLOB",
               help="The claims file; repeat it, or name a folder (every claims file below it) or a glob, to "
                    "check several articles in one store.")
-@click.option("--store", "store_path", default=None, type=click.Path(file_okay=False),
-              help="The store: SQLite index and WARC files.  [default: cache/ beside the (first) claims file]")
+@click.option("--store", "store_path", default=None, metavar="DIR|URL", envvar="CLAIMCHECK_STORE",
+              help="The store: a folder (SQLite index and WARC files), or a postgresql:// URL (the index in "
+                   "PostgreSQL, the `postgres` extra; WARC files in --archive). Also CLAIMCHECK_STORE.  "
+                   "[default: cache/ beside the (first) claims file]")
+@click.option("--archive", "archive_path", default=None, type=click.Path(file_okay=False), envvar="CLAIMCHECK_ARCHIVE",
+              help="With a PostgreSQL store: the folder of its WARC files, shared by every machine that writes "
+                   "to it. Also CLAIMCHECK_ARCHIVE.  [default: cache/ beside the (first) claims file]")
 @click.pass_context
-def cli(ctx: click.Context, claims_paths: tuple[str, ...], store_path: str | None) -> None:
+def cli(ctx: click.Context, claims_paths: tuple[str, ...], store_path: str | None, archive_path: str | None) -> None:
     """Keep an article honest about its sources: fetch, archive and check every cited claim."""
-    ctx.obj = {"claims": claims_paths[0], "claims_all": claims_paths,
-               "store": store_path or str(default_store(claims_paths[0]))}
+    store = store_path or str(default_store(claims_paths[0]))
+    if archive_path and not is_database_url(store):
+        raise click.UsageError("--archive is for a PostgreSQL store; an SQLite store keeps its WARC files in "
+                               "its own folder (--store DIR)")
+    ctx.obj = {"claims": claims_paths[0], "claims_all": claims_paths, "store": store,
+               "archive": archive_path or str(default_store(claims_paths[0]))}
+
+
+def store_folder(ctx: click.Context) -> Path:
+    """The folder of the store's files: an SQLite store's own, a PostgreSQL store's archive folder."""
+    store = ctx.obj["store"]
+    return Path(ctx.obj["archive"] if is_database_url(store) else store)
 
 
 def default_store(claims: str) -> Path:
@@ -81,7 +97,7 @@ def claims_of(ctx: click.Context, *, writes_store: bool = False) -> ClaimsFile:
     """The claims, validated (with the validated-file cache of the store, where one exists); commands that
     write the store create it once the claims are valid, so that a command failing before it has anything
     to store leaves nothing behind."""
-    store = Path(ctx.obj["store"])
+    store = store_folder(ctx)
     claims = load_claims_set(expand(ctx.obj["claims_all"]), cache_dir=store if store.is_dir() else None)
     if writes_store:
         try:
@@ -92,7 +108,7 @@ def claims_of(ctx: click.Context, *, writes_store: bool = False) -> ClaimsFile:
 
 
 def store_of(ctx: click.Context, *, create: bool = True) -> Store:
-    return Store(ctx.obj["store"], create=create)
+    return Store(ctx.obj["store"], create=create, archive=ctx.obj["archive"])
 
 
 def write_report(pieces: Iterable[str], output: str | None) -> None:

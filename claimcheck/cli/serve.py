@@ -37,8 +37,8 @@ def serve(ctx: click.Context, host: str, port: int, read_only: bool, allow_priva
         return first.pop() if first else claims_of(ctx)
 
     secret = new_secret()
-    settings = ServeSettings(store=Path(ctx.obj["store"]), load_claims=load, host=host, port=port,
-                             read_only=read_only, allow_private=allow_private, secret=secret)
+    settings = ServeSettings(store=ctx.obj["store"], archive=Path(ctx.obj["archive"]), load_claims=load, host=host,
+                             port=port, read_only=read_only, allow_private=allow_private, secret=secret)
     app = create_app(settings)  # a missing store is a clear error (exit 2) before anything is bound
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"claimcheck serve{' (read-only)' if read_only else ''}: open http://{shown}:{port}/?token={secret}",

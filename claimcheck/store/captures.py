@@ -9,7 +9,7 @@ from typing import Any, cast
 from claimcheck.core import clock
 from claimcheck.core.errors import NotFound
 from claimcheck.store.rows import CaptureRow
-from claimcheck.store.sqlite import Tables
+from claimcheck.store.tables import Tables
 
 
 class Captures:
@@ -29,8 +29,8 @@ class Captures:
                    if sid not in known or any(known[sid][f] != row.get(f) for f in fields)]
         if not changed:
             return
-        with self.tables.db.atomic():
-            self.tables.db.conn.executemany(
+        with self.tables.atomic():
+            self.tables.executemany(
                 "insert into sources (id, url, publisher, title, cited_date, updated_at) values (?, ?, ?, ?, ?, ?) "
                 "on conflict (id) do update set url = excluded.url, publisher = excluded.publisher, "
                 "title = excluded.title, cited_date = excluded.cited_date, updated_at = excluded.updated_at",
@@ -38,15 +38,14 @@ class Captures:
 
     def add_payloads(self, payloads: list[dict[str, Any]]) -> None:
         """Index first-seen payloads (one already known is left as it is)."""
-        with self.tables.db.atomic():
-            self.tables.insert_many("payloads", payloads, "insert or ignore")
+        with self.tables.atomic():
+            # In key order: shards indexing at once into PostgreSQL then wait on each other, never deadlock.
+            self.tables.insert_many("payloads", sorted(payloads, key=lambda p: p["digest"]), "ignore")
 
     def add(self, rows: list[dict[str, Any]]) -> list[int]:
         """Index captures in one transaction; return the new capture ids."""
-        with self.tables.db.atomic():
-            # Ids are given here, under the store lock, so that the rows go in as one batch.
-            first = self.tables.scalar("select coalesce(max(id), 0) + 1 from captures")
-            ids = list(range(first, first + len(rows)))
+        with self.tables.atomic():
+            ids = self.tables.new_ids("captures", len(rows))
             self.tables.insert_many("captures", ({**row, "id": i} for row, i in zip(rows, ids, strict=True)))
         return ids
 
@@ -100,8 +99,7 @@ class Mementos:
                                  "order by looked_up_at desc limit 1", [url])
 
     def add(self, url: str, accept_datetime: str, memento_url: str | None, memento_datetime: str | None) -> None:
-        with self.tables.db.atomic():
-            self.tables.db.table("mementos").upsert({
+        with self.tables.atomic():
+            self.tables.upsert("mementos", {
                 "url": url, "accept_datetime": accept_datetime, "memento_url": memento_url,
-                "memento_datetime": memento_datetime, "looked_up_at": clock.isoformat(clock.now())},
-                pk=("url", "accept_datetime"))
+                "memento_datetime": memento_datetime, "looked_up_at": clock.isoformat(clock.now())})

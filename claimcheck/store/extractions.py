@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from claimcheck.core.compression import deflate
 from claimcheck.store.rows import ExtractionRow
-from claimcheck.store.sqlite import Tables
+from claimcheck.store.tables import Tables
 
 
 def pack_text(text: str) -> bytes:
@@ -40,10 +40,12 @@ class Extractions:
         stores thousands)."""
         packed = [{"digest": d, "text": t if isinstance(t, bytes) else pack_text(t)}
                   for _, texts in items for d, t in texts.items()]
-        with self.tables.db.atomic():
-            self.tables.insert_many("texts", packed, "insert or ignore")
-            self.tables.insert_many("extractions", [row for row, _ in items], "insert or replace")
-            self.tables.insert_many("evidence_matches", evidence_matches or [], "insert or replace")
+        with self.tables.atomic():
+            # In key order: shards indexing at once into PostgreSQL then wait on each other, never deadlock.
+            self.tables.insert_many("texts", sorted(packed, key=lambda t: t["digest"]), "ignore")
+            self.tables.insert_many("extractions", sorted((row for row, _ in items),
+                                                          key=lambda r: r["payload_digest"]), "replace")
+            self.tables.insert_many("evidence_matches", evidence_matches or [], "replace")
 
     def of_payloads(self, digests: Iterable[str]) -> dict[str, ExtractionRow]:
         """payload digest -> its extraction row, for many payloads at once."""
@@ -69,5 +71,5 @@ class Extractions:
                 for row in self.tables.rows_where_in("evidence_matches", "payload_digest", digests)}
 
     def add_evidence_match(self, row: dict[str, Any]) -> None:
-        with self.tables.db.atomic():
-            self.tables.insert_many("evidence_matches", [row], "insert or replace")
+        with self.tables.atomic():
+            self.tables.insert_many("evidence_matches", [row], "replace")

@@ -8,7 +8,7 @@ from typing import Any
 
 from claimcheck.core import clock
 from claimcheck.core.outcomes import OK
-from claimcheck.store.sqlite import IN_CHUNK, Tables, chunks, to_json
+from claimcheck.store.tables import IN_CHUNK, Tables, chunks, to_json
 
 
 class Reviews:
@@ -32,7 +32,7 @@ class Reviews:
 
     def set_baseline(self, source_key: str, capture_id: int, *, by: str, note: str, kind: str,
                      label: str | None = None) -> None:
-        with self.tables.db.atomic():
+        with self.tables.atomic():
             self.tables.insert_many("baselines", [{"source_id": label or source_key, "source_key": source_key,
                                                    "capture_id": capture_id,
                                                    "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
@@ -48,11 +48,12 @@ class Reviews:
         for chunk in chunks(sources, IN_CHUNK // 2):
             pairs = ",".join("(?, ?)" for _ in chunk)
             rows += self.tables.query(
-                f"with wanted(source_key, url) as (values {pairs}) select c.source_key, "
-                "min(c.id) as capture_id, c.source_id "
-                "from captures c join wanted w on c.source_key = w.source_key and c.url = w.url "
-                f"where c.outcome = '{OK}' group by c.source_key", [value for pair in chunk for value in pair])
-        with self.tables.db.atomic():
+                f"with wanted(source_key, url) as (values {pairs}), first_ok as (select c.source_key, "
+                "min(c.id) as capture_id from captures c join wanted w on c.source_key = w.source_key "
+                f"and c.url = w.url where c.outcome = '{OK}' group by c.source_key) "
+                "select f.source_key, f.capture_id, c.source_id from first_ok f join captures c "
+                "on c.id = f.capture_id order by f.source_key", [value for pair in chunk for value in pair])
+        with self.tables.atomic():
             self.tables.insert_many("baselines", [{**row, "accepted_at": now, "accepted_by": by, "note": note,
                                                    "kind": "initial"} for row in rows])
             self.tables.insert_many("audit", [{"at": now, "actor": by, "action": "baseline-initial",
@@ -80,7 +81,7 @@ class Reviews:
             if support.get("label") in ("unsupported", "contradicted"):
                 found += f", {support['label']}: {'; '.join(support.get('reasons', []))}"
             note = f"{note} [forced: {found}]"
-        with self.tables.db.atomic():
+        with self.tables.atomic():
             self.tables.insert_one("evidence", {"claim_id": claim_id, "source_id": source_id, "text": text,
                                                 "claim_key": claim_key, "source_key": source_key,
                                                 "accepted_at": clock.isoformat(clock.now()), "accepted_by": by,
@@ -96,7 +97,7 @@ class Reviews:
     def snooze(self, source_key: str, capture_id: int, payload_digest: str, *, by: str, note: str,
                label: str | None = None) -> None:
         """Snooze a source's findings while its page reads as this payload; audited."""
-        with self.tables.db.atomic():
+        with self.tables.atomic():
             self.tables.insert_many("snoozes", [{"source_key": source_key, "source_id": label or source_key,
                                                  "capture_id": capture_id, "payload_digest": payload_digest,
                                                  "snoozed_at": clock.isoformat(clock.now()), "snoozed_by": by,
@@ -125,5 +126,5 @@ class Reviews:
         """Append to the audit log, in the caller's transaction if there is one."""
         row = {"at": clock.isoformat(clock.now()), "actor": actor, "action": action, "target": target,
                "note": note, "data": to_json(data or {})}
-        with self.tables.db.atomic():  # a savepoint when nested
+        with self.tables.atomic():  # a savepoint when nested
             self.tables.insert_many("audit", [row])

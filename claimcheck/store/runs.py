@@ -6,7 +6,7 @@ from typing import Any
 
 from claimcheck.core import clock
 from claimcheck.core.errors import NotFound
-from claimcheck.store.sqlite import Tables, to_json
+from claimcheck.store.tables import Tables, to_json
 
 
 class Runs:
@@ -15,16 +15,16 @@ class Runs:
 
     def start(self, command: str, claims_file: str, options: dict[str, Any]) -> int:
         """Open a run; any run still 'running' was interrupted, since the caller holds the lock."""
-        with self.tables.db.atomic():
-            self.tables.db.execute("update runs set status = 'interrupted' where status = 'running'")
+        with self.tables.atomic():
+            self.tables.execute("update runs set status = 'interrupted' where status = 'running'")
             return self.tables.insert_one("runs", {
                 "started_at": clock.isoformat(clock.now()), "command": command, "claims_file": claims_file,
                 "status": "running", "network": None, "options": to_json(options),
             })
 
     def finish(self, run_id: int, status: str, network: str, summary: dict[str, Any]) -> None:
-        with self.tables.db.atomic():
-            self.tables.db.table("runs").update(run_id, {
+        with self.tables.atomic():
+            self.tables.update("runs", run_id, {
                 "finished_at": clock.isoformat(clock.now()), "status": status, "network": network,
                 "summary": to_json(summary)})
 
@@ -36,13 +36,13 @@ class Runs:
 
     def add_articles(self, run_id: int, articles: list[tuple[str, str, str]]) -> None:
         """The articles a run checks: (label, claims file, title)."""
-        with self.tables.db.atomic():
+        with self.tables.atomic():
             self.tables.insert_many("run_articles", [{"run_id": run_id, "article": label, "file": file,
                                                       "title": title} for label, file, title in articles])
 
     def articles(self, run_id: int) -> list[dict[str, Any]]:
         return list(self.tables.query("select article, file, title from run_articles where run_id = ? "
-                                      "order by rowid", [run_id]))
+                                      f"order by {self.tables.insertion_order}", [run_id]))
 
     def recent(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         """Runs newest first, a page at a time."""

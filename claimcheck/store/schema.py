@@ -196,7 +196,7 @@ def m010_history_by_resource(db: sqlite_utils.Database) -> None:
     db.execute(f"""INSERT INTO latest_source_captures (source_key, url, capture_id)
         SELECT source_key, url, max(id) FROM captures WHERE {_USABLE_BY_KEY} GROUP BY source_key, url""")
     db.execute("DROP TRIGGER captures_keep_latest")
-    db.execute(f"CREATE TRIGGER captures_keep_latest AFTER INSERT ON captures BEGIN {_LATEST_BY_KEY_UPSERTS} END")
+    db.execute(f"CREATE TRIGGER captures_keep_latest AFTER INSERT ON captures BEGIN {LATEST_BY_KEY_UPSERTS} END")
     db.execute("DROP TABLE latest_captures")
 
 
@@ -214,6 +214,15 @@ def m012_snoozes(db: sqlite_utils.Database) -> None:
                                 "payload_digest": str, "snoozed_at": str, "snoozed_by": str, "note": str},
                                pk="id")
     db.table("snoozes").create_index(["source_key"])
+
+
+@migrations()
+def m013_run_shards(db: sqlite_utils.Database) -> None:
+    """A run fetched by several processes, each a shard of its hosts (`fetch --shard K/N`): which shards have
+    finished, so the run is judged once, after all of them."""
+    db.table("run_shards").create({"run_id": int, "shard": int, "shards": int, "status": str, "started_at": str,
+                                   "finished_at": str, "fetched": int, "network": str},
+                                  pk=("run_id", "shard"), foreign_keys=[("run_id", "runs", "id")])
 
 
 def _claim_key(text: str | None) -> str | None:
@@ -257,7 +266,7 @@ _KEY_COLUMN = re.compile(r"\b(outcome|source_key|url|http_status|payload_digest|
 _NEW_USABLE_BY_KEY = _KEY_COLUMN.sub(r"NEW.\1", _USABLE_BY_KEY)
 
 # As _LATEST_UPSERTS, the newest usable capture kept per source key (m010) instead of per source label.
-_LATEST_BY_KEY_UPSERTS = f"""
+LATEST_BY_KEY_UPSERTS = f"""
     INSERT INTO latest_source_captures (source_key, url, capture_id) SELECT NEW.source_key, NEW.url, NEW.id
         WHERE {_NEW_USABLE_BY_KEY}
         ON CONFLICT (source_key, url) DO UPDATE SET capture_id = excluded.capture_id

@@ -1,30 +1,21 @@
-"""What is SQLite-specific about the store, in one place: opening a connection (WAL, pragmas), inserting and
-querying many rows at a time, and a run's temporary tables. A PostgreSQL index would replace this module and
-the DDL in `schema`, and keep the repositories' interface."""
+"""What is SQLite-specific about the store, in one place: opening a connection (WAL, pragmas), the primitives
+`tables.Tables` builds its queries on, and a run's temporary tables (`SpilledRows`, which a PostgreSQL
+store keeps in a private SQLite file too: they never leave the process)."""
 
 from __future__ import annotations
 
-import json
 import marshal
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlite_utils
 
-IN_CHUNK = 500  # values per "in (...)" query: well under SQLite's limit on bound parameters
+from claimcheck.store.tables import IN_CHUNK, Tables
+
 Error = sqlite3.Error  # what the database raises; the store turns it into a StoreError
-
-
-def chunks(values: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
-    """`values` a slice at a time; by default as many as one query of the store takes."""
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-def to_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def open_database(path: Path) -> sqlite_utils.Database:
@@ -36,8 +27,11 @@ def open_database(path: Path) -> sqlite_utils.Database:
     return db
 
 
-class Tables:
-    """Bulk access shared by the repositories: plain executemany inserts and chunked `in (...)` queries."""
+class SqliteTables(Tables):
+    """The embedded index: one file, WAL mode."""
+
+    dialect = "sqlite"
+    insertion_order = "rowid"
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
@@ -46,41 +40,30 @@ class Tables:
     def query(self, sql: str, params: Iterable[Any] = ()) -> Iterator[dict[str, Any]]:
         return self.db.query(sql, list(params))
 
-    def first(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
-        return next(iter(self.db.query(sql, list(params))), None)
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.db.execute(sql, list(params)).fetchall()
 
-    def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        return self.db.execute(sql, list(params)).fetchone()[0]
+    def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
+        self.db.execute(sql, list(params))
+
+    def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
+        self.db.conn.executemany(sql, params)
+
+    def atomic(self) -> AbstractContextManager[None]:
+        return cast(AbstractContextManager[None], self.db.atomic())
 
     def columns(self, table: str) -> list[str]:
         if table not in self._column_cache:
             self._column_cache[table] = [column.name for column in self.db.table(table).columns]
         return self._column_cache[table]
 
-    def insert_many(self, table: str, rows: Iterable[Mapping[str, Any]], verb: str = "insert") -> None:
-        """Plain executemany: sqlite-utils' insert inspects the table on every call, which dominated runs of
-        thousands of rows (measured: ~80 statements per source)."""
-        if isinstance(rows, list) and not rows:
-            return
-        columns = self.columns(table)
-        sql = (f"{verb} into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
-               f"values ({', '.join('?' for _ in columns)})")
-        # A generator, not a list: a run's thousands of rows are not copied once more as parameter lists.
-        self.db.conn.executemany(sql, ([row.get(column) for column in columns] for row in rows))
+    def generated(self, table: str) -> set[str]:
+        return {"id"}  # an INTEGER PRIMARY KEY left NULL is the next rowid
 
-    def insert_one(self, table: str, row: dict[str, Any]) -> int:
-        """Insert a row and return its rowid."""
-        inserted = self.db.table(table).insert(row)
-        assert inserted.last_rowid is not None
-        return inserted.last_rowid
-
-    def query_in(self, sql: str, values: Iterable[str]) -> Iterator[dict[str, Any]]:
-        """`sql` run for the values a chunk at a time, its `{}` replaced by the chunk's placeholders."""
-        for chunk in chunks(list(values)):
-            yield from self.db.query(sql.format(",".join("?" * len(chunk))), chunk)
-
-    def rows_where_in(self, table: str, column: str, values: Iterable[str]) -> Iterator[dict[str, Any]]:
-        return self.query_in(f"select * from [{table}] where [{column}] in ({{}})", values)
+    def new_ids(self, table: str, count: int) -> list[int]:
+        # Under the store's lock (one writer at a time), so that the rows go in as one batch.
+        first = int(self.scalar(f"select coalesce(max(id), 0) + 1 from {table}"))
+        return list(range(first, first + count))
 
 
 class SpilledRows:

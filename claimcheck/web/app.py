@@ -25,8 +25,9 @@ from claimcheck.web.guard import Guard, csrf_token
 
 @dataclass
 class ServeSettings:
-    store: Path
+    store: str | Path  # a folder (SQLite) or a postgresql:// URL
     load_claims: Callable[[], ClaimsFile]  # read anew for each decision: the file may have been edited
+    archive: Path | None = None  # a PostgreSQL store's WARC folder
     host: str = "127.0.0.1"
     port: int = 8000
     read_only: bool = False
@@ -34,6 +35,9 @@ class ServeSettings:
     secret: str = ""
     page_size: int = 50
     extra_hosts: frozenset[str] = field(default_factory=frozenset)
+
+    def open_store(self) -> Store:
+        return Store(self.store, create=False, archive=self.archive)
 
     @property
     def hosts(self) -> frozenset[str]:
@@ -56,7 +60,7 @@ class App:
 
     def __init__(self, settings: ServeSettings) -> None:
         self.settings = settings
-        Store(settings.store, create=False).close()  # no store is a clear error now, not at the first page
+        settings.open_store().close()  # no store is a clear error now, not at the first page
         self._store: Store | None = None
         self.claims = settings.load_claims()
         self.templates = Environment(loader=PackageLoader("claimcheck.web", "templates"),
@@ -69,7 +73,7 @@ class App:
     def store(self) -> Store:
         """Opened on first use, in the thread that serves (an SQLite connection stays in its thread)."""
         if self._store is None:
-            self._store = Store(self.settings.store, create=False)
+            self._store = self.settings.open_store()
         return self._store
 
     def page(self, template: str, request: Request, status: int = 200, **values: object) -> HTMLResponse:

@@ -23,7 +23,6 @@ from claimcheck.net.records import FetchOptions
 from claimcheck.pipeline import check_claims, fetch_sources
 from claimcheck.review.actions import accept, accept_evidence, snooze
 from claimcheck.settings import RunSettings
-from claimcheck.store import Store
 from claimcheck.web.app import App
 from claimcheck.web.guard import check_write
 
@@ -138,6 +137,6 @@ def recapture(app: App) -> Handler:
 
 def _fetch(app: App, one: ClaimsFile) -> None:
     settings = RunSettings(fetch=FetchOptions(allow_private=app.settings.allow_private), timegate=None)
-    with Store(app.settings.store, create=False) as store:
+    with app.settings.open_store() as store:
         fetch_sources(one, store, settings)
         check_claims(app.claims, store, replace(settings, offline=True), keep_findings=False)

@@ -137,7 +137,9 @@ class _Recorder:
         self.evidence = evidence
         self.offload = offload
         self.payloads = _RunPayloads(store)
-        self.pending = store.spilled_rows("pending_captures")  # complete capture rows, in the order completed
+        # Complete capture rows, by URL: indexed in that order, whatever order the fetches finished in, so that
+        # the same fetches get the same capture ids (and a run's outputs are the same on either database).
+        self.pending = store.spilled_rows("pending_captures", key="url")
         self.answered = False  # whether any fetch got past the network (else the network was down)
 
     def record(self, result: FetchResult) -> tuple[PayloadJob, dict[str, Any]] | None:
@@ -386,7 +388,7 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
     with store.transaction():
         for payloads in recorder.payloads.rows():
             store.captures.add_payloads(payloads)
-        for chunk in pending.chunks():
+        for chunk in pending.chunks(by_key=True):
             extractions = extractions_of(chunk)
             rows: list[dict[str, Any]] = []
             for row in chunk:

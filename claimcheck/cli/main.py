@@ -323,3 +323,4 @@ def main() -> None:
 from claimcheck.cli import author as cli_author  # noqa: E402, F401 - registers init, coverage and locate
 from claimcheck.cli import review as cli_review  # noqa: E402, F401 - registers diff, history, accept, snooze, suggest and export
 from claimcheck.cli import serve as cli_serve  # noqa: E402, F401 - registers serve
+from claimcheck.cli import admin as cli_admin  # noqa: E402, F401 - registers store copy

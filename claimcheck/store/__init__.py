@@ -9,7 +9,7 @@ write at the same time. Nothing
 outside this package touches the connection. Browse it with `datasette cache/claimcheck.db`.
 
 Modules: `tables` (the queries, written once for both databases), `sqlite` and `postgres` (what is
-particular to each), `schema` and `schema_pg` (the same migrations), `copy` (an index copied into another),
+particular to each), `schema` and `schema_pg` (the same migrations), `transfer` (an index copied into another),
 `rows` (typed rows between stages),
 one repository per topic (`runs`, `captures`, `extractions`, `findings`, `reviews`) and `archive` (the WARC
 files, written once, never rewritten).

@@ -54,7 +54,7 @@ class SqliteTables(Tables):
 
     def columns(self, table: str) -> list[str]:
         if table not in self._column_cache:
-            self._column_cache[table] = [column.name for column in self.db.table(table).columns]
+            self._column_cache[table] = [row[1] for row in self.db.execute(f"pragma table_info({table})")]
         return self._column_cache[table]
 
     def generated(self, table: str) -> set[str]:
@@ -113,13 +113,14 @@ class SpilledRows:
     def __len__(self) -> int:
         return self.count
 
-    def chunks(self) -> Iterator[list[dict[str, Any]]]:
-        """Every row in the order appended, BATCH at a time."""
+    def chunks(self, *, by_key: bool = False) -> Iterator[list[dict[str, Any]]]:
+        """Every row in the order appended (`by_key`: in the order of their keys), BATCH at a time."""
         self.flush()
-        last = 0
+        column = "key" if by_key else "seq"
+        last: Any = "" if by_key else 0
         while True:
-            rows = self.db.execute(f"SELECT seq, row FROM {self.table} WHERE seq > ? ORDER BY seq LIMIT ?",
-                                   [last, self.BATCH]).fetchall()
+            rows = self.db.execute(f"SELECT {column}, row FROM {self.table} WHERE {column} > ? ORDER BY {column} "
+                                   "LIMIT ?", [last, self.BATCH]).fetchall()
             if not rows:
                 return
             last = rows[-1][0]

@@ -19,7 +19,7 @@ from claimcheck.claims.sourcekinds import request_url
 from claimcheck.core import clock
 from claimcheck.core.errors import Interrupted
 from claimcheck.core.outcomes import NETWORK, SOFT404_BY_PROBE, Classified
-from claimcheck.core.urls import resource_key
+from claimcheck.core.urls import resource_key, shard_of
 from claimcheck.net.fetch import run_fetch
 from claimcheck.net.records import FetchResult, Validators, decode_content
 from claimcheck.reading.kinds import extract_page
@@ -37,6 +37,7 @@ from claimcheck.settings import NETWORK_ERROR_KINDS, RunSettings
 from claimcheck.store import Store
 from claimcheck.store.archive import (
     EMPTY_PAYLOAD,
+    OPEN_SUFFIX,
     KnownPayload,
     RecordRef,
     WarcFile,
@@ -46,6 +47,9 @@ from claimcheck.store.archive import (
 from claimcheck.store.rows import ExtractionRow
 
 
+Shard = tuple[int, int]  # (K, N): the K-th of N shards, K from 0
+
+
 @dataclass
 class FetchOutcome:
     run_id: int
@@ -53,9 +57,23 @@ class FetchOutcome:
     fetched: int
 
 
-def _warc_name(run_id: int, store: Store) -> Path:
+def _warc_prefix(run_id: int, shard: Shard | None) -> str:
+    return f"claimcheck-run{run_id:06d}-shard{shard[0]:03d}of{shard[1]:03d}-" if shard else "claimcheck-"
+
+
+def _warc_name(run_id: int, store: Store, shard: Shard | None = None) -> Path:
     stamp = clock.now().strftime("%Y%m%d%H%M%S")
-    return store.paths.warc / f"claimcheck-{stamp}-run{run_id:06d}.warc.gz"
+    if shard is not None:  # shards write at once into one folder: each its own file
+        stem = f"{_warc_prefix(run_id, shard)}{stamp}"
+    else:
+        stem = f"claimcheck-{stamp}-run{run_id:06d}"
+    # A shard run again within the same second after it died (its file recovered under this name) takes the
+    # next free name: archives are never overwritten. (The lock keeps anyone else from choosing it meanwhile.)
+    name, attempt = store.paths.warc / f"{stem}.warc.gz", 1
+    while name.exists() or name.with_name(name.name + OPEN_SUFFIX).exists():
+        attempt += 1
+        name = store.paths.warc / f"{stem}-{attempt}.warc.gz"
+    return name
 
 
 def _locate(row: dict[str, Any], ref: RecordRef) -> None:
@@ -278,25 +296,32 @@ def _cited_evidence(claims: ClaimsFile, store: Store,
     return {url: tuple(passages) for url, passages in found.items()}
 
 
-def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, run_id: int) -> FetchOutcome:
-    """Fetch every source with a URL, archive each capture and index it (inside the caller's lock)."""
+def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, run_id: int,
+                    shard: Shard | None = None) -> FetchOutcome:
+    """Fetch every source with a URL, archive each capture and index it (inside the caller's lock). `shard`
+    (K, N): only the URLs whose host hashes to K of N, and of those only the ones the run has not indexed yet
+    (a shard run again after it died fetches what it had not finished)."""
     store.captures.sync_sources(claims.source_rows())
     by_url: dict[str, list[Source]] = {}  # the URL requested -> the sources it is fetched for
     requested: dict[tuple[str, int | None, str, str], str] = {}  # one request per resource, whoever cites it
+    done_before = store.captures.urls_of_run(run_id) if shard is not None else set()
     for source in claims.sources.values():
         if source.url:
             wanted = request_url(source.url)
+            if shard is not None and (shard_of(wanted, shard[1]) != shard[0] or source.url in done_before):
+                continue
             by_url.setdefault(requested.setdefault(resource_key(wanted), wanted), []).append(source)
     if not by_url:
         return FetchOutcome(run_id, False, 0)
-    for recovered in recover_open_files(store.paths.warc):
+    # A shard recovers only its own files: the run's other shards may be writing theirs right now.
+    for recovered in recover_open_files(store.paths.warc, prefix=_warc_prefix(run_id, shard) if shard else ""):
         store.reviews.audit("claimcheck", "warc-recovered", recovered.name,
                     "left open by a run that was killed; its whole records are kept, not indexed")
     if settings.canary and _canary_down(settings):
         return FetchOutcome(run_id, True, 0)
     stored_validators = store.captures.validators()
     validators = {url: Validators(etag, last_modified) for url, (etag, last_modified, _) in stored_validators.items()}
-    warc = WarcFile(_warc_name(run_id, store))
+    warc = WarcFile(_warc_name(run_id, store, shard))
     pool = extraction_pool() if len(by_url) >= PARALLEL_EXTRACTION_FROM else None
     recorder = _Recorder(store, warc, stored_validators, _cited_evidence(claims, store, by_url),
                          offload=pool is not None)

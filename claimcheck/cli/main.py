@@ -15,14 +15,14 @@ from typing import Any
 import click
 
 from claimcheck.cli.common import claims_of, cli, store_of, write_report
-from claimcheck.core.errors import ClaimcheckError, Interrupted, StoreLocked
+from claimcheck.core.errors import ClaimcheckError, Interrupted, RunNotOpen, StoreLocked
 from claimcheck.core.signals import exit_code, stop_on_signals
 from claimcheck.core.text import counted
 from claimcheck.core.urls import resource_key, valid_http_url
 from claimcheck.core.verdicts import FAIL_ON_CHOICES, ExitCode, exit_code_for, present
 from claimcheck.net.memento import DEFAULT_TIMEGATE
 from claimcheck.net.records import FetchOptions
-from claimcheck.pipeline import RunSettings, check_claims, fetch_sources
+from claimcheck.pipeline import RunSettings, check_claims, fetch_shard, fetch_sources, judge_run, open_run
 from claimcheck.reading.match import DEFAULT_THRESHOLD
 from claimcheck.report import FORMATS, SHOW_CHOICES, build_report, renderers
 from claimcheck.report.text import render as render_text
@@ -165,25 +165,85 @@ def lint(ctx: click.Context) -> None:
         click.echo(f"  {without_evidence} citations have no evidence passage yet (see `claimcheck suggest`)")
 
 
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        k, n = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not K/N (e.g. 0/4)", param_hint="--shard") from None
+    if not 0 <= k < n:
+        raise click.BadParameter(f"{value!r}: K must be from 0 to N-1", param_hint="--shard")
+    return k, n
+
+
 @cli.command()
+@click.option("--shard", "shard_text", default=None, metavar="K/N",
+              help="Fetch only the URLs whose host hashes to shard K of N (K from 0), into an open run (--run): "
+                   "start N of these, on one machine or many, then `check --judge-only --run RUN`.")
+@click.option("--run", "run_id", type=int, default=None,
+              help="With --shard: the open run to fetch into.  [default: the newest open run]")
 @fetch_options
 @click.pass_context
-def fetch(ctx: click.Context, /, **kwargs: Any) -> None:
-    """Fetch and archive every source (WARC + SQLite index), without judging."""
+def fetch(ctx: click.Context, /, shard_text: str | None, run_id: int | None, **kwargs: Any) -> None:
+    """Fetch and archive every source (WARC + index), without judging."""
+    shard = _shard(shard_text) if shard_text is not None or run_id is None else (0, 1)
     claims = claims_of(ctx, writes_store=True)
     progress = _Progress("fetching", kwargs["quiet"])
     with store_of(ctx) as store, _interruption_said(kwargs["quiet"]):
         try:
-            outcome = fetch_sources(claims, store, _settings(kwargs, progress))
+            if shard is None:
+                outcome = fetch_sources(claims, store, _settings(kwargs, progress))
+            else:
+                if run_id is None:
+                    newest = store.runs.latest_open()
+                    if newest is None:
+                        raise RunNotOpen("no run is open for shards: open one with `claimcheck run open`")
+                    run_id = int(newest["id"])
+                outcome = fetch_shard(claims, store, _settings(kwargs, progress), run_id=run_id, shard=shard[0],
+                                      shards=shard[1])
         finally:
             progress.close()
+        name = store.name
     if outcome.network_down:
         if not kwargs["quiet"]:
             click.echo("claimcheck: the network is unreachable: every source failed to connect; nothing was "
                        "archived as a failure", err=True)
         ctx.exit(ExitCode.NETWORK_DOWN)
     if not kwargs["quiet"]:
-        click.echo(f"fetched {outcome.fetched} URLs into {ctx.obj['store']} (run {outcome.run_id})", err=True)
+        part = f", shard {shard[0]}/{shard[1]}" if shard is not None else ""
+        click.echo(f"fetched {outcome.fetched} URLs into {name} (run {outcome.run_id}{part})", err=True)
+
+
+@cli.group("run")
+def run_group() -> None:
+    """A check run fetched by several processes: open it, fetch its shards, judge it (`check --judge-only`)."""
+
+
+@run_group.command("open")
+@click.option("--wait", "lock_wait", type=click.FloatRange(0, 86400), default=0.0, show_default=True,
+              help="Seconds to wait for another run's lock on the store before giving up.")
+@click.pass_context
+def run_open(ctx: click.Context, lock_wait: float) -> None:
+    """Open a check run for shards to fetch into; print its number (alone, for scripts)."""
+    claims = claims_of(ctx.find_root(), writes_store=True)
+    with store_of(ctx.find_root()) as store, _interruption_said(False):
+        run_id = open_run(claims, store, RunSettings(lock_wait=lock_wait))
+    click.echo(str(run_id))
+
+
+@run_group.command("status")
+@click.argument("run_id", type=int)
+@click.pass_context
+def run_status(ctx: click.Context, run_id: int) -> None:
+    """A run's state and each shard's: running, complete or network-down, with what it fetched."""
+    with store_of(ctx.find_root(), create=False) as store:
+        run = store.runs.get(run_id)
+        click.echo(f"run {run_id}: {run['status']} (opened {run['started_at']})")
+        for row in store.runs.shards(run_id):
+            fetched = f", {row['fetched']} URLs" if row["fetched"] is not None else ""
+            click.echo(f"  shard {row['shard']}/{row['shards']}: {row['status']} (started {row['started_at']}"
+                       f"{', finished ' + row['finished_at'] if row['finished_at'] else ''}{fetched})")
 
 
 @cli.command()
@@ -205,12 +265,20 @@ def fetch(ctx: click.Context, /, **kwargs: Any) -> None:
               help="Send one message per run with findings at or above --fail-on to this apprise URL "
                    "(mailto://, slack://, json://host/path, ...; repeatable). Needs the notify extra.")
 @click.option("--review-url", default=None, metavar="URL", help="A link to the review app for the message.")
+@click.option("--judge-only", is_flag=True,
+              help="Fetch nothing: judge the open run --run, whose shards (`fetch --shard K/N`) have all finished.")
+@click.option("--run", "run_id", type=int, default=None, help="With --judge-only: the run to judge.")
 @fetch_options
 @click.pass_context
 def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, show: str, fail_on: str,
           confirm_checks: int, confirm_days: float, evidence_threshold: float, timegate: str,
-          notify_urls: tuple[str, ...], review_url: str | None, **kwargs: Any) -> None:
+          notify_urls: tuple[str, ...], review_url: str | None, judge_only: bool, run_id: int | None,
+          **kwargs: Any) -> None:
     """Fetch (unless --offline) and give every claim's sources a verdict; report it."""
+    if judge_only != (run_id is not None):
+        raise click.UsageError("--judge-only and --run go together: `check --judge-only --run N`")
+    if judge_only and offline:
+        raise click.UsageError("--judge-only judges what the run's shards fetched; --offline fetches nothing at all")
     _check_writable(output)
     if notify_urls:
         try:
@@ -228,8 +296,11 @@ def check(ctx: click.Context, /, offline: bool, fmt: str, output: str | None, sh
         try:
             with _interruption_said(kwargs["quiet"]):
                 # The findings are not kept: the report reads them back from the store, a claim at a time.
-                outcome = check_claims(claims, store, _settings(kwargs, progress, policy=policy, offline=offline,
-                                                                timegate=gate), keep_findings=False)
+                settings = _settings(kwargs, progress, policy=policy, offline=offline, timegate=gate)
+                if run_id is not None:
+                    outcome = judge_run(claims, store, settings, run_id=run_id, keep_findings=False)
+                else:
+                    outcome = check_claims(claims, store, settings, keep_findings=False)
         finally:
             progress.close()
         if outcome.network_down and not kwargs["quiet"]:
@@ -267,7 +338,7 @@ def report(ctx: click.Context, fmt: str, output: str | None, show: str, fail_on:
         last = store.runs.last_check()
         if run_id is None:
             if last is None:
-                raise ClaimcheckError(f"no check has run with the store {ctx.obj['store']} yet: run `claimcheck check`")
+                raise ClaimcheckError(f"no check has run with the store {store.name} yet: run `claimcheck check`")
             run_id = int(last["id"])
         run = store.runs.get(run_id)
         _reportable(run, last)

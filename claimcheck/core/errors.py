@@ -4,7 +4,8 @@
     ├── ClaimsFileError      the claims file is unreadable or invalid (carries every Problem)
     ├── StoreError           the store cannot be used
     │   ├── StoreLocked      another run holds the store's lock
-    │   └── NotFound         a source, claim or capture named by the user does not exist
+    │   ├── NotFound         a source, claim or capture named by the user does not exist
+    │   └── RunNotOpen       a sharded run that cannot take this step (not open, shards unfinished)
     ├── Refused              a review action the archive does not bear out (accepting a failed capture,
     │                        evidence the source does not hold)
     └── FetchError           one source could not be fetched (kept as data, never aborts a run)
@@ -62,6 +63,10 @@ class StoreLocked(StoreError):
 
 class NotFound(StoreError):
     """A source, claim or capture named by the user does not exist."""
+
+
+class RunNotOpen(StoreError):
+    """A run fetched in shards cannot take this step: it is not open, or some of its shards have not finished."""
 
 
 class Refused(ClaimcheckError):

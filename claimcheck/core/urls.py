@@ -3,6 +3,7 @@ landed on a home or section page. No I/O."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import urlsplit
 
@@ -69,3 +70,17 @@ def resource_key(url: str) -> tuple[str, int | None, str, str]:
 def same_resource(a: str, b: str) -> bool:
     """URLs equal but for scheme upgrade, default port, trailing slash, 'www.' and fragment."""
     return resource_key(a) == resource_key(b)
+
+
+def host_key(url: str) -> str:
+    """The host politeness is kept per: a name and a port (another port is usually another server, and the
+    benchmark's hosts are ports)."""
+    parts = urlsplit(url)
+    return f"{(parts.hostname or '').lower()}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+
+
+def shard_of(url: str, shards: int) -> int:
+    """Which of `shards` shards fetches `url`: by a stable hash of its host key, so that all of a host's URLs
+    are fetched by one process and its politeness holds (Heritrix's HashCrawlMapper, Nutch's partitioner)."""
+    digest = hashlib.blake2b(host_key(url).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % shards

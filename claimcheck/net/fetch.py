@@ -24,7 +24,7 @@ from httpx_aiohttp import AiohttpTransport
 
 from claimcheck.core import clock
 from claimcheck.core.errors import BodyTooLarge, ConnectionFailed, FetchError, Timeout, TooManyRedirects, UnsupportedURL
-from claimcheck.core.urls import valid_http_url
+from claimcheck.core.urls import host_key, valid_http_url
 from claimcheck.net.guard import GuardedResolver, Resolver, is_ip_literal, system_resolver, vet_literal
 from claimcheck.net.records import (
     DEFAULT_OPTIONS,
@@ -129,9 +129,7 @@ class Fetcher:
 
     @staticmethod
     def _host(url: str) -> str:
-        parts = urlsplit(url)
-        # A host is a name and a port: another port is usually another server (and the benchmark's hosts).
-        return f"{(parts.hostname or '').lower()}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+        return host_key(url)
 
     def _gate(self, url: str) -> _HostGate:
         host = self._host(url)

@@ -269,12 +269,13 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def recover_open_files(directory: Path) -> list[Path]:
+def recover_open_files(directory: Path, prefix: str = "") -> list[Path]:
     """Publish the `.open` files that runs killed outright (SIGKILL, a power cut) left behind: each is cut after
     its last whole gzip member (a record half written is dropped) and given its final name. Called under the
-    store's lock, when no run can be writing one. Their records were never indexed, and stay so."""
+    store's lock, when no run can be writing one (`prefix`: only files named so, a shard's own). Their records
+    were never indexed, and stay so."""
     recovered = []
-    for leftover in sorted(directory.glob(f"*{OPEN_SUFFIX}")):
+    for leftover in sorted(directory.glob(f"{prefix}*{OPEN_SUFFIX}")):
         whole = _whole_members_length(leftover)
         with open(leftover, "r+b") as stream:
             stream.truncate(whole)

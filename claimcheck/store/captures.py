@@ -49,6 +49,11 @@ class Captures:
             self.tables.insert_many("captures", ({**row, "id": i} for row, i in zip(rows, ids, strict=True)))
         return ids
 
+    def urls_of_run(self, run_id: int) -> set[str]:
+        """The URLs a run has indexed captures of (a sharded run's finished shards)."""
+        return {row["url"] for row in self.tables.query("select distinct url from captures where run_id = ? "
+                                                        "and url is not null", [run_id])}
+
     def get(self, capture_id: int) -> CaptureRow:
         row = self.tables.first("select * from captures where id = ?", [capture_id])
         if row is None:

@@ -13,14 +13,39 @@ class Runs:
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
 
-    def start(self, command: str, claims_file: str, options: dict[str, Any]) -> int:
-        """Open a run; any run still 'running' was interrupted, since the caller holds the lock."""
+    def start(self, command: str, claims_file: str, options: dict[str, Any], *, status: str = "running") -> int:
+        """Open a run; any run still 'running' was interrupted, since the caller holds the lock. A run fetched
+        in shards is 'open' until it is judged (shards come and go; it is not interrupted meanwhile)."""
         with self.tables.atomic():
             self.tables.execute("update runs set status = 'interrupted' where status = 'running'")
             return self.tables.insert_one("runs", {
                 "started_at": clock.isoformat(clock.now()), "command": command, "claims_file": claims_file,
-                "status": "running", "network": None, "options": to_json(options),
+                "status": status, "network": None, "options": to_json(options),
             })
+
+    def set_status(self, run_id: int, status: str) -> None:
+        with self.tables.atomic():
+            self.tables.update("runs", run_id, {"status": status})
+
+    def latest_open(self) -> dict[str, Any] | None:
+        return self.tables.first("select * from runs where status = 'open' order by id desc limit 1")
+
+    # -- shards of a run fetched by several processes ----------------------------------------------------
+    def shard_started(self, run_id: int, shard: int, shards: int) -> None:
+        with self.tables.atomic():
+            self.tables.upsert("run_shards", {"run_id": run_id, "shard": shard, "shards": shards,
+                                              "status": "running",
+                                              "started_at": clock.isoformat(clock.now()), "finished_at": None,
+                                              "fetched": None, "network": None})
+
+    def shard_finished(self, run_id: int, shard: int, status: str, fetched: int, network: str) -> None:
+        with self.tables.atomic():
+            self.tables.execute("update run_shards set status = ?, finished_at = ?, fetched = ?, network = ? "
+                                "where run_id = ? and shard = ?",
+                                [status, clock.isoformat(clock.now()), fetched, network, run_id, shard])
+
+    def shards(self, run_id: int) -> list[dict[str, Any]]:
+        return list(self.tables.query("select * from run_shards where run_id = ? order by shard", [run_id]))
 
     def finish(self, run_id: int, status: str, network: str, summary: dict[str, Any]) -> None:
         with self.tables.atomic():

@@ -5,7 +5,8 @@
 Page i lives at http://127.0.0.1:PORT_(i mod H)/news/article-i.html; it holds the sentence
 "Evidence sentence number i is present." so claims can be checked against it. Pages, ETags and slowness
 are deterministic in i. Conditional requests get 304. Runs until killed. /__stats counts the article
-requests served (in all, per URL at most, per host at most); /__reset starts the count again.
+requests served (in all, per URL at most, per host at most) and the shortest time between two requests'
+arrivals at one host; /__reset starts the count again.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def main() -> None:
         return cache[i]
 
     served: dict[str, int] = {}  # "host:port/path" -> requests, for /__stats
+    last_arrival: dict[str, float] = {}  # host -> when its last request arrived
+    min_gap: dict[str, float] = {}  # host -> the shortest time between two of its requests' arrivals
 
     async def stats(request: web.Request) -> web.Response:
         per_host: dict[str, int] = {}
@@ -64,15 +67,23 @@ def main() -> None:
             per_host[host] = per_host.get(host, 0) + count
         return web.json_response({"requests": sum(served.values()), "urls": len(served),
                                   "max_per_url": max(served.values(), default=0),
-                                  "max_per_host": max(per_host.values(), default=0)})
+                                  "max_per_host": max(per_host.values(), default=0),
+                                  "min_host_gap_s": round(min(min_gap.values(), default=-1), 4)})
 
     async def reset(request: web.Request) -> web.Response:
         served.clear()
+        last_arrival.clear()
+        min_gap.clear()
         return web.json_response({"reset": True})
 
     async def article(request: web.Request) -> web.Response:
         key = f"{request.host}{request.path}"
         served[key] = served.get(key, 0) + 1
+        now = asyncio.get_running_loop().time()
+        if request.host in last_arrival:
+            gap = now - last_arrival[request.host]
+            min_gap[request.host] = min(gap, min_gap.get(request.host, gap))
+        last_arrival[request.host] = now
         i = int(request.match_info["i"])
         data, etag = body_of(i)
         delay = args.latency + (args.slow_delay if random.Random(i * 7919).random() < args.slow else 0)

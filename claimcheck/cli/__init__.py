@@ -3,5 +3,6 @@
 - `entry`: the console script's entry point, light so a stop while starting is clean
 - `main`: the `claimcheck` group's run commands (lint, fetch, check, report, ...) and `main()`, the entry point
 - `common`: what every command shares (global options, claims and store opening)
-- `review`: diff, history, accept, snooze, suggest, export; `author`: init, coverage, locate; `serve`: the review app
+- `review`: diff, history, accept, snooze, suggest, export; `author`: init, coverage, locate; `serve`: the review app;
+  `admin`: store copy
 """

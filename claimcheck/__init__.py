@@ -25,7 +25,8 @@ _API = {
     "Support": "claimcheck.entail", "support": "claimcheck.entail",
     "FetchOptions": "claimcheck.net.records",
     "CheckOutcome": "claimcheck.pipeline", "FetchOutcome": "claimcheck.pipeline", "RunSettings": "claimcheck.pipeline",
-    "check_claims": "claimcheck.pipeline", "fetch_sources": "claimcheck.pipeline",
+    "check_claims": "claimcheck.pipeline", "fetch_sources": "claimcheck.pipeline", "open_run": "claimcheck.pipeline",
+    "fetch_shard": "claimcheck.pipeline", "judge_run": "claimcheck.pipeline",
     "extract_page": "claimcheck.reading.kinds", "Suggestion": "claimcheck.reading.match",
     "suggest": "claimcheck.reading.match", "Extracted": "claimcheck.reading.payload",
     "Policy": "claimcheck.settings", "Store": "claimcheck.store",
@@ -59,8 +60,11 @@ __all__ = [
     "__version__",
     "check_claims",
     "extract_page",
+    "fetch_shard",
     "fetch_sources",
+    "judge_run",
     "load_claims",
+    "open_run",
     "suggest",
     "support",
 ]
@@ -93,7 +97,16 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from claimcheck.core.verdicts import ExitCode, Level, Verdict
     from claimcheck.entail import Support, support
     from claimcheck.net.records import FetchOptions
-    from claimcheck.pipeline import CheckOutcome, FetchOutcome, RunSettings, check_claims, fetch_sources
+    from claimcheck.pipeline import (
+        CheckOutcome,
+        FetchOutcome,
+        RunSettings,
+        check_claims,
+        fetch_shard,
+        fetch_sources,
+        judge_run,
+        open_run,
+    )
     from claimcheck.reading.kinds import extract_page
     from claimcheck.reading.match import Suggestion, suggest
     from claimcheck.reading.payload import Extracted

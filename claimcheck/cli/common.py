@@ -15,7 +15,7 @@ from claimcheck.claims.load import ClaimsFile
 from claimcheck.core.errors import ClaimcheckError, ClaimsFileError, StoreError
 from claimcheck.core.verdicts import ExitCode
 from claimcheck.core.version import __version__
-from claimcheck.store import Store
+from claimcheck.store import Store, database_errors
 from claimcheck.store.postgres import is_database_url
 
 _GLOBAL_OPTIONS = {"--claims": "FILE", "--store": "DIR", "--archive": "DIR"}
@@ -42,6 +42,9 @@ class _Group(click.Group):
             ctx.exit(ExitCode.BAD_INPUT)
         except ClaimcheckError as exc:
             click.echo(f"claimcheck: {exc}", err=True)
+            ctx.exit(ExitCode.BAD_INPUT)
+        except database_errors() as exc:
+            click.echo(f"claimcheck: the store's database failed: {str(exc).strip().splitlines()[0]}", err=True)
             ctx.exit(ExitCode.BAD_INPUT)
         except BrokenPipeError:
             raise  # the reader of stdout went away (`| head`): click ends quietly, as Unix tools do

@@ -5,14 +5,13 @@ A Store opens both and hands out one repository per topic: `runs`, `captures` (s
 `mementos`, `extractions` (texts, evidence matches), `findings` and `reviews` (baselines, accepted evidence,
 the append-only audit log). Writes happen in `transaction()`s under an exclusive lock (a file lock; in
 PostgreSQL an advisory lock), so an interrupted run leaves the last committed state and a second run cannot
-write at the same time. Nothing
-outside this package touches the connection. Browse it with `datasette cache/claimcheck.db`.
+write at the same time. Nothing outside this package touches the connection. Browse it with
+`datasette cache/claimcheck.db`.
 
 Modules: `tables` (the queries, written once for both databases), `sqlite` and `postgres` (what is
-particular to each), `schema` and `schema_pg` (the same migrations), `transfer` (an index copied into another),
-`rows` (typed rows between stages),
-one repository per topic (`runs`, `captures`, `extractions`, `findings`, `reviews`) and `archive` (the WARC
-files, written once, never rewritten).
+particular to each), `schema` and `schema_pg` (the same migrations), `transfer` (an index copied into
+another), `rows` (typed rows between stages), one repository per topic (`runs`, `captures`, `extractions`,
+`findings`, `reviews`) and `archive` (the WARC files, written once, never rewritten).
 """
 
 from __future__ import annotations
@@ -40,8 +39,14 @@ from claimcheck.store import postgres
 from claimcheck.store.sqlite import Error, SpilledRows, SqliteTables, open_database
 from claimcheck.store.tables import IN_CHUNK, Tables, chunks
 
-__all__ = ["DB_NAME", "IN_CHUNK", "LOCK_NAME", "Paths", "SpilledRows", "Store", "chunks", "pack_text",
-           "unpack_text"]
+__all__ = ["DB_NAME", "IN_CHUNK", "LOCK_NAME", "Paths", "SpilledRows", "Store", "chunks", "database_errors",
+           "pack_text", "unpack_text"]
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """What either database raises (a read outside `write_errors`, a connection lost): the CLI says it in
+    one line."""
+    return (Error, *postgres.errors())
 
 DB_NAME = "claimcheck.db"
 LOCK_NAME = "claimcheck.lock"
@@ -83,8 +88,8 @@ def _flocked(path: Path) -> Iterator[None]:
 class Store:
     """The index (SQLite in the store's folder, or PostgreSQL) and the WARC directory, opened together.
 
-    `location`: the store's folder (SQLite), or a `postgresql://` URL, whose WARC files and lock-free caches
-    go to `archive` (a folder, shared by every machine writing to the index: a network mount will do)."""
+    `location`: the store's folder (SQLite), or a `postgresql://` URL, whose WARC files (and validated claims
+    files) go to `archive`, a folder every machine writing to the index shares (a network mount will do)."""
 
     def __init__(self, location: str | Path = "cache", *, create: bool = True,
                  archive: str | Path | None = None) -> None:
@@ -93,7 +98,7 @@ class Store:
         # An SQLite store keeps its WARC files in its own folder; `archive` is a PostgreSQL store's.
         root = Path(location) if self.backend == "sqlite" else Path(archive if archive is not None else "cache")
         self.paths = Paths(root)
-        self._errors: tuple[type[BaseException], ...] = (Error, *postgres.errors())
+        self._errors = database_errors()
         self._spill: sqlite_utils.Database | None = None
         if self.backend == "sqlite":
             if not self.paths.db.exists() and not create:

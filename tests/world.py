@@ -38,6 +38,7 @@ class Site:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.arrivals: list[float] = []  # time.monotonic() of each request, as `requests`
         self.fallback: Route | None = None  # what unknown paths get (default: 404)
         site = self
 
@@ -48,6 +49,7 @@ class Site:
                 pass
 
             def do_GET(self) -> None:
+                site.arrivals.append(time.monotonic())
                 site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 route = site.routes.get(self.path) or site.fallback or Route(404, NOT_FOUND_PAGE, etag=False)
                 if route.delay:

@@ -50,7 +50,9 @@ class _HostGate:
         self.slots = asyncio.Semaphore(max(1, concurrency))
         self.interval = interval
         self.next_start = 0.0
+        self.last_sent = -interval
         self.lock = asyncio.Lock()
+        self.send_lock = asyncio.Lock()
 
     async def wait_turn(self) -> None:
         if self.interval <= 0 and self.next_start <= time.monotonic():
@@ -60,6 +62,20 @@ class _HostGate:
             if delay > 0:
                 await asyncio.sleep(delay)
             self.next_start = time.monotonic() + self.interval
+
+    async def going_out(self) -> None:
+        """Called when the request holds its global slot, just before it is sent: the interval runs from
+        here. A turn granted while every global slot was busy goes out late, and the host's next request
+        must still wait the whole interval after it (measured: 0.29 s between two requests to one host at a
+        0.5 s interval, before this)."""
+        if self.interval <= 0:
+            return
+        async with self.send_lock:
+            delay = self.last_sent + self.interval - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self.last_sent = time.monotonic()
+            self.next_start = max(self.next_start, self.last_sent + self.interval)
 
     def hold_off(self, seconds: float) -> None:
         """A Retry-After from this host: nobody starts before it."""
@@ -199,6 +215,7 @@ class Fetcher:
             async with gate.slots:
                 await gate.wait_turn()
                 async with slots:
+                    await gate.going_out()
                     result = await self.fetch_one(client, url, validators)
                     wait = _retry_after(result)
                     done = wait is None or attempts > 1 or wait > self.options.max_retry_after

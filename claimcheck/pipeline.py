@@ -61,6 +61,7 @@ def fetch_sources(claims: ClaimsFile, store: Store, settings: RunSettings | None
     with store.write_errors(), store.locked(settings.lock_wait):
         run_id = store.runs.start("fetch", str(claims.path), _settings_record(settings))
         with _marked_if_interrupted(store, run_id):
+            store.captures.sync_sources(claims.source_rows())
             outcome = capture_sources(claims, store, settings, run_id=run_id)
         store.runs.finish(run_id, "network-down" if outcome.network_down else "complete",
                          "down" if outcome.network_down else "ok", {"fetched": outcome.fetched})

@@ -4,7 +4,7 @@ check-worthy, and for check-worthy sentences no claim covers, the archived passa
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +52,7 @@ class Coverage:
         return [s for s in self.sentences if s.checkworthy and not s.covered_by]
 
 
-def covering_claims(sentence: str, claims: tuple[Claim, ...],
+def covering_claims(sentence: str, claims: Sequence[Claim],
                     quoted: list[str] | None = None) -> tuple[str, ...]:
     """Ids of the claims that quote the sentence, at least half of it, or a passage that holds it (a claim
     quoting two words of a sentence does not cover what the rest of it says). `quoted`: the claims' texts

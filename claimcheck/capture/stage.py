@@ -14,7 +14,7 @@ from typing import Any
 
 from claimcheck.capture.classify import CLASSIFY_HEADERS, classify
 from claimcheck.capture.soft404 import folder_key, probe_url, reads_like
-from claimcheck.claims.load import ClaimsFile, Source
+from claimcheck.claims.load import ClaimsFile
 from claimcheck.claims.sourcekinds import request_url
 from claimcheck.core import clock
 from claimcheck.core.errors import Interrupted
@@ -278,19 +278,26 @@ def _classify_row(row: dict[str, Any], extraction: ExtractionRow | None, *, soft
                     signals=signals, soft404_by_probe=soft404)
 
 
-def _cited_evidence(claims: ClaimsFile, store: Store,
-                    by_url: dict[str, list[Source]]) -> dict[str, tuple[str, ...]]:
+# The URL requested -> who cites it: (source key, cited URL) -> the id of the (last) source citing it so.
+# Ids, not sources: the claims of many articles are read per file as they are used, not held whole.
+CitedBy = dict[str, dict[tuple[str, str], str]]
+
+
+def _cited_evidence(claims: ClaimsFile, store: Store, by_url: CitedBy,
+                    requested: dict[tuple[str, int | None, str, str], str]) -> dict[str, tuple[str, ...]]:
     """URL requested -> the evidence passages cited from it (as written, and as accepted in review)."""
     accepted = store.reviews.accepted_evidence()
-    requested = {source.id: url for url, sources in by_url.items() for source in sources}
     found: dict[str, dict[str, None]] = {}
     for claim in claims.claims:
         for cite in claim.cites:
-            url = requested.get(cite.source)
-            if not url:
+            source = claims.sources.get(cite.source)
+            if source is None or not source.url:
+                continue
+            url = requested.get(resource_key(request_url(source.url)))
+            if url is None or url not in by_url:
                 continue
             # As judging reads it.
-            evidence = claim.accepted(accepted, claims.sources[cite.source]) or cite.evidence
+            evidence = claim.accepted(accepted, source) or cite.evidence
             if evidence:
                 found.setdefault(url, {})[evidence] = None
     return {url: tuple(passages) for url, passages in found.items()}
@@ -300,9 +307,9 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
                     shard: Shard | None = None) -> FetchOutcome:
     """Fetch every source with a URL, archive each capture and index it (inside the caller's lock). `shard`
     (K, N): only the URLs whose host hashes to K of N, and of those only the ones the run has not indexed yet
-    (a shard run again after it died fetches what it had not finished)."""
-    store.captures.sync_sources(claims.source_rows())
-    by_url: dict[str, list[Source]] = {}  # the URL requested -> the sources it is fetched for
+    (a shard run again after it died fetches what it had not finished). The caller has recorded the claims
+    file's sources (`Captures.sync_sources`)."""
+    by_url: CitedBy = {}
     requested: dict[tuple[str, int | None, str, str], str] = {}  # one request per resource, whoever cites it
     done_before = store.captures.urls_of_run(run_id) if shard is not None else set()
     for source in claims.sources.values():
@@ -310,7 +317,10 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
             wanted = request_url(source.url)
             if shard is not None and (shard_of(wanted, shard[1]) != shard[0] or source.url in done_before):
                 continue
-            by_url.setdefault(requested.setdefault(resource_key(wanted), wanted), []).append(source)
+            # One capture per resource and cited URL: sources citing the same URL under several labels (several
+            # articles) share its history, which is kept under the source's key, not its label.
+            by_url.setdefault(requested.setdefault(resource_key(wanted), wanted), {})[
+                (source.key, source.url)] = source.id
     if not by_url:
         return FetchOutcome(run_id, False, 0)
     # A shard recovers only its own files: the run's other shards may be writing theirs right now.
@@ -323,7 +333,7 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
     validators = {url: Validators(etag, last_modified) for url, (etag, last_modified, _) in stored_validators.items()}
     warc = WarcFile(_warc_name(run_id, store, shard))
     pool = extraction_pool() if len(by_url) >= PARALLEL_EXTRACTION_FROM else None
-    recorder = _Recorder(store, warc, stored_validators, _cited_evidence(claims, store, by_url),
+    recorder = _Recorder(store, warc, stored_validators, _cited_evidence(claims, store, by_url, requested),
                          offload=pool is not None)
     done = 0
     today = clock.now().date()
@@ -382,7 +392,7 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
         recorder.payloads.discard()
 
 
-def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by_url: dict[str, list[Source]],
+def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by_url: CitedBy,
                     run_id: int) -> FetchOutcome:
     """Classify the run's captures and index them, with their new payloads, in one transaction."""
     pending = recorder.pending
@@ -426,14 +436,12 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
                         (row.get("payload_digest"), row["final_url"]) in earlier_soft404s
                         and not row.get(NEW_PAYLOAD))
                     classified = _classify_row(row, extraction, soft404=soft404)
-                # One capture per resource and cited URL: sources citing the same URL under several labels (several
-                # articles) share its history, which is kept under the source's key, not its label.
-                cited_by = list({(source.key, source.url): source for source in by_url[row["url"]]}.values())
-                for number, source in enumerate(cited_by):
+                cited_by = by_url[row["url"]]
+                for number, ((key, url), source_id) in enumerate(cited_by.items()):
                     # The row itself for the last source citing the URL (usually the only one): no copy per source.
                     capture = row if number == len(cited_by) - 1 else dict(row)
                     # The capture is filed under the URL the source cites (the requested one may differ by kind).
-                    capture.update(run_id=run_id, source_id=source.id, source_key=source.key, url=source.url,
+                    capture.update(run_id=run_id, source_id=source_id, source_key=key, url=url,
                                    outcome=classified.outcome,
                                    reason=classified.reason,
                                    soft404_probe=int(classified.reason == SOFT404_BY_PROBE))

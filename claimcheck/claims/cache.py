@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from claimcheck.claims.model import Article, Cite, Claim, ClaimsFile, Source
 from claimcheck.core.dates import FuzzyDate
@@ -30,9 +31,8 @@ def _cache_file(cache_dir: Path, fingerprint: str) -> Path:
     return cache_dir / "claims" / f"{fingerprint}.jsonl"
 
 
-def cached(path: Path, cache_dir: Path, article_text: Callable[[Path], str]) -> ClaimsFile | None:
-    """The file as validated before, if neither it nor its article changed since (`article_text` reads the
-    article as validation does)."""
+def location(path: Path, cache_dir: Path) -> tuple[Path, Path | None] | None:
+    """Where the file's validated copy is kept (and its article), if it is there and neither changed since."""
     index = cache_dir / "claims" / (hashlib.sha256(str(path.resolve()).encode()).hexdigest() + ".article")
     try:
         article = index.read_text() or None
@@ -41,11 +41,17 @@ def cached(path: Path, cache_dir: Path, article_text: Callable[[Path], str]) -> 
     fingerprint = _fingerprint(path, Path(article) if article else None)
     if fingerprint is None:
         return None
+    found = _cache_file(cache_dir, fingerprint)
+    return (found, Path(article) if article else None) if found.exists() else None
+
+
+def read_items(cache_file: Path) -> tuple[dict[str, object], dict[str, Source], list[Claim]] | None:
+    """A validated copy's head (title, url), sources and claims, or None if it cannot be read whole."""
     sources: dict[str, Source] = {}
     claims: list[Claim] = []
     complete = False
     try:
-        with _cache_file(cache_dir, fingerprint).open(encoding="utf-8") as lines:
+        with cache_file.open(encoding="utf-8") as lines:
             head = json.loads(next(lines))
             for line in lines:
                 kind, item = json.loads(line)
@@ -61,10 +67,22 @@ def cached(path: Path, cache_dir: Path, article_text: Callable[[Path], str]) -> 
                                         section, number))
     except (OSError, ValueError, StopIteration, TypeError):
         return None
-    if not complete:
+    return (head, sources, claims) if complete else None
+
+
+def cached(path: Path, cache_dir: Path, article_text: Callable[[Path], str]) -> ClaimsFile | None:
+    """The file as validated before, if neither it nor its article changed since (`article_text` reads the
+    article as validation does)."""
+    found = location(path, cache_dir)
+    if found is None:
         return None
-    text = article_text(Path(article)) if article else None
-    return ClaimsFile(path=path, article=Article(head["title"], Path(article) if article else None, head["url"]),
+    cache_file, article = found
+    items = read_items(cache_file)
+    if items is None:
+        return None
+    head, sources, claims = items
+    text = article_text(article) if article else None
+    return ClaimsFile(path=path, article=Article(str(head["title"]), article, cast("str | None", head["url"])),
                       sources=sources, claims=tuple(claims), article_text=text)
 
 

@@ -11,9 +11,17 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import replace
+import shutil
+import tempfile
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from itertools import accumulate
 from pathlib import Path
+from typing import overload
 
+from claimcheck.claims import cache as claims_cache
 from claimcheck.claims.load import load_claims
 from claimcheck.claims.model import Article, ArticleInfo, Cite, Claim, ClaimsFile, Source
 from claimcheck.core.errors import ClaimcheckError, ClaimsFileError, Problem
@@ -58,21 +66,149 @@ def _labels(paths: list[Path]) -> dict[Path, str]:
             for path, resolved_path in zip(paths, resolved, strict=True)}
 
 
-def load_claims_set(paths: list[Path], *, cache_dir: str | Path | None = None) -> ClaimsFile:
+def load_claims_set(paths: list[Path], *, cache_dir: str | Path | None = None,
+                    create_cache: bool = False) -> ClaimsFile:
     """One file: as `load_claims` gives it. Several: every file validated (every problem of every file
-    reported at once, each naming its file), then merged with `LABEL:ID` ids."""
+    reported at once, each naming its file), then merged with `LABEL:ID` ids.
+
+    With a store to keep validated files in (`cache_dir`), the merged claims and sources are read per file
+    as they are used, from those copies, a few files at a time, rather than held whole: a run over 10,000
+    articles holds a few of them, not 100,000 claims (~1 KB each). Without one, they are held whole.
+    `create_cache`: a `cache_dir` that does not exist yet is made once every file is valid (the copies are
+    written aside meanwhile: a set with a problem creates nothing)."""
     if len(paths) == 1:
-        return load_claims(paths[0], cache_dir=cache_dir)
-    files: list[ClaimsFile] = []
+        return load_claims(paths[0], cache_dir=cache_dir if cache_dir is None or Path(cache_dir).is_dir() else None)
+    if cache_dir is not None and create_cache and not Path(cache_dir).is_dir():
+        with tempfile.TemporaryDirectory(prefix="claimcheck-claims-") as aside:
+            staged = load_claims_set(paths, cache_dir=aside)  # raises before anything is created
+            target = Path(cache_dir) / "claims"
+            target.mkdir(parents=True, exist_ok=True)
+            for copy in (Path(aside) / "claims").iterdir():
+                shutil.move(str(copy), target / copy.name)
+            del staged  # read from the copies where they now are
+        return load_claims_set(paths, cache_dir=cache_dir)
     problems: list[Problem] = []
+    entries: list[_Entry] = []
+    files: list[ClaimsFile] = []
+    labels = _labels(paths)
+    lazy = cache_dir is not None and Path(cache_dir).is_dir()
     for path in paths:
         try:
-            files.append(load_claims(path, cache_dir=cache_dir))
+            loaded = load_claims(path, cache_dir=cache_dir)
         except ClaimsFileError as exc:
             problems += exc.problems
+            continue
+        found = claims_cache.location(path, Path(cache_dir)) if lazy and cache_dir is not None else None
+        if found is None:
+            lazy = False
+        else:
+            entries.append(_Entry(labels[path], path, loaded.article.title, found[0], len(loaded.sources),
+                                  len(loaded.claims)))
+        if not lazy:
+            files.append(loaded)  # held whole: no validated copy to read it back from
     if problems:
         raise ClaimsFileError(problems)
-    return merge(files)
+    if not lazy:
+        return merge(files if len(files) == len(paths) else [load_claims(p, cache_dir=cache_dir) for p in paths])
+    read = _Files(entries)
+    root = Path(os.path.commonpath([str(p.resolve().parent) for p in paths]))
+    return ClaimsFile(path=root, article=Article(title=f"{len(paths)} articles"), sources=_Sources(read),
+                      claims=_Claims(read), articles=tuple(ArticleInfo(e.label, e.path, e.title) for e in entries))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    label: str
+    path: Path
+    title: str
+    cache: Path  # its validated copy, as validated for this run: later edits are the next run's
+    sources: int
+    claims: int
+
+
+class _Files:
+    """The files of a set, each read back from its validated copy when it is needed (and relabelled as
+    `merge` does); the last few read are kept, as judging asks for a file's sources while it reads its
+    claims."""
+
+    KEEP = 16
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self.entries = entries
+        self.by_label = {entry.label: index for index, entry in enumerate(entries)}
+        self.claim_starts = list(accumulate((entry.claims for entry in entries), initial=0))
+        self.recent: OrderedDict[int, tuple[dict[str, Source], list[Claim]]] = OrderedDict()
+
+    def read(self, index: int) -> tuple[dict[str, Source], list[Claim]]:
+        if index in self.recent:
+            self.recent.move_to_end(index)
+            return self.recent[index]
+        entry = self.entries[index]
+        items = claims_cache.read_items(entry.cache)
+        if items is None:
+            raise ClaimcheckError(f"{entry.path}: its validated copy {entry.cache} could not be read back "
+                                  "(removed while the run was going on?); run again")
+        _, sources, claims = items
+        label = entry.label
+        relabelled = ({f"{label}:{s.id}": replace(s, id=f"{label}:{s.id}", article=label) for s in sources.values()},
+                      [replace(c, id=f"{label}:{c.id}", article=label,
+                               cites=tuple(Cite(f"{label}:{cite.source}", cite.evidence) for cite in c.cites))
+                       for c in claims])
+        self.recent[index] = relabelled
+        if len(self.recent) > self.KEEP:
+            self.recent.popitem(last=False)
+        return relabelled
+
+
+class _Sources(Mapping[str, Source]):
+    """The set's sources by `LABEL:ID`, in the files' order, read per file."""
+
+    def __init__(self, files: _Files) -> None:
+        self.files = files
+        self.count = sum(entry.sources for entry in files.entries)
+
+    def __getitem__(self, source_id: str) -> Source:
+        index = self.files.by_label.get(source_id.rpartition(":")[0])  # ids hold no colon; labels may
+        if index is None:
+            raise KeyError(source_id)
+        return self.files.read(index)[0][source_id]
+
+    def __iter__(self) -> Iterator[str]:
+        for index in range(len(self.files.entries)):
+            yield from self.files.read(index)[0]
+
+    def __len__(self) -> int:
+        return self.count
+
+
+class _Claims(Sequence[Claim]):
+    """The set's claims in the files' order, read per file."""
+
+    def __init__(self, files: _Files) -> None:
+        self.files = files
+
+    def __len__(self) -> int:
+        return self.files.claim_starts[-1]
+
+    @overload
+    def __getitem__(self, index: int) -> Claim: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Claim]: ...
+
+    def __getitem__(self, index: int | slice) -> Claim | Sequence[Claim]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        file = bisect_right(self.files.claim_starts, index) - 1
+        return self.files.read(file)[1][index - self.files.claim_starts[file]]
+
+    def __iter__(self) -> Iterator[Claim]:
+        for index in range(len(self.files.entries)):
+            yield from self.files.read(index)[1]
 
 
 def merge(files: list[ClaimsFile]) -> ClaimsFile:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,8 +78,8 @@ class ArticleInfo:
 class ClaimsFile:
     path: Path
     article: Article
-    sources: dict[str, Source]
-    claims: tuple[Claim, ...]
+    sources: Mapping[str, Source]
+    claims: Sequence[Claim]
     article_text: str | None = field(default=None, repr=False)
     articles: tuple[ArticleInfo, ...] = ()  # set when several claims files are checked together
 

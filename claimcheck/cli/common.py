@@ -101,7 +101,10 @@ def claims_of(ctx: click.Context, *, writes_store: bool = False) -> ClaimsFile:
     write the store create it once the claims are valid, so that a command failing before it has anything
     to store leaves nothing behind."""
     store = store_folder(ctx)
-    claims = load_claims_set(expand(ctx.obj["claims_all"]), cache_dir=store if store.is_dir() else None)
+    # A command that writes the store creates it with the claims' validated copies, so that a first check of
+    # many articles reads them per file as the next checks do.
+    claims = load_claims_set(expand(ctx.obj["claims_all"]), cache_dir=store if store.is_dir() or writes_store
+                             else None, create_cache=writes_store)
     if writes_store:
         try:
             store.mkdir(parents=True, exist_ok=True)

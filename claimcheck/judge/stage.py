@@ -281,20 +281,20 @@ def set_initial_baselines(claims: ClaimsFile, store: Store) -> None:
     """Give every source first captured well and readably its first successful capture as its baseline,
     a chunk of sources per transaction (a first check of thousands of sources sets thousands). Sources no
     claim cites get theirs too, so that citing them later compares with what was first seen."""
-    sources = list({source.key: source for source in claims.sources.values() if source.url}.values())
-    for chunk in chunks(sources, JUDGE_CHUNK):
-        keys = [source.key for source in chunk]
+    # Each key with the URL of the last source citing it: keys and URLs, not sources (read per file).
+    urls = {source.key: source.url for source in claims.sources.values() if source.url}
+    for chunk in chunks(list(urls.items()), JUDGE_CHUNK):
+        keys = [key for key, _ in chunk]
         baselines = store.reviews.latest_baselines_of(keys)
         latest_rows = store.captures.latest_usable(key for key in keys if key not in baselines)
-        candidates = [(source, latest_rows.get((source.key, source.url or ""))) for source in chunk
-                      if source.key not in baselines]
-        ok = [(source, row, digest) for source, row in candidates
+        candidates = [(key, latest_rows.get((key, url or ""))) for key, url in chunk if key not in baselines]
+        ok = [(key, row, digest) for key, row in candidates
               if row is not None and row["outcome"] == OK and (digest := row["payload_digest"])]
         readable = {digest for _, _, digest in ok}
         if not readable:
             continue
         stored = store.extractions.of_payloads(readable)
-        unset = [(source.key, row["url"]) for source, row, digest in ok
+        unset = [(key, row["url"]) for key, row, digest in ok
                  if ensure_extraction(store, digest, row["final_url"], stored=stored) is not None]
         if unset:
             store.reviews.set_initial_baselines(unset, by=_BASELINE_BY, note=_BASELINE_NOTE)

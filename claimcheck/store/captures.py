@@ -9,7 +9,7 @@ from typing import Any, cast
 from claimcheck.core import clock
 from claimcheck.core.errors import NotFound
 from claimcheck.store.rows import CaptureRow
-from claimcheck.store.tables import Tables
+from claimcheck.store.tables import IN_CHUNK, Tables, batched
 
 
 class Captures:
@@ -21,14 +21,18 @@ class Captures:
         changed ones are written, so `updated_at` says when a source last changed and a re-check of an
         unchanged file writes nothing here."""
         fields = ("url", "publisher", "title", "cited_date")
-        wanted = {row["id"]: row for row in rows}
-        known = {row["id"]: row for row in self.tables.query_in(
-            f"select id, {', '.join(fields)} from sources where id in ({{}})", wanted)}
         now = clock.isoformat(clock.now())
-        changed = [{**row, "updated_at": now} for sid, row in wanted.items()
-                   if sid not in known or any(known[sid][f] != row.get(f) for f in fields)]
-        if not changed:
-            return
+        # A chunk at a time: a newsroom's sources are read per article, never held all at once.
+        for chunk in batched(rows, IN_CHUNK):
+            wanted = {row["id"]: row for row in chunk}
+            known = {row["id"]: row for row in self.tables.query_in(
+                f"select id, {', '.join(fields)} from sources where id in ({{}})", wanted)}
+            changed = [{**row, "updated_at": now} for sid, row in wanted.items()
+                       if sid not in known or any(known[sid][f] != row.get(f) for f in fields)]
+            if changed:
+                self._write_sources(changed, fields)
+
+    def _write_sources(self, changed: list[dict[str, Any]], fields: tuple[str, ...]) -> None:
         with self.tables.atomic():
             self.tables.executemany(
                 "insert into sources (id, url, publisher, title, cited_date, updated_at) values (?, ?, ?, ?, ?, ?) "

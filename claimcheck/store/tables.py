@@ -28,6 +28,18 @@ def chunks(values: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
         yield values[start:start + size]
 
 
+def batched(values: Iterable[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
+    """`values` (any iterable, read as it goes) a list of `size` at a time."""
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def to_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 

@@ -7,12 +7,14 @@ import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import WORLD_PATHS, Runner, write_claims
 from world import Site
 
 from claimcheck.cli.main import cli
+from claimcheck.core.errors import ClaimsFileError
 from claimcheck.store import Store
 
 INTEL_PATH = WORLD_PATHS["intel-2023-packaging"][0]
@@ -134,3 +136,31 @@ def test_a_folder_without_claims_files_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "notes.yaml").write_text("not: a claims file\n")
     result = CliRunner().invoke(cli, ["--claims", str(tmp_path), "lint"])
     assert result.exit_code == 2 and "no *.yaml claims files below this folder" in result.output
+
+
+def test_many_claims_files_read_per_file_give_the_merged_claims(tmp_path: Path, world: Site) -> None:
+    """With a store to keep validated copies in, a set of claims files is read back per file as it is used
+    (a few files held at a time), and reads exactly as the files merged whole; a first run makes the store
+    with the copies, and a set with a problem makes nothing."""
+    from claimcheck.claims.files import expand, load_claims_set, merge
+    from claimcheck.claims.load import load_claims
+
+    folder = newsroom(tmp_path, world)
+    paths = expand([str(folder)])
+    whole = merge([load_claims(path) for path in paths])
+    store = tmp_path / "store"
+    per_file = load_claims_set(paths, cache_dir=store, create_cache=True)
+    assert (store / "claims").is_dir()
+    assert not isinstance(per_file.claims, tuple)  # read per file, not held
+    assert list(per_file.claims) == list(whole.claims) and len(per_file.claims) == len(whole.claims)
+    assert dict(per_file.sources) == dict(whole.sources) and list(per_file.sources) == list(whole.sources)
+    assert per_file.claims[-1] == whole.claims[-1] and list(per_file.claims[2:5]) == list(whole.claims[2:5])
+    assert per_file.articles == whole.articles
+    assert "tech/b:intel-2023-packaging" in per_file.sources and "tech/b:nope" not in per_file.sources
+    assert per_file.source_named("tech/b:intel-2023-packaging") == whole.sources["tech/b:intel-2023-packaging"]
+    # A set with a problem creates no store.
+    (folder / "broken.yaml").write_text("claims:\n  - id: [\n")
+    elsewhere = tmp_path / "other-store"
+    with pytest.raises(ClaimsFileError, match="broken.yaml"):
+        load_claims_set(expand([str(folder)]), cache_dir=elsewhere, create_cache=True)
+    assert not elsewhere.exists()

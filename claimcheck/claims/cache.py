@@ -45,27 +45,41 @@ def location(path: Path, cache_dir: Path) -> tuple[Path, Path | None] | None:
     return (found, Path(article) if article else None) if found.exists() else None
 
 
-def read_items(cache_file: Path) -> tuple[dict[str, object], dict[str, Source], list[Claim]] | None:
+Items = tuple[dict[str, object], dict[str, Source], list[Claim]]
+
+
+def read_items(cache_file: Path) -> Items | None:
     """A validated copy's head (title, url), sources and claims, or None if it cannot be read whole."""
+    try:
+        return parse_items(cache_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def parse_items(text: str, label: str | None = None) -> Items | None:
+    """`read_items` of a copy's text. `label`: ids become `LABEL:ID` and each item names its article, as
+    `files.merge` relabels them (built so at once: `dataclasses.replace` costs more than the parsing)."""
     sources: dict[str, Source] = {}
     claims: list[Claim] = []
-    complete = False
+    prefix = f"{label}:" if label is not None else ""
     try:
-        with cache_file.open(encoding="utf-8") as lines:
-            head = json.loads(next(lines))
-            for line in lines:
-                kind, item = json.loads(line)
-                if kind == "end":  # written last: a file cut short is never taken for a whole one
-                    complete = item == [len(sources), len(claims)]
-                elif kind == "s":
-                    sid, publisher, title, url, cited, cited_text, note, number = item
-                    sources[sid] = Source(sid, publisher, title, url, FuzzyDate.from_iso(cited) if cited else None,
-                                          cited_text, note, number)
-                elif kind == "c":
-                    cid, text, cites, section, number = item
-                    claims.append(Claim(cid, text, tuple(Cite(source, evidence) for source, evidence in cites),
-                                        section, number))
-    except (OSError, ValueError, StopIteration, TypeError):
+        lines = json.loads("[" + ",".join(text.splitlines()) + "]")  # one parse, not one per line
+        head = lines[0]
+        complete = False
+        for kind, item in lines[1:]:
+            if kind == "end":  # written last: a file cut short is never taken for a whole one
+                complete = item == [len(sources), len(claims)]
+            elif kind == "s":
+                sid, publisher, title, url, cited, cited_text, note, number = item
+                sources[prefix + sid] = Source(prefix + sid, publisher, title, url,
+                                               FuzzyDate.from_iso(cited) if cited else None, cited_text, note,
+                                               number, label)
+            elif kind == "c":
+                cid, text_, cites, section, number = item
+                claims.append(Claim(prefix + cid, text_, tuple(Cite(prefix + source, evidence)
+                                                               for source, evidence in cites), section, number,
+                                    label))
+    except (ValueError, TypeError, IndexError):
         return None
     return (head, sources, claims) if complete else None
 

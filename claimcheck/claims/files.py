@@ -24,6 +24,7 @@ from typing import overload
 from claimcheck.claims import cache as claims_cache
 from claimcheck.claims.load import load_claims
 from claimcheck.claims.model import Article, ArticleInfo, Cite, Claim, ClaimsFile, Source
+from claimcheck.core.compression import deflate
 from claimcheck.core.errors import ClaimcheckError, ClaimsFileError, Problem
 
 _GLOB_CHARACTERS = set("*?[")
@@ -93,17 +94,20 @@ def load_claims_set(paths: list[Path], *, cache_dir: str | Path | None = None,
     labels = _labels(paths)
     lazy = cache_dir is not None and Path(cache_dir).is_dir()
     for path in paths:
+        entry = _entry(path, labels[path], Path(cache_dir)) if lazy and cache_dir is not None else None
+        if entry is not None:
+            entries.append(entry)  # validated before, unchanged since: its copy is all it takes
+            continue
         try:
             loaded = load_claims(path, cache_dir=cache_dir)
         except ClaimsFileError as exc:
             problems += exc.problems
             continue
-        found = claims_cache.location(path, Path(cache_dir)) if lazy and cache_dir is not None else None
-        if found is None:
+        entry = _entry(path, labels[path], Path(cache_dir)) if lazy and cache_dir is not None else None
+        if entry is None:
             lazy = False
         else:
-            entries.append(_Entry(labels[path], path, loaded.article.title, found[0], len(loaded.sources),
-                                  len(loaded.claims)))
+            entries.append(entry)
         if not lazy:
             files.append(loaded)  # held whole: no validated copy to read it back from
     if problems:
@@ -121,15 +125,32 @@ class _Entry:
     label: str
     path: Path
     title: str
-    cache: Path  # its validated copy, as validated for this run: later edits are the next run's
+    copy: bytes  # its validated copy as this run validated it (later edits are the next run's), deflated
     sources: int
     claims: int
 
 
+def _entry(path: Path, label: str, cache_dir: Path) -> _Entry | None:
+    """A file validated before and unchanged since (its copy in `cache_dir`), without validating it again."""
+    found = claims_cache.location(path, cache_dir)
+    if found is None:
+        return None
+    try:
+        text = found[0].read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    items = claims_cache.parse_items(text)
+    if items is None:
+        return None
+    head, sources, claims = items
+    # Held deflated (~1 KB a file): each stage's pass reads it from memory, not from the disk again.
+    return _Entry(label, path, str(head["title"]), deflate.compress(text.encode("utf-8"), 1), len(sources),
+                  len(claims))
+
+
 class _Files:
-    """The files of a set, each read back from its validated copy when it is needed (and relabelled as
-    `merge` does); the last few read are kept, as judging asks for a file's sources while it reads its
-    claims."""
+    """The files of a set, each read back from its validated copy when it is needed (relabelled as `merge`
+    does); the last few read are kept, as judging asks for a file's sources while it reads its claims."""
 
     KEEP = 16
 
@@ -144,16 +165,9 @@ class _Files:
             self.recent.move_to_end(index)
             return self.recent[index]
         entry = self.entries[index]
-        items = claims_cache.read_items(entry.cache)
-        if items is None:
-            raise ClaimcheckError(f"{entry.path}: its validated copy {entry.cache} could not be read back "
-                                  "(removed while the run was going on?); run again")
-        _, sources, claims = items
-        label = entry.label
-        relabelled = ({f"{label}:{s.id}": replace(s, id=f"{label}:{s.id}", article=label) for s in sources.values()},
-                      [replace(c, id=f"{label}:{c.id}", article=label,
-                               cites=tuple(Cite(f"{label}:{cite.source}", cite.evidence) for cite in c.cites))
-                       for c in claims])
+        items = claims_cache.parse_items(deflate.decompress(entry.copy).decode("utf-8"), entry.label)
+        assert items is not None  # parsed whole when the set was loaded
+        relabelled = (items[1], items[2])
         self.recent[index] = relabelled
         if len(self.recent) > self.KEEP:
             self.recent.popitem(last=False)

@@ -31,14 +31,14 @@ class Findings:
 
     def iter_run(self, run_id: int) -> Iterator[FindingRow]:
         """A run's findings in the order they were judged, read as they are iterated."""
-        return cast(Iterator[FindingRow], self.tables.query("select * from findings where run_id = ? order by id",
+        return cast(Iterator[FindingRow], self.tables.stream("select * from findings where run_id = ? order by id",
                                                             [run_id]))
 
     def iter_worst_first(self, run_id: int) -> Iterator[FindingRow]:
         """A run's findings, claims ordered by their worst verdict (then as judged), a claim's findings
         together: one query, sorted by the database, so a report reads them as it writes them. Among claims of one
         status, those whose page changed where the claim's terms are come before those changed elsewhere."""
-        return cast(Iterator[FindingRow], self.tables.query(f"""
+        return cast(Iterator[FindingRow], self.tables.stream(f"""
             with ranked as (select f.*, {_SEVERITY_RANK} as severity, coalesce(article, '') as article_key
                             from findings f where run_id = ?),
                  by_claim as (select claim_id, min(severity) as claim_severity, min(id) as first_id,

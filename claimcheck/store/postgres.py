@@ -70,6 +70,7 @@ class PgTables(Tables):
         self._dict_row = dict_row
         self._column_cache: dict[str, list[str]] = {}
         self._generated_cache: dict[str, set[str]] = {}
+        self._cursors = 0
 
     @staticmethod
     def _sql(sql: str) -> str:
@@ -80,6 +81,19 @@ class PgTables(Tables):
             cursor.execute(self._sql(sql), list(params))
             rows = cursor.fetchall()
         return iter(rows)
+
+    def stream(self, sql: str, params: Iterable[Any] = ()) -> Iterator[dict[str, Any]]:
+        # A server-side cursor, kept across commits (WITH HOLD) so that other queries can run between its
+        # batches on the same connection: a report reads a run's findings a batch at a time.
+        self._cursors += 1
+        cursor = self.conn.cursor(name=f"claimcheck_stream_{self._cursors}", row_factory=self._dict_row,
+                                  withhold=True)
+        cursor.itersize = 2000
+        try:
+            cursor.execute(self._sql(sql), list(params))
+            yield from cursor
+        finally:
+            cursor.close()
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         with self.conn.cursor() as cursor:

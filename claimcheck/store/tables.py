@@ -84,6 +84,10 @@ class Tables(ABC):
         """Columns the database fills in when a row leaves them out."""
         return set()
 
+    def stream(self, sql: str, params: Iterable[Any] = ()) -> Iterator[dict[str, Any]]:
+        """As `query`, for results too large to hold (a run's findings): read a batch at a time."""
+        return self.query(sql, params)
+
     # -- written once -----------------------------------------------------------------------------------
     def first(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
         return next(iter(self.query(sql, params)), None)

@@ -65,9 +65,10 @@ class _HostGate:
 
     async def going_out(self) -> None:
         """Called when the request holds its global slot, just before it is sent: the interval runs from
-        here. A turn granted while every global slot was busy goes out late, and the host's next request
-        must still wait the whole interval after it (measured: 0.29 s between two requests to one host at a
-        0.5 s interval, before this)."""
+        here, and from when its headers are really on the wire (`sent`). A turn granted while every global
+        slot was busy, or on an event loop running late, goes out late, and the host's next request must
+        still wait the whole interval after it (bench/scale.py measured 0.29 s, then with this alone 0.22 s
+        under four shards on two cores, between two requests to one host at a 0.5 s interval)."""
         if self.interval <= 0:
             return
         async with self.send_lock:
@@ -75,6 +76,12 @@ class _HostGate:
             if delay > 0:
                 await asyncio.sleep(delay)
             self.last_sent = time.monotonic()
+            self.next_start = max(self.next_start, self.last_sent + self.interval)
+
+    def sent(self) -> None:
+        """The request's headers were written to the connection (aiohttp's trace): the interval runs from now."""
+        if self.interval > 0:
+            self.last_sent = max(self.last_sent, time.monotonic())
             self.next_start = max(self.next_start, self.last_sent + self.interval)
 
     def hold_off(self, seconds: float) -> None:
@@ -94,12 +101,24 @@ class Session:
     """
 
     def __init__(self, options: FetchOptions, guard: GuardedResolver,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 on_sent: Callable[[str], None] | None = None) -> None:
         if transport is None:
             connector = aiohttp.TCPConnector(limit=options.max_concurrency, limit_per_host=0, resolver=guard,
                                              ssl=httpx.create_ssl_context(), keepalive_timeout=5.0)
+            traces = []
+            if on_sent is not None:
+                # When a request's headers are really written: what per-host politeness is measured from.
+                trace = aiohttp.TraceConfig()
+
+                async def headers_sent(session: aiohttp.ClientSession, context: Any,
+                                       params: aiohttp.TraceRequestHeadersSentParams) -> None:
+                    on_sent(str(params.url))
+
+                trace.on_request_headers_sent.append(headers_sent)
+                traces.append(trace)
             session = aiohttp.ClientSession(connector=connector, trust_env=False,  # a proxy would bypass the guard
-                                            auto_decompress=False,
+                                            auto_decompress=False, trace_configs=traces,
                                             skip_auto_headers=("Accept-Encoding", "User-Agent"))
             transport = AiohttpTransport(client=session)
         self.transport = transport
@@ -147,6 +166,11 @@ class Fetcher:
     def _host(url: str) -> str:
         return host_key(url)
 
+    def _sent(self, url: str) -> None:
+        gate = self._gates.get(self._host(url))
+        if gate is not None:
+            gate.sent()
+
     def _gate(self, url: str) -> _HostGate:
         host = self._host(url)
         gate = self._gates.get(host)
@@ -179,7 +203,7 @@ class Fetcher:
         slots = asyncio.Semaphore(self.options.max_concurrency)
         results: dict[str, FetchResult] = {}
         pending = self._interleaved(urls)
-        async with Session(self.options, self._guard, self._transport) as client:
+        async with Session(self.options, self._guard, self._transport, self._sent) as client:
             async def lane() -> None:
                 # A fixed number of lanes, each taking the next URL when it is done: a task per URL would
                 # hold thousands of waiting tasks (about 1.7 KB each) for a run of thousands of sources.

@@ -138,13 +138,18 @@ def test_a_folder_without_claims_files_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no *.yaml claims files below this folder" in result.output
 
 
-def test_many_claims_files_read_per_file_give_the_merged_claims(tmp_path: Path, world: Site) -> None:
+def test_many_claims_files_read_per_file_give_the_merged_claims(tmp_path: Path, world: Site,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """With a store to keep validated copies in, a set of claims files is read back per file as it is used
     (a few files held at a time), and reads exactly as the files merged whole; a first run makes the store
     with the copies, and a set with a problem makes nothing."""
     from claimcheck.claims.files import expand, load_claims_set, merge
     from claimcheck.claims.load import load_claims
 
+    from claimcheck.claims import files
+
+    monkeypatch.setattr(files._Files, "KEEP", 1)  # a file at a time, as in a set past the budget
+    monkeypatch.setattr(files._Files, "BUDGET", 0)
     folder = newsroom(tmp_path, world)
     paths = expand([str(folder)])
     whole = merge([load_claims(path) for path in paths])

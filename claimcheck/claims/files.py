@@ -150,15 +150,19 @@ def _entry(path: Path, label: str, cache_dir: Path) -> _Entry | None:
 
 class _Files:
     """The files of a set, each read back from its validated copy when it is needed (relabelled as `merge`
-    does); the last few read are kept, as judging asks for a file's sources while it reads its claims."""
+    does). Files read are kept while they hold at most BUDGET claims in all (~1 KB each), so a newsroom of a
+    thousand articles is parsed once per run and a wiki's memory stays flat; past it, the last few read are
+    kept, as judging asks for a file's sources while it reads its claims."""
 
     KEEP = 16
+    BUDGET = 20_000  # claims held parsed at most (besides the KEEP files last read)
 
     def __init__(self, entries: list[_Entry]) -> None:
         self.entries = entries
         self.by_label = {entry.label: index for index, entry in enumerate(entries)}
         self.claim_starts = list(accumulate((entry.claims for entry in entries), initial=0))
         self.recent: OrderedDict[int, tuple[dict[str, Source], list[Claim]]] = OrderedDict()
+        self.held = 0  # claims in `recent`
 
     def read(self, index: int) -> tuple[dict[str, Source], list[Claim]]:
         if index in self.recent:
@@ -169,8 +173,10 @@ class _Files:
         assert items is not None  # parsed whole when the set was loaded
         relabelled = (items[1], items[2])
         self.recent[index] = relabelled
-        if len(self.recent) > self.KEEP:
-            self.recent.popitem(last=False)
+        self.held += entry.claims
+        while len(self.recent) > self.KEEP and self.held > self.BUDGET:
+            oldest, _ = self.recent.popitem(last=False)
+            self.held -= self.entries[oldest].claims
         return relabelled
 
 

@@ -150,19 +150,19 @@ def _entry(path: Path, label: str, cache_dir: Path) -> _Entry | None:
 
 class _Files:
     """The files of a set, each read back from its validated copy when it is needed (relabelled as `merge`
-    does). Files read are kept while they hold at most BUDGET claims in all (~1 KB each), so a newsroom of a
-    thousand articles is parsed once per run and a wiki's memory stays flat; past it, the last few read are
-    kept, as judging asks for a file's sources while it reads its claims."""
+    does). A set of at most BUDGET claims (~1 KB each) keeps every file it has read, so a newsroom of a
+    thousand articles is parsed once per run; a larger one keeps the last few read (judging asks for a
+    file's sources while it reads its claims), so its memory stays flat."""
 
     KEEP = 16
-    BUDGET = 20_000  # claims held parsed at most (besides the KEEP files last read)
+    BUDGET = 20_000  # claims in a set whose files are all kept once read
 
     def __init__(self, entries: list[_Entry]) -> None:
         self.entries = entries
         self.by_label = {entry.label: index for index, entry in enumerate(entries)}
         self.claim_starts = list(accumulate((entry.claims for entry in entries), initial=0))
         self.recent: OrderedDict[int, tuple[dict[str, Source], list[Claim]]] = OrderedDict()
-        self.held = 0  # claims in `recent`
+        self.keep_all = self.claim_starts[-1] <= self.BUDGET
 
     def read(self, index: int) -> tuple[dict[str, Source], list[Claim]]:
         if index in self.recent:
@@ -173,10 +173,8 @@ class _Files:
         assert items is not None  # parsed whole when the set was loaded
         relabelled = (items[1], items[2])
         self.recent[index] = relabelled
-        self.held += entry.claims
-        while len(self.recent) > self.KEEP and self.held > self.BUDGET:
-            oldest, _ = self.recent.popitem(last=False)
-            self.held -= self.entries[oldest].claims
+        if len(self.recent) > self.KEEP and not self.keep_all:
+            self.recent.popitem(last=False)
         return relabelled
 
 

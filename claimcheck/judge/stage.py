@@ -236,10 +236,14 @@ def judge_in_chunks(claims: ClaimsFile, store: Store, settings: RunSettings, *,
     accepted = store.reviews.accepted_evidence()
     not_fetched_because = ("the run was offline" if settings.offline else "the network was down" if network_down
                            else "not fetched in this run")
+    # When each source is cited last. Over several claims files a source is cited only by its own file's
+    # claims (its id is `LABEL:ID`), so its state goes when the next file begins: no map of every citation.
+    several = bool(claims.articles)
     last_use: dict[str, int] = {}
-    for index, claim in enumerate(claims.claims):
-        for cite in claim.cites:
-            last_use[cite.source] = index
+    if not several:
+        for index, claim in enumerate(claims.claims):
+            for cite in claim.cites:
+                last_use[cite.source] = index
     states: dict[str, SourceState] = {}
     wanted: dict[str, None] = {}  # sources cited by the claims waiting, whose state is not held yet
     waiting: list[tuple[int, Claim]] = []
@@ -258,8 +262,9 @@ def judge_in_chunks(claims: ClaimsFile, store: Store, settings: RunSettings, *,
                     findings.append(_finding(claim, str(claims.path), states[cite.source], finding.judgement,
                                              run_id=run_id, not_fetched_because=not_fetched_because,
                                              has_evidence=finding.has_evidence))
-        done = waiting[-1][0]
-        for sid in [sid for sid in states if last_use[sid] <= done]:
+        done, article = waiting[-1][0], waiting[-1][1].article
+        for sid in [sid for sid in states
+                    if (sid.rpartition(":")[0] != article if several else last_use[sid] <= done)]:
             del states[sid]
         waiting.clear()
         return findings

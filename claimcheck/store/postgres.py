@@ -11,7 +11,7 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from claimcheck.core import clock
 from claimcheck.core.errors import StoreError
@@ -98,7 +98,7 @@ class PgTables(Tables):
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         with self.conn.cursor() as cursor:
             cursor.execute(self._sql(sql), list(params))
-            return cursor.fetchall()
+            return cast("list[tuple[Any, ...]]", cursor.fetchall())
 
     def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
         self.conn.execute(self._sql(sql), list(params))
@@ -108,7 +108,7 @@ class PgTables(Tables):
             cursor.executemany(self._sql(sql), (list(p) for p in params))
 
     def atomic(self) -> AbstractContextManager[Any]:
-        return self.conn.transaction()
+        return cast("AbstractContextManager[Any]", self.conn.transaction())
 
     def columns(self, table: str) -> list[str]:
         if table not in self._column_cache:

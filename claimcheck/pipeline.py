@@ -170,8 +170,15 @@ def judge_run(claims: ClaimsFile, store: Store, settings: RunSettings | None = N
                              f"(`claimcheck run status {run_id}`)")
         store.runs.set_status(run_id, "running")
         network_down = any(row["status"] == "network-down" for row in shards)
-        with _marked_if_interrupted(store, run_id):
+        try:
             return _judged(claims, store, settings, run_id, network_down, keep_findings=keep_findings)
+        except BaseException as stop:
+            # Judging wrote nothing (one transaction) and the shards' captures stand: the run is open again,
+            # to be judged by the same command, rather than lost with what its shards fetched.
+            store.runs.set_status(run_id, "open")
+            if isinstance(stop, Interrupted):
+                stop.run_id = run_id
+            raise
 
 
 __all__ = ["RunSettings", "CheckOutcome", "FetchOutcome", "check_claims", "fetch_sources", "fetch_shard",

@@ -25,8 +25,15 @@ NOW = "2026-11-25T12:00:00Z"
 
 @pytest.fixture
 def sites() -> Iterator[list[Site]]:
-    """Four hosts (ports), each serving every page of the world: sources are spread over them."""
+    """Four or more hosts (ports), each serving every page of the world: sources are spread over them, and
+    the hosts over at least two shards (ports are random: four could all hash to one shard)."""
     servers = [Site() for _ in range(4)]
+    while len({shard_of(server.url("/"), SHARDS) for server in servers}) < 2:
+        servers.append(Site())
+    other = next(server for server in servers if shard_of(server.url("/"), SHARDS) != shard_of(servers[0].url("/"),
+                                                                                                SHARDS))
+    servers.remove(other)
+    servers.insert(1, other)  # the first two hosts, which get sources first, are in different shards
     for server in servers:
         for path, fixture in WORLD_PATHS.values():
             server.fixture(path, fixture)
@@ -138,3 +145,36 @@ def test_a_shard_that_dies_is_run_again_alone(tmp_path: Path, sites: list[Site],
     assert judged.exit_code == 0, judged.stderr
     assert {s["verdict"] for c in json.loads(judged.stdout)["claims"] for s in c["sources"]} <= {
         "verified", "unchecked"}
+
+
+def test_a_judging_that_dies_leaves_the_run_open_to_judge_again(tmp_path: Path, sites: list[Site],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Judging is one transaction: stopped half-way it writes nothing, and the run is open again, so the same
+    command judges it from what its shards fetched, without fetching again."""
+    from claimcheck.judge import stage as judge
+
+    run = Runner(_claims(tmp_path, sites), tmp_path / "store")
+    run_id = run("run", "open").stdout.strip()
+    assert run("fetch", "--run", run_id, "--shard", "0/1").exit_code == 0
+    judged = judge._judged_cite
+    calls = 0
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+        return judged(*args, **kwargs)
+
+    monkeypatch.setattr(judge, "_judged_cite", failing)
+    stopped = run("check", "--judge-only", "--run", run_id)  # click turns the Ctrl-C into "Aborted!"
+    assert stopped.exit_code != 0 and calls == 3
+    assert run.sql("select count(*) from findings") == [(0,)]
+    assert "open" in run("run", "status", run_id).stdout
+    monkeypatch.setattr(judge, "_judged_cite", judged)
+    for site in sites:
+        site.requests.clear()
+    again = run("check", "--judge-only", "--run", run_id, "--format", "json", now=NOW)
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout)["run"]["status"] == "complete"
+    assert not any(site.requests for site in sites)  # judged from what was fetched: nothing asked again

@@ -146,3 +146,21 @@ def browser() -> Iterator[Any]:
             "--disable-component-update", "--disable-sync"])
         yield launched
         launched.close()
+
+
+def stop_judging_at(monkeypatch: pytest.MonkeyPatch, call: int) -> list[int]:
+    """Make judging raise KeyboardInterrupt (a Ctrl-C) at its `call`-th (claim, source) pair; the returned
+    list counts the calls made (its one item)."""
+    from claimcheck.judge import stage as judge
+
+    judged = judge._judged_cite
+    calls = [0]
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == call:
+            raise KeyboardInterrupt
+        return judged(*args, **kwargs)
+
+    monkeypatch.setattr(judge, "_judged_cite", failing)
+    return calls

@@ -10,7 +10,7 @@ from claimcheck import RunSettings, Store, check_claims, load_claims
 from claimcheck.settings import Policy
 from claimcheck.net.fetch import FetchOptions
 from claimcheck.net.guard import static_resolver
-from conftest import WORLD_PATHS, Runner, by_source, write_claims
+from conftest import WORLD_PATHS, Runner, by_source, stop_judging_at, write_claims
 from world import PAGES, Route, Site
 
 INTEL_PATH = WORLD_PATHS["intel-2023-packaging"][0]
@@ -253,23 +253,14 @@ def test_a_run_interrupted_while_judging_leaves_no_findings(tmp_path: Path, worl
     loaded = load_claims(write_claims(tmp_path, world))
     settings = RunSettings(fetch=FetchOptions(allow_private=True, host_request_interval=0), timegate=None)
     judged = judge._judged_cite
-    calls = 0
-
-    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        nonlocal calls
-        calls += 1
-        if calls == 6:
-            raise KeyboardInterrupt
-        return judged(*args, **kwargs)
-
     monkeypatch.setattr(judge, "JUDGE_CHUNK", 1)
-    monkeypatch.setattr(judge, "_judged_cite", failing)
+    calls = stop_judging_at(monkeypatch, 6)
     with Store(database or tmp_path / "store", archive=tmp_path / "store") as store:
         try:
             check_claims(loaded, store, settings)
         except KeyboardInterrupt:
             pass
-        assert calls == 6
+        assert calls == [6]
         assert store.tables.scalar("select count(*) from findings") == 0
         assert store.tables.scalar("select count(*) from baselines") == 0
         monkeypatch.setattr(judge, "_judged_cite", judged)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import WORLD_PATHS, Runner
+from conftest import WORLD_PATHS, Runner, stop_judging_at
 from world import Site, write_claims
 
 from claimcheck.core.urls import shard_of
@@ -157,18 +157,9 @@ def test_a_judging_that_dies_leaves_the_run_open_to_judge_again(tmp_path: Path, 
     run_id = run("run", "open").stdout.strip()
     assert run("fetch", "--run", run_id, "--shard", "0/1").exit_code == 0
     judged = judge._judged_cite
-    calls = 0
-
-    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        nonlocal calls
-        calls += 1
-        if calls == 3:
-            raise KeyboardInterrupt
-        return judged(*args, **kwargs)
-
-    monkeypatch.setattr(judge, "_judged_cite", failing)
+    calls = stop_judging_at(monkeypatch, 3)
     stopped = run("check", "--judge-only", "--run", run_id)  # click turns the Ctrl-C into "Aborted!"
-    assert stopped.exit_code != 0 and calls == 3
+    assert stopped.exit_code != 0 and calls == [3]
     assert run.sql("select count(*) from findings") == [(0,)]
     assert "open" in run("run", "status", run_id).stdout
     monkeypatch.setattr(judge, "_judged_cite", judged)

@@ -98,7 +98,6 @@ class Store:
         # An SQLite store keeps its WARC files in its own folder; `archive` is a PostgreSQL store's.
         root = Path(location) if self.backend == "sqlite" else Path(archive if archive is not None else "cache")
         self.paths = Paths(root)
-        self._errors = database_errors()
         self._spill: sqlite_utils.Database | None = None
         if self.backend == "sqlite":
             if not self.paths.db.exists() and not create:
@@ -106,6 +105,7 @@ class Store:
             tables: Tables = self._open_sqlite()
         else:
             tables = self._open_postgres(create)
+        self._errors = database_errors()  # psycopg's too, once a PostgreSQL store has imported it
         self.tables = tables
         self.runs = Runs(tables)
         self.captures = Captures(tables)
@@ -146,7 +146,7 @@ class Store:
         except OSError as exc:
             tables.conn.close()
             raise StoreError(f"cannot open the archive folder {self.paths.root}: {exc.strerror or exc}") from None
-        except self._errors as exc:
+        except database_errors() as exc:
             tables.conn.close()
             raise StoreError(f"cannot open the store at {self.name}: {str(exc).strip()}") from None
         return tables

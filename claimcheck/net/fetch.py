@@ -20,12 +20,12 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 import httpx
-from httpx_aiohttp import AiohttpTransport
 
 from claimcheck.core import clock
-from claimcheck.core.errors import BodyTooLarge, ConnectionFailed, FetchError, Timeout, TooManyRedirects, UnsupportedURL
+from claimcheck.core.errors import ConnectionFailed, FetchError, Timeout, TooManyRedirects, UnsupportedURL
 from claimcheck.core.urls import host_key, valid_http_url
 from claimcheck.net.guard import GuardedResolver, Resolver, is_ip_literal, system_resolver, vet_literal
+from claimcheck.net.session import AiohttpSession, HttpxSession, Session
 from claimcheck.net.records import (
     DEFAULT_OPTIONS,
     PERMANENT_REDIRECTS,
@@ -89,65 +89,6 @@ class _HostGate:
         self.next_start = max(self.next_start, time.monotonic() + seconds)
 
 
-class Session:
-    """httpx requests sent straight to an httpx transport (aiohttp underneath), with the client's defaults.
-
-    httpx's own transport costs about 7 ms a request here against about 1 ms for aiohttp under it, so httpx
-    is the API and aiohttp does the I/O. httpx.AsyncClient.send then adds about 0.2 ms a request in URL
-    merging, auth and redirect machinery and a cookie pass over every response, none of which claimcheck
-    needs (it follows redirects itself): a re-check of 2,000 unchanged sources took 2.76 s with it and
-    2.34 s without (bench/run.py's world). So requests are handed to the transport directly; cookies are
-    still kept across a run, for sites that set one on a redirect and expect it back.
-    """
-
-    def __init__(self, options: FetchOptions, guard: GuardedResolver,
-                 transport: httpx.AsyncBaseTransport | None = None,
-                 on_sent: Callable[[str], None] | None = None) -> None:
-        if transport is None:
-            connector = aiohttp.TCPConnector(limit=options.max_concurrency, limit_per_host=0, resolver=guard,
-                                             ssl=httpx.create_ssl_context(), keepalive_timeout=5.0)
-            traces = []
-            if on_sent is not None:
-                # When a request's headers are really written: what per-host politeness is measured from.
-                trace = aiohttp.TraceConfig()
-
-                async def headers_sent(session: aiohttp.ClientSession, context: Any,
-                                       params: aiohttp.TraceRequestHeadersSentParams) -> None:
-                    on_sent(str(params.url))
-
-                trace.on_request_headers_sent.append(headers_sent)
-                traces.append(trace)
-            session = aiohttp.ClientSession(connector=connector, trust_env=False,  # a proxy would bypass the guard
-                                            auto_decompress=False, trace_configs=traces,
-                                            skip_auto_headers=("Accept-Encoding", "User-Agent"))
-            transport = AiohttpTransport(client=session)
-        self.transport = transport
-        self.headers = {"User-Agent": options.user_agent,
-                        "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8",
-                        "Accept-Encoding": "gzip, deflate"}
-        self.timeout = httpx.Timeout(options.total_timeout, connect=options.connect_timeout).as_dict()
-        self.cookies = httpx.Cookies()
-
-    async def send(self, url: str, headers: dict[str, str]) -> httpx.Response:
-        """A streaming GET; the caller reads and closes the response."""
-        request = httpx.Request("GET", url, headers={**self.headers, **headers},
-                                extensions={"timeout": self.timeout})
-        if self.cookies.jar:
-            self.cookies.set_cookie_header(request)
-        response = await self.transport.handle_async_request(request)
-        response.request = request
-        if "set-cookie" in response.headers:
-            self.cookies.extract_cookies(response)
-        return response
-
-    async def __aenter__(self) -> Session:
-        await self.transport.__aenter__()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.transport.aclose()
-
-
 class Fetcher:
     """Fetches many URLs concurrently, one `FetchResult` each, interleaving hosts."""
 
@@ -203,7 +144,11 @@ class Fetcher:
         slots = asyncio.Semaphore(self.options.max_concurrency)
         results: dict[str, FetchResult] = {}
         pending = self._interleaved(urls)
-        async with Session(self.options, self._guard, self._transport, self._sent) as client:
+        # Traced only when an interval is asked: the trace costs every request a signal round (~0.02 ms).
+        on_sent = self._sent if self.options.host_request_interval > 0 else None
+        client: Session = (HttpxSession(self.options, self._transport) if self._transport is not None
+                           else AiohttpSession(self.options, self._guard, on_sent))
+        async with client:
             async def lane() -> None:
                 # A fixed number of lanes, each taking the next URL when it is done: a task per URL would
                 # hold thousands of waiting tasks (about 1.7 KB each) for a run of thousands of sources.
@@ -260,6 +205,8 @@ class Fetcher:
         began = time.monotonic()
         try:
             await _within(self.options.total_timeout, self._follow(client, url, result, validators or {}))
+        except aiohttp.ClientError as exc:  # before TimeoutError: aiohttp's own timeouts are both
+            result.error = _client_failure(exc, url)
         except asyncio.TimeoutError:
             result.error = Timeout(f"no complete answer within {self.options.total_timeout:g} s", url)
         except FetchError as exc:
@@ -300,40 +247,12 @@ class Fetcher:
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
         started = clock.now()
-        response = await client.send(url, headers)
-        request = response.request
-        try:
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > self.options.max_body:
-                raise BodyTooLarge(f"the body is {int(declared):,} bytes, over the {self.options.max_body:,} cap", url)
-            chunks: list[bytes] = []
-            size = 0
-            if response.is_stream_consumed:  # a transport that hands over whole bodies (mock, ASGI)
-                chunks.append(response.content)
-                size = len(response.content)
-            else:
-                async for chunk in response.aiter_raw():
-                    size += len(chunk)
-                    if size > self.options.max_body:
-                        break
-                    chunks.append(chunk)
-            if size > self.options.max_body:
-                raise BodyTooLarge(f"the body is over the {self.options.max_body:,} byte cap", url)
-        finally:
-            await response.aclose()
+        answer = await client.get(url, headers)
         host = urlsplit(url).hostname or ""
         peer = host if is_ip_literal(host) else self._guard.peers.get(host)
-        return Hop(
-            url=url,
-            status=response.status_code,
-            reason=response.reason_phrase,
-            http_version=response.http_version,
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
-            request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
-            body=b"".join(chunks),
-            peer=peer,
-            started_at=started,
-        )
+        return Hop(url=url, status=answer.status, reason=answer.reason, http_version=answer.http_version,
+                   headers=answer.headers, request_headers=answer.request_headers, body=answer.body, peer=peer,
+                   started_at=started)
 
 
 async def _within(seconds: float, work: Coroutine[Any, Any, None]) -> None:
@@ -350,10 +269,18 @@ def _transport_failure(exc: httpx.TransportError, url: str) -> FetchError:
     """The failure as the underlying client saw it: httpx-aiohttp maps every aiohttp connection error, a
     reset included, to ConnectTimeout, so the original exception decides."""
     cause = exc.__cause__ or exc
+    if cause is exc and isinstance(exc, httpx.TimeoutException):
+        return Timeout(f"timed out ({type(exc).__name__})", url)
+    return _client_failure(cause, url)
+
+
+def _client_failure(cause: BaseException, url: str) -> FetchError:
+    """An aiohttp failure (or what a transport raised) in words an editor reads, as a fetch error."""
     name = type(cause).__name__
-    if isinstance(cause, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)) or (
-            cause is exc and isinstance(exc, httpx.TimeoutException)):
+    if isinstance(cause, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         return Timeout(f"timed out ({name})", url)
+    if isinstance(cause, aiohttp.InvalidURL):
+        return UnsupportedURL(f"{url}: not a URL that can be fetched ({cause})", url)
     if isinstance(cause, aiohttp.ClientConnectorCertificateError):
         return ConnectionFailed(f"the TLS certificate of {cause.host} was refused: {cause.certificate_error}", url)
     if isinstance(cause, aiohttp.ClientConnectorError):

@@ -119,21 +119,40 @@ def _store_is_consistent(store: Path) -> None:
         assert check.returncode == 0, check.stdout + check.stderr
 
 
-@pytest.mark.parametrize("kill_after", [0.3, 0.9, 1.6])
-def test_kill_minus_nine_leaves_a_consistent_store(tmp_path: Path, world: Site, kill_after: float) -> None:
+def _processes_naming(text: str) -> list[int]:
+    """Processes whose command line names `text` (a store's path: the WARC writer's names its file)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+# The last two with CLAIMCHECK_PARALLEL_FROM=1: the WARC records are written by a process of the run's own.
+@pytest.mark.parametrize("kill_after,parallel", [(0.3, ""), (0.9, ""), (1.6, ""), (0.9, "1"), (1.6, "1")])
+def test_kill_minus_nine_leaves_a_consistent_store(tmp_path: Path, world: Site, kill_after: float,
+                                                   parallel: str) -> None:
     claims = write_claims(tmp_path, world)
     store = tmp_path / "store"
     Runner(claims, store)("check")  # a first complete run: its data must survive what follows
     for path, _ in WORLD_PATHS.values():
         world.routes[path].delay = 0.4  # slow pages: the kill lands mid-run
         world.routes[path].etag = False
-    env = {**os.environ, "CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_NOW": "2026-11-26T12:00:00Z"}
+    env = {**os.environ, "CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_NOW": "2026-11-26T12:00:00Z",
+           "CLAIMCHECK_PARALLEL_FROM": parallel}
     command = [sys.executable, "-m", "claimcheck", "--claims", str(claims), "--store", str(store), "check",
                "--host-request-interval", "0.2", "--host-concurrency", "1", "--quiet"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(kill_after)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    deadline = time.monotonic() + 10
+    while _processes_naming(str(store / "warc")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _processes_naming(str(store / "warc")), "a WARC writer outlived its run"
     _store_is_consistent(store)
     for path, _ in WORLD_PATHS.values():
         world.routes[path].delay = 0
@@ -147,7 +166,8 @@ def test_kill_minus_nine_leaves_a_consistent_store(tmp_path: Path, world: Site, 
     assert "running" not in statuses
 
 
-def test_a_full_disk_fails_loudly_and_keeps_what_was_there(tmp_path: Path, world: Site) -> None:
+@pytest.mark.parametrize("parallel", ["", "1"])  # "1": the WARC writer is a process of its own; it hits the limit
+def test_a_full_disk_fails_loudly_and_keeps_what_was_there(tmp_path: Path, world: Site, parallel: str) -> None:
     claims = write_claims(tmp_path, world)
     store = tmp_path / "store"
     Runner(claims, store)("check")
@@ -161,7 +181,8 @@ def test_a_full_disk_fails_loudly_and_keeps_what_was_there(tmp_path: Path, world
         "resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))\n"
         "from claimcheck.cli.main import cli\n"
         "sys.exit(cli())\n")
-    env = {**os.environ, "CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_NOW": "2026-11-26T12:00:00Z"}
+    env = {**os.environ, "CLAIMCHECK_ALLOW_PRIVATE": "1", "CLAIMCHECK_NOW": "2026-11-26T12:00:00Z",
+           "CLAIMCHECK_PARALLEL_FROM": parallel}
     result = subprocess.run([sys.executable, "-c", script, "--claims", str(claims), "--store", str(store), "check",
                              "--host-request-interval", "0", "--quiet"], env=env, capture_output=True, text=True)
     assert result.returncode == 2, result.stdout + result.stderr

@@ -7,7 +7,8 @@ processes), classify each fetch and index it (SQLite).
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Iterator
+import os
+from collections.abc import Awaitable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,11 +40,13 @@ from claimcheck.store.archive import (
     EMPTY_PAYLOAD,
     OPEN_SUFFIX,
     KnownPayload,
-    RecordRef,
-    WarcFile,
+    ResponseRecord,
     payload_digest,
+    record_id,
     recover_open_files,
+    settle,
 )
+from claimcheck.store.writer import LocalWriter, Place, ProcessWriter, RecordWriter
 from claimcheck.store.rows import ExtractionRow
 
 
@@ -76,8 +79,24 @@ def _warc_name(run_id: int, store: Store, shard: Shard | None = None) -> Path:
     return name
 
 
-def _locate(row: dict[str, Any], ref: RecordRef) -> None:
-    row.update(warc_file=ref.file, warc_offset=ref.offset, warc_length=ref.length)
+# A row's record, by the ticket the writer gave it; where it landed is known once the file is closed.
+TICKET = "_ticket"
+
+
+class _Places:
+    """Where each ticket's record landed, once the run's WARC file is closed."""
+
+    def __init__(self, writer: RecordWriter) -> None:
+        self.name = writer.name
+        self.places: Sequence[Place] = ()
+
+    def locate(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The row with its record's file, offset and length in place of its ticket."""
+        ticket = row.pop(TICKET, None)
+        if ticket is not None:
+            offset, length = self.places[ticket]
+            row.update(warc_file=self.name, warc_offset=offset, warc_length=length)
+        return row
 
 
 # Marks a capture row carries through the run, for classifying it without decoding its JSON columns again
@@ -95,8 +114,9 @@ class _RunPayloads:
 
     RECENT = 4096
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, places: _Places) -> None:
         self.store = store
+        self.places = places
         self.recent: dict[str, KnownPayload] = {}
         self.awaiting: dict[str, dict[str, Any]] = {}  # digest -> the row of a new payload not archived yet
         self.new = store.spilled_rows("pending_payloads", key="digest")
@@ -107,7 +127,7 @@ class _RunPayloads:
             return None
         known = self.recent.get(digest)
         if known is None:
-            row = self.location(digest) or self.store.captures.payload(digest)
+            row = self._row(digest) or self.store.captures.payload(digest)
             if row is None:
                 return None
             known = KnownPayload(row["uri"], row["date"])
@@ -126,18 +146,28 @@ class _RunPayloads:
         else:
             self.awaiting[payload["digest"]] = payload
 
-    def archived(self, digest: str, ref: RecordRef) -> None:
+    def archived(self, digest: str, ticket: int) -> None:
         """A worker built the record of a new payload: now its row can wait with the others."""
         payload = self.awaiting.pop(digest)
-        _locate(payload, ref)
+        payload[TICKET] = ticket
         self.new.append(payload)
 
-    def location(self, digest: str) -> dict[str, Any] | None:
-        """The row of a payload new in this run (where its record is), for reading it back before indexing."""
+    def _row(self, digest: str) -> dict[str, Any] | None:
         return self.awaiting.get(digest) or self.new.get(digest)
 
+    def seen(self, digest: str) -> bool:
+        """Whether a payload is new in this run (and so has a row here)."""
+        return self._row(digest) is not None
+
+    def location(self, digest: str) -> dict[str, Any] | None:
+        """The row of a payload new in this run (where its record is), for reading it back before indexing:
+        once the run's file is closed."""
+        row = self._row(digest)
+        return self.places.locate(dict(row)) if row is not None else None
+
     def rows(self) -> Iterator[list[dict[str, Any]]]:
-        return self.new.chunks()
+        for chunk in self.new.chunks():
+            yield [self.places.locate(row) for row in chunk]
 
     def discard(self) -> None:
         self.new.discard()
@@ -146,15 +176,17 @@ class _RunPayloads:
 class _Recorder:
     """Writes each fetch result to the WARC as it arrives; rows are indexed once the file is complete."""
 
-    def __init__(self, store: Store, warc: WarcFile, validators: dict[str, tuple[str | None, str | None, str]],
-                 evidence: dict[str, tuple[str, ...]], *, offload: bool) -> None:
+    def __init__(self, store: Store, writer: RecordWriter,
+                 validators: dict[str, tuple[str | None, str | None, str]], evidence: dict[str, tuple[str, ...]],
+                 *, offload: bool) -> None:
         """`offload`: new payloads' response records are built by the worker that extracts them."""
         self.store = store
-        self.warc = warc
+        self.writer = writer
+        self.places = _Places(writer)
         self.validators = validators
         self.evidence = evidence
         self.offload = offload
-        self.payloads = _RunPayloads(store)
+        self.payloads = _RunPayloads(store, self.places)
         # Complete capture rows, by URL: indexed in that order, whatever order the fetches finished in, so that
         # the same fetches get the same capture ids (and a run's outputs are the same on either database).
         self.pending = store.spilled_rows("pending_captures", key="url")
@@ -177,46 +209,51 @@ class _Recorder:
             final = hop is result.final
             new_payload = (final and hop.status != 304 and bool(hop.body) and self.payloads.get(digest) is None)
             if new_payload:
-                request_id = self.warc.write_request(hop)
-                response = self.warc.plan_response(hop, self.payloads, digest, request_id)
+                request_id = record_id()
+                self.writer.request(hop, request_id)
+                settle(hop, self.payloads, digest)  # known from now on: a later hop repeating it is a revisit
+                response = ResponseRecord.of(hop, digest, request_id)
                 # Offloaded, the record is gzipped by the worker that extracts the same body, off the fetch loop.
-                ref = None if self.offload else self.warc.write_member(response.member(hop.body), "response")
+                ticket = None if self.offload else self.writer.member(response.member(hop.body))
+                record_type = "response"
                 job = PayloadJob(digest, hop.body, header_map(hop.headers), result.final_url,
                                  response if self.offload else None, self.evidence.get(result.url, ()))
             else:
-                ref = self.warc.write_hop(hop, self.payloads, digest)
+                earlier = settle(hop, self.payloads, digest)
+                ticket = self.writer.hop(hop, digest, earlier)
+                record_type = "revisit" if earlier is not None else "response"
             if not final:
                 continue
             headers = header_map(hop.headers)
             row[CLASSIFY_HEADERS_KEY] = {name: headers[name] for name in CLASSIFY_HEADERS if name in headers}
-            row.update(record_type=ref.record_type if ref else "response", peer=hop.peer,
+            row.update(record_type=record_type, peer=hop.peer,
                        headers=json.dumps(hop.headers), etag=headers.get("etag"),
                        last_modified=headers.get("last-modified"), content_type=headers.get("content-type"),
                        payload_length=len(hop.body))
-            if ref is not None:
-                _locate(row, ref)
+            if ticket is not None:
+                row[TICKET] = ticket
             if hop.status == 304 and hop.url in self.validators:
                 row.update(payload_digest=self.validators[hop.url][2], not_modified=1)
             elif hop.status != 304:
                 row["payload_digest"] = digest
                 # New here, or first seen earlier in this run (several URLs answering the same page).
-                row[NEW_PAYLOAD] = new_payload or (bool(hop.body) and self.payloads.location(digest) is not None)
+                row[NEW_PAYLOAD] = new_payload or (bool(hop.body) and self.payloads.seen(digest))
                 if new_payload:
                     payload = {"digest": digest, "uri": hop.url, "date": clock.isoformat(hop.started_at),
                                "length": len(hop.body), "content_type": headers.get("content-type")}
-                    if ref is not None:
-                        _locate(payload, ref)
-                    self.payloads.add(payload, archived=ref is not None)
+                    if ticket is not None:
+                        payload[TICKET] = ticket
+                    self.payloads.add(payload, archived=ticket is not None)
         if result.error or len(result.hops) > 1:
             # Redirect chains and failures are recorded in the archive too; a plain fetch says it all already.
-            meta = self.warc.write_metadata(
+            meta = self.writer.metadata(
                 result.url, result.started_at,
                 {"url": result.url, "final_url": result.final_url, "error_kind": result.error_kind,
                  "error": row["error"], "redirects": [[h.url, h.status] for h in result.hops],
                  "elapsed": row["elapsed"]})
             if not result.hops:
                 row.update(record_type="metadata")
-                _locate(row, meta)
+                row[TICKET] = meta
         for hop in result.hops:
             hop.body = b""  # archived: memory stays flat however many sources a run fetches
         self.answered = self.answered or row["error_kind"] not in NETWORK_ERROR_KINDS
@@ -228,14 +265,20 @@ class _Recorder:
     def complete(self, job: PayloadJob, row: dict[str, Any], member: bytes | None) -> None:
         """Append a response record a worker built, say where it is, and let its row wait with the others."""
         if member is not None:
-            ref = self.warc.write_member(member, "response")
-            _locate(row, ref)
-            self.payloads.archived(job.digest, ref)
+            ticket = self.writer.member(member)
+            row[TICKET] = ticket
+            self.payloads.archived(job.digest, ticket)
         self.pending.append(row)
 
 
-# Below this many URLs a run extracts in its own process: starting workers would cost more than it saves.
+# Below this many URLs a run extracts and archives in its own process: starting workers would cost more than
+# it saves. CLAIMCHECK_PARALLEL_FROM sets another threshold (tests run small worlds both ways with it).
 PARALLEL_EXTRACTION_FROM = 24
+
+
+def parallel_from() -> int:
+    value = os.environ.get("CLAIMCHECK_PARALLEL_FROM", "")
+    return int(value) if value.isdigit() else PARALLEL_EXTRACTION_FROM
 EXTRACTIONS_PER_TRANSACTION = 64
 
 
@@ -331,10 +374,13 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
         return FetchOutcome(run_id, True, 0)
     stored_validators = store.captures.validators()
     validators = {url: Validators(etag, last_modified) for url, (etag, last_modified, _) in stored_validators.items()}
-    warc = WarcFile(_warc_name(run_id, store, shard))
-    pool = extraction_pool() if len(by_url) >= PARALLEL_EXTRACTION_FROM else None
-    recorder = _Recorder(store, warc, stored_validators, _cited_evidence(claims, store, by_url, requested),
-                         offload=pool is not None)
+    evidence = _cited_evidence(claims, store, by_url, requested)
+    # A run large enough to extract in worker processes writes its WARC records in a process of its own too.
+    parallel = len(by_url) >= parallel_from()
+    path = _warc_name(run_id, store, shard)
+    writer: RecordWriter = ProcessWriter(path) if parallel else LocalWriter(path)
+    pool = extraction_pool() if parallel else None
+    recorder = _Recorder(store, writer, stored_validators, evidence, offload=pool is not None)
     done = 0
     today = clock.now().date()
     unstored: list[PreparedPayload] = []
@@ -376,12 +422,12 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
         try:
             run_fetch(list(by_url), settings.fetch, validators=validators, resolver=settings.resolver,
                       transport=settings.transport, on_done=on_done, keep_results=False)
-            warc.close()
+            recorder.places.places = writer.close()
             store_extractions(1)
         except BaseException as exc:
             interrupted = isinstance(exc, Interrupted)
             # Whole records were written: the file is kept (unindexed), so nothing fetched is thrown away.
-            warc.close_after_failure()
+            writer.close_after_failure()
             raise
         finally:
             if pool is not None:
@@ -423,7 +469,8 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
     with store.transaction():
         for payloads in recorder.payloads.rows():
             store.captures.add_payloads(payloads)
-        for chunk in pending.chunks(by_key=True):
+        for spilled in pending.chunks(by_key=True):
+            chunk = [recorder.places.locate(row) for row in spilled]
             extractions = extractions_of(chunk)
             rows: list[dict[str, Any]] = []
             for row in chunk:

@@ -9,9 +9,13 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import hashlib
+import importlib.machinery
 import json
 import multiprocessing
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -113,8 +117,9 @@ class Batches:
         batch, self.pending = self.pending, []
         if not batch:
             return
-        done = asyncio.get_running_loop().run_in_executor(
-            self.pool, prepare_payloads, [job for job, _ in batch], self.max_body, self.today)
+        with main_not_rerun():  # a submission may start a worker
+            done = asyncio.get_running_loop().run_in_executor(
+                self.pool, prepare_payloads, [job for job, _ in batch], self.max_body, self.today)
 
         def deliver(finished: asyncio.Future[list[PreparedPayload]]) -> None:
             for index, (_, future) in enumerate(batch):
@@ -190,6 +195,23 @@ def _extraction(digest: str, raw: bytes, header_map: dict[str, str], url: str, m
 
 def _text_digest(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@contextmanager
+def main_not_rerun() -> Iterator[None]:
+    """While workers start: a worker would import the program's main script again (multiprocessing prepares
+    each forkserver or spawn child so), and a script calling claimcheck without an `if __name__ == "__main__"`
+    guard would start a second run in each worker. A main module that names itself `__main__` is left alone.
+    (`python -m claimcheck` and the console script are guarded; this is for programs embedding claimcheck.)"""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+    try:
+        yield
+    finally:
+        main.__spec__ = None
 
 
 def extraction_pool() -> concurrent.futures.ProcessPoolExecutor:

@@ -111,7 +111,7 @@ class ResponseRecord:
 
     def member(self, body: bytes) -> bytes:
         """The whole record, gzipped: what `WarcFile.write_member` appends."""
-        return gzip_member(_record("response", _record_id(), self.uri, self.date,
+        return gzip_member(_record("response", record_id(), self.uri, self.date,
                                    "application/http; msgtype=response", _http_block(self.status_line, self.headers)
                                    + body, [*self.context(), ("WARC-Payload-Digest", self.digest)]))
 
@@ -151,39 +151,33 @@ class WarcFile:
         tests read every record back with warcio and run `warcio check` on the files.
         """
         request_id = self.write_request(hop)
-        earlier = known.get(digest) if hop.body else None
+        earlier = settle(hop, known, digest)
         if earlier is not None:
             return self.write_revisit(hop, digest, request_id, earlier)
-        response = self.plan_response(hop, known, digest, request_id)
-        return self.write_member(response.member(hop.body), "response")
+        return self.write_response(hop, digest, request_id)
 
-    def write_request(self, hop: Hop) -> str:
+    def write_request(self, hop: Hop, request_id: str | None = None) -> str:
         """Write the request record of a hop; return its record id, which its response refers to."""
         request_line = hop.url.split("://", 1)[-1]
         path = "/" + request_line.split("/", 1)[1] if "/" in request_line else "/"
-        request_id = _record_id()
+        request_id = request_id or record_id()
         request_block = _http_block(f"GET {path} HTTP/1.1", hop.request_headers)
         self.write_member(gzip_member(_record(
             "request", request_id, hop.url, _warc_date(hop.started_at), "application/http; msgtype=request",
             request_block, [("WARC-Payload-Digest", EMPTY_PAYLOAD)])), "request")
         return request_id
 
+    def write_response(self, hop: Hop, digest: str, request_id: str) -> RecordRef:
+        """A hop's whole response record, its body included."""
+        return self.write_member(ResponseRecord.of(hop, digest, request_id).member(hop.body), "response")
+
     def write_revisit(self, hop: Hop, digest: str, request_id: str, earlier: KnownPayload) -> RecordRef:
         response = ResponseRecord.of(hop, digest, request_id)
         extra = [*response.context(), ("WARC-Payload-Digest", digest), ("WARC-Refers-To-Target-URI", earlier.uri),
                  ("WARC-Refers-To-Date", earlier.date), ("WARC-Profile", REVISIT_PROFILE)]
         return self.write_member(gzip_member(_record(
-            "revisit", _record_id(), hop.url, response.date, "application/http; msgtype=response",
+            "revisit", record_id(), hop.url, response.date, "application/http; msgtype=response",
             _http_block(response.status_line, response.headers), extra)), "revisit")
-
-    def plan_response(self, hop: Hop, known: PayloadIndex, digest: str,
-                      request_id: str) -> ResponseRecord:
-        """The response record a hop will get, to be built (where its body is) and handed to `write_member`.
-        From here on its payload is known: a later hop with the same payload is written as a revisit."""
-        response = ResponseRecord.of(hop, digest, request_id)
-        if hop.body:
-            known[digest] = KnownPayload(hop.url, response.date)
-        return response
 
     def write_member(self, member: bytes, record_type: str) -> RecordRef:
         """Append one record, already serialised and gzipped."""
@@ -207,6 +201,10 @@ class WarcFile:
         os.rename(self.open_path, self.final_path)
         _fsync_dir(self.final_path.parent)
         return self.final_path
+
+    def abandon(self) -> None:
+        """Stop writing, leaving the file `.open`: the run that wrote it died, and the next one recovers it."""
+        self._file.close()
 
     def close_after_failure(self) -> None:
         """Publish what a failed or interrupted run wrote (whole records, indexed by nothing), unless the file
@@ -232,8 +230,19 @@ def gzip_member(data: bytes) -> bytes:
     return member.compress(data) + member.flush()
 
 
-def _record_id() -> str:
+def record_id() -> str:
     return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def settle(hop: Hop, known: PayloadIndex, digest: str) -> KnownPayload | None:
+    """The earlier capture whose payload a hop's response repeats (its record is then a revisit), if any;
+    otherwise its payload is known from now on, and a later hop repeating it is written as a revisit."""
+    if not hop.body:
+        return None  # empty bodies (304s, bare redirects) are never deduplicated
+    earlier = known.get(digest)
+    if earlier is None:
+        known[digest] = KnownPayload(hop.url, _warc_date(hop.started_at))
+    return earlier
 
 
 def _http_block(first_line: str, headers: list[tuple[str, str]]) -> bytes:

@@ -1,7 +1,11 @@
 """The capture stage: fetch every source, archive each answer (WARC), extract new payloads (in worker
-processes), classify each fetch and index it (SQLite).
+processes), classify each fetch and index it (SQLite or PostgreSQL).
 
     sources ─▶ fetch ─▶ WARC records ─▶ extraction (per new payload) ─▶ classify ─▶ captures rows
+
+A large run's fetch loop only decides what each record is: the records are written by a process of their
+own (`store.writer`), new payloads' response records are gzipped by the workers that extract them, and the
+captures are indexed once the file is closed and every record's place is known.
 """
 
 from __future__ import annotations

@@ -112,25 +112,24 @@ class Fetcher:
         if gate is not None:
             gate.sent()
 
-    def _gate(self, url: str) -> _HostGate:
-        host = self._host(url)
+    def _gate(self, host: str) -> _HostGate:
         gate = self._gates.get(host)
         if gate is None:
             gate = self._gates[host] = _HostGate(self.options.host_concurrency, self.options.host_request_interval)
         return gate
 
-    def _interleaved(self, urls: Iterable[str]) -> Iterator[str]:
-        """Each URL once, hosts taken in turn (A1 B1 C1 A2 B2 A3 ...), so that the fetch lanes spread over the
-        hosts instead of queueing behind the first host's politeness limits."""
+    def _interleaved(self, urls: Iterable[str]) -> Iterator[tuple[str, _HostGate]]:
+        """Each URL once with its host's gate, hosts taken in turn (A1 B1 C1 A2 B2 A3 ...), so that the fetch
+        lanes spread over the hosts instead of queueing behind the first host's politeness limits."""
         by_host: dict[str, deque[str]] = {}
         for url in dict.fromkeys(urls):
             by_host.setdefault(self._host(url), deque()).append(url)
-        queues = deque(by_host.values())
+        queues = deque((self._gate(host), queue) for host, queue in by_host.items())
         while queues:
-            queue = queues.popleft()
-            yield queue.popleft()
+            gate, queue = queues.popleft()
+            yield queue.popleft(), gate
             if queue:
-                queues.append(queue)
+                queues.append((gate, queue))
 
     async def fetch_all(self, urls: Sequence[str], validators: dict[str, Validators] | None = None,
                         on_done: OnDone | None = None,
@@ -152,8 +151,8 @@ class Fetcher:
             async def lane() -> None:
                 # A fixed number of lanes, each taking the next URL when it is done: a task per URL would
                 # hold thousands of waiting tasks (about 1.7 KB each) for a run of thousands of sources.
-                for url in pending:
-                    result = await self._fetch_politely(client, slots, url, validators, on_done)
+                for url, gate in pending:
+                    result = await self._fetch_politely(client, slots, url, gate, validators, on_done)
                     if keep_results:
                         results[url] = result
 
@@ -173,9 +172,8 @@ class Fetcher:
         """Enough lanes to keep every global slot busy while others wait on their host's politeness."""
         return max(1, min(urls, 2 * self.options.max_concurrency))
 
-    async def _fetch_politely(self, client: Session, slots: asyncio.Semaphore, url: str,
+    async def _fetch_politely(self, client: Session, slots: asyncio.Semaphore, url: str, gate: _HostGate,
                               validators: dict[str, Validators], on_done: OnDone | None) -> FetchResult:
-        gate = self._gate(url)
         attempts = 0
         while True:
             attempts += 1
@@ -229,9 +227,10 @@ class Fetcher:
                 raise UnsupportedURL(f"{current}: {why}", current)
             if current in seen:
                 raise TooManyRedirects(f"redirect loop back to {current}", current)
-            vet_literal(urlsplit(current).hostname or "", self.options.allow_private)
+            host = urlsplit(current).hostname or ""
+            vet_literal(host, self.options.allow_private)
             seen.add(current)
-            hop = await self._request(client, current, validators.get(current))
+            hop = await self._request(client, current, host, validators.get(current))
             result.hops.append(hop)
             location = hop.header("location")
             if hop.status not in REDIRECT_STATUSES or not location or not self.options.follow_redirects:
@@ -240,7 +239,7 @@ class Fetcher:
                 raise TooManyRedirects(f"more than {self.options.max_redirects} redirects", current)
             current = urljoin(current, location.strip())
 
-    async def _request(self, client: Session, url: str, validators: Validators | None) -> Hop:
+    async def _request(self, client: Session, url: str, host: str, validators: Validators | None) -> Hop:
         headers: dict[str, str] = dict(self._extra_headers.get(url, {}))
         if validators and validators.etag:
             headers["If-None-Match"] = validators.etag
@@ -248,7 +247,6 @@ class Fetcher:
             headers["If-Modified-Since"] = validators.last_modified
         started = clock.now()
         answer = await client.get(url, headers)
-        host = urlsplit(url).hostname or ""
         peer = host if is_ip_literal(host) else self._guard.peers.get(host)
         return Hop(url=url, status=answer.status, reason=answer.reason, http_version=answer.http_version,
                    headers=answer.headers, request_headers=answer.request_headers, body=answer.body, peer=peer,

@@ -11,7 +11,8 @@ write at the same time. Nothing outside this package touches the connection. Bro
 Modules: `tables` (the queries, written once for both databases), `sqlite` and `postgres` (what is
 particular to each), `schema` and `schema_pg` (the same migrations), `transfer` (an index copied into
 another), `rows` (typed rows between stages), one repository per topic (`runs`, `captures`, `extractions`,
-`findings`, `reviews`) and `archive` (the WARC files, written once, never rewritten).
+`findings`, `reviews`), `archive` (the WARC files, written once, never rewritten) and `writer` (a run's
+records written by a process of their own, off the fetch loop).
 """
 
 from __future__ import annotations

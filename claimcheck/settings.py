@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import httpx
+from typing import TYPE_CHECKING
 
 from claimcheck.net.guard import Resolver, system_resolver
 from claimcheck.net.memento import DEFAULT_TIMEGATE
 from claimcheck.net.records import FetchOptions
 from claimcheck.reading.match import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:
+    import httpx
 
 # Failures that say nothing about a source when every source shows them: the network itself is down.
 NETWORK_ERROR_KINDS = frozenset({"dns", "connect", "timeout"})

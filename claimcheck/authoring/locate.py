@@ -16,9 +16,9 @@ import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-import httpx
 from bs4 import BeautifulSoup
 from lxml import etree
 from rapidfuzz import fuzz
@@ -31,6 +31,9 @@ from claimcheck.net.fetch import run_fetch
 from claimcheck.net.guard import Resolver, system_resolver
 from claimcheck.net.records import FetchOptions, FetchResult, decode_content, inflate_upto
 from claimcheck.reading.datetext import parse_machine_date
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_ENTRIES = 50_000  # entries read from all lists together
 MAX_SITEMAPS = 50  # sitemaps fetched from indexes

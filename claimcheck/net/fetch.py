@@ -9,23 +9,21 @@ that stops the run.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
-import httpx
 
 from claimcheck.core import clock
-from claimcheck.core.errors import ConnectionFailed, FetchError, Timeout, TooManyRedirects, UnsupportedURL
+from claimcheck.core.errors import FetchError, Timeout, TooManyRedirects, UnsupportedURL
 from claimcheck.core.urls import host_key, valid_http_url
 from claimcheck.net.guard import GuardedResolver, Resolver, is_ip_literal, system_resolver, vet_literal
-from claimcheck.net.session import AiohttpSession, HttpxSession, Session
+from claimcheck.net.session import AiohttpSession, HttpxSession, Session, client_failure
 from claimcheck.net.records import (
     DEFAULT_OPTIONS,
     PERMANENT_REDIRECTS,
@@ -38,6 +36,9 @@ from claimcheck.net.records import (
     Validators,
     decode_content,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["PERMANENT_REDIRECTS", "REDIRECT_STATUSES", "USER_AGENT", "FetchOptions", "FetchResult", "Fetcher",
            "Hop", "OnDone", "Validators", "decode_content", "run_fetch"]
@@ -204,16 +205,12 @@ class Fetcher:
         try:
             await _within(self.options.total_timeout, self._follow(client, url, result, validators or {}))
         except aiohttp.ClientError as exc:  # before TimeoutError: aiohttp's own timeouts are both
-            result.error = _client_failure(exc, url)
+            result.error = client_failure(exc, url)
         except asyncio.TimeoutError:
             result.error = Timeout(f"no complete answer within {self.options.total_timeout:g} s", url)
-        except FetchError as exc:
+        except FetchError as exc:  # an httpx transport's failures come as these too (`HttpxSession`)
             exc.url = exc.url or url
             result.error = exc
-        except httpx.TransportError as exc:
-            result.error = _transport_failure(exc, url)
-        except httpx.InvalidURL as exc:
-            result.error = UnsupportedURL(str(exc), url)
         result.elapsed = time.monotonic() - began
         return result
 
@@ -261,33 +258,6 @@ async def _within(seconds: float, work: Coroutine[Any, Any, None]) -> None:
             await work
     else:
         await asyncio.wait_for(work, seconds)
-
-
-def _transport_failure(exc: httpx.TransportError, url: str) -> FetchError:
-    """The failure as the underlying client saw it: httpx-aiohttp maps every aiohttp connection error, a
-    reset included, to ConnectTimeout, so the original exception decides."""
-    cause = exc.__cause__ or exc
-    if cause is exc and isinstance(exc, httpx.TimeoutException):
-        return Timeout(f"timed out ({type(exc).__name__})", url)
-    return _client_failure(cause, url)
-
-
-def _client_failure(cause: BaseException, url: str) -> FetchError:
-    """An aiohttp failure (or what a transport raised) in words an editor reads, as a fetch error."""
-    name = type(cause).__name__
-    if isinstance(cause, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
-        return Timeout(f"timed out ({name})", url)
-    if isinstance(cause, aiohttp.InvalidURL):
-        return UnsupportedURL(f"{url}: not a URL that can be fetched ({cause})", url)
-    if isinstance(cause, aiohttp.ClientConnectorCertificateError):
-        return ConnectionFailed(f"the TLS certificate of {cause.host} was refused: {cause.certificate_error}", url)
-    if isinstance(cause, aiohttp.ClientConnectorError):
-        # Said in words an editor reads ("ClientConnectorError: Cannot connect to host x:443 ssl:default
-        # [Connect call failed ...]" is aiohttp's); the words are what judging reads as "the address is wrong".
-        error = cause.os_error
-        why = os.strerror(error.errno) if error and error.errno else (str(error) if error else "failed")
-        return ConnectionFailed(f"cannot connect to {cause.host}:{cause.port}: {why.lower()}", url)
-    return ConnectionFailed(f"{name}: {cause or 'connection failed'}", url)
 
 
 def _retry_after(result: FetchResult) -> float | None:

@@ -146,3 +146,4 @@ _migration(
     _table("run_shards", f"run_id {I} REFERENCES runs (id), shard {I}, shards {I}, status {T}, started_at {T}, "
                          f"finished_at {T}, fetched {I}, network {T}, PRIMARY KEY (run_id, shard)"),
 )
+_migration("m014_captures_not_by_label", "DROP INDEX IF EXISTS idx_captures_source_id_fetched_at")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import os
 import sys
@@ -380,8 +381,16 @@ def _reportable(run: dict[str, Any], last_complete: dict[str, Any] | None) -> No
     raise ClaimcheckError(what + hint)
 
 
+# The cyclic garbage collector, less often: a run allocates rows, findings and answers by the hundred thousand
+# and almost none of them form cycles, yet the default thresholds collected 1,388 times in a re-check of 10,000
+# sources (0.65 s, measured with gc.callbacks; 0.14 s at these thresholds, peak memory unchanged). Set by the
+# console script only: a program embedding claimcheck keeps its own.
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
 def main() -> None:
     """The console script: a stop signal ends any command with 128 + its number (130, 143, 129)."""
+    gc.set_threshold(*GC_THRESHOLDS)
     with stop_on_signals():
         try:
             cli()

@@ -155,6 +155,20 @@ def test_a_success_resets_the_confirmation(run: Runner, world: Site) -> None:
     assert "seen on 1 of 3" in intel["detail"]
 
 
+def test_a_blocked_check_neither_counts_nor_resets_the_confirmation(run: Runner, world: Site) -> None:
+    run("check", now="2026-11-19T12:00:00Z")  # it worked once
+    world.remove(INTEL_PATH)
+    run("check", now="2026-11-20T12:00:00Z")
+    world.status(INTEL_PATH, 403, b"<h1>Forbidden</h1>")
+    run("check", now="2026-11-21T12:00:00Z")  # a bot wall for a day: says nothing of the page
+    world.remove(INTEL_PATH)
+    run("check", now="2026-11-22T12:00:00Z")
+    _, doc = run.json(now="2026-11-24T13:00:00Z")
+    intel = by_source(doc, "intel-2023-packaging")[0]
+    assert intel["verdict"] == "gone", intel
+    assert "confirmed on 3 checks" in intel["detail"]
+
+
 def test_unreachable_on_a_server_error(run: Runner, world: Site) -> None:
     world.status(INTEL_PATH, 503, b"<h1>Service Unavailable</h1>")
     code, doc = run.json()

@@ -15,7 +15,7 @@ from typing import Any
 from claimcheck.claims.load import Claim, ClaimsFile, Source
 from claimcheck.core import clock
 from claimcheck.core.dates import FuzzyDate
-from claimcheck.core.outcomes import NETWORK, OK, Classified, Outcome
+from claimcheck.core.outcomes import OK, Classified, Outcome
 from claimcheck.core.text import normalize
 from claimcheck.core.verdicts import Verdict
 from claimcheck.judge.rules import (
@@ -104,9 +104,12 @@ class SourceState:
     baseline_capture_id: int | None = None  # the capture the latest was compared with (the accepted baseline)
 
 
+Attempts = dict[str, list[tuple[str, str, str, str | None]]]  # source key -> (URL, fetched at, outcome, reason)
+
+
 def _source_state(store: Store, source: Source, settings: RunSettings, network_down: bool,
                   latest_rows: dict[tuple[str, str], CaptureRow], baselines: dict[str, dict[str, Any]],
-                  reads: _Reads) -> SourceState:
+                  reads: _Reads, attempts: Attempts) -> SourceState:
     if not source.url:
         return SourceState(source, None, None, None, None, "no URL is known for this source yet")
     latest = latest_rows.get((source.key, source.url))
@@ -119,10 +122,11 @@ def _source_state(store: Store, source: Source, settings: RunSettings, network_d
             reason = "not captured yet"
         return SourceState(source, None, None, None, None, reason)
     if latest["outcome"] != OK:
-        usable = [c for c in store.captures.of_source(source.key)
-                  if c["url"] == source.url and c["outcome"] != NETWORK]
-        streak = FailureStreak.from_history(
-            Attempt(clock.parse_instant(c["fetched_at"]), Outcome(c["outcome"]), c["reason"] or "") for c in usable)
+        history = [attempt for attempt in attempts.get(source.key, ()) if attempt[0] == source.url]
+        # From the last success on: a streak starts again at each one (only its dates are read, not all of them).
+        since = max((i for i, (_, _, outcome, _) in enumerate(history) if outcome == OK), default=0)
+        streak = FailureStreak.from_history(Attempt(clock.parse_instant(at), Outcome(outcome), reason or "")
+                                            for _, at, outcome, reason in history[since:])
         classified = Classified(Outcome(latest["outcome"]), latest["reason"] or f"HTTP {latest['http_status']}")
         # A connection that could not be made at all (refused, no route), unlike one reset mid-answer, says the
         # address is wrong. (Older captures kept aiohttp's own words for it.)
@@ -219,7 +223,11 @@ def _states(store: Store, sources: list[Source], settings: RunSettings,
     latest_rows = store.captures.latest_usable(source.key for source in sources)
     reads = _Reads(store, {row["payload_digest"] for row in latest_rows.values() if row["payload_digest"]})
     baselines = store.reviews.latest_baselines_of([source.key for source in sources])
-    return {source.id: _source_state(store, source, settings, network_down, latest_rows, baselines, reads)
+    # The histories of the sources whose newest capture failed, for their failure streaks: a few queries.
+    failing = {source.key for source in sources if source.url and (row := latest_rows.get((source.key, source.url)))
+               is not None and row["outcome"] != OK}
+    attempts = store.captures.attempts_of(failing) if failing else {}
+    return {source.id: _source_state(store, source, settings, network_down, latest_rows, baselines, reads, attempts)
             for source in sources}, reads
 
 

@@ -8,8 +8,9 @@ from typing import Any, cast
 
 from claimcheck.core import clock
 from claimcheck.core.errors import NotFound
+from claimcheck.core.outcomes import OK, ROT, TRANSIENT
 from claimcheck.store.rows import CaptureRow
-from claimcheck.store.tables import IN_CHUNK, Tables, batched
+from claimcheck.store.tables import IN_CHUNK, Tables, batched, chunks
 
 
 class Captures:
@@ -76,6 +77,21 @@ class Captures:
         rows = self.tables.query("select * from captures where source_key = ? order by fetched_at, id",
                                  [source_key])
         return cast(list[CaptureRow], list(rows))
+
+    def attempts_of(self, source_keys: Iterable[str]) -> dict[str, list[tuple[str, str, str, str | None]]]:
+        """Each source's captures that count in a failure streak (answered well, or failed as rot or a
+        transient failure: blocked, throttled and network-down ones neither count nor reset one), oldest first,
+        as (URL, fetched at, outcome, reason): for many sources in a few queries, without the captures' other
+        columns (a source's whole history one query at a time was half of judging 10,000 failing sources)."""
+        found: dict[str, list[tuple[str, str, str, str | None]]] = {}
+        counted = ", ".join(f"'{outcome.value}'" for outcome in (OK, ROT, TRANSIENT))
+        for chunk in chunks(list(source_keys)):
+            for key, url, fetched_at, outcome, reason in self.tables.rows(
+                    "select source_key, url, fetched_at, outcome, reason from captures "
+                    f"where outcome in ({counted}) and source_key in ({', '.join('?' * len(chunk))}) "
+                    "order by source_key, fetched_at, id", chunk):
+                found.setdefault(key, []).append((url, fetched_at, outcome, reason))
+        return found
 
     def soft404s_by_probe(self) -> set[tuple[str, str]]:
         """(payload digest, URL) pairs whose latest capture read like the site's answer to a made-up URL."""

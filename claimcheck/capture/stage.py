@@ -215,8 +215,9 @@ class _Recorder:
             if new_payload:
                 request_id = record_id()
                 self.writer.request(hop, request_id)
-                settle(hop, self.payloads, digest)  # known from now on: a later hop repeating it is a revisit
                 response = ResponseRecord.of(hop, digest, request_id)
+                # Known from now on: a later hop repeating it is written as a revisit.
+                self.payloads[digest] = KnownPayload(hop.url, response.date)
                 # Offloaded, the record is gzipped by the worker that extracts the same body, off the fetch loop.
                 ticket = None if self.offload else self.writer.member(response.member(hop.body))
                 record_type = "response"
@@ -280,10 +281,12 @@ class _Recorder:
 PARALLEL_EXTRACTION_FROM = 24
 
 
+EXTRACTIONS_PER_TRANSACTION = 64
+
+
 def parallel_from() -> int:
     value = os.environ.get("CLAIMCHECK_PARALLEL_FROM", "")
     return int(value) if value.isdigit() else PARALLEL_EXTRACTION_FROM
-EXTRACTIONS_PER_TRANSACTION = 64
 
 
 def _canary_down(settings: RunSettings) -> bool:

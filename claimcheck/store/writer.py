@@ -98,6 +98,7 @@ class LocalWriter(RecordWriter):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.warc = WarcFile(path)
+        self.closed = False
         self.offsets = array("q")
         self.lengths = array("q")
 
@@ -122,10 +123,12 @@ class LocalWriter(RecordWriter):
 
     def close(self) -> Sequence[Place]:
         self.warc.close()
+        self.closed = True
         return _places(self.offsets, self.lengths)
 
     def close_after_failure(self) -> None:
-        self.warc.close_after_failure()
+        if not self.closed:  # a run that failed after its file was finished has nothing to publish
+            self.warc.close_after_failure()
 
 
 def _places(offsets: array[int], lengths: array[int]) -> Sequence[Place]:

@@ -242,12 +242,9 @@ class Fetcher:
             headers["If-None-Match"] = validators.etag
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
-        started = clock.now()
-        answer = await client.get(url, headers)
-        peer = host if is_ip_literal(host) else self._guard.peers.get(host)
-        return Hop(url=url, status=answer.status, reason=answer.reason, http_version=answer.http_version,
-                   headers=answer.headers, request_headers=answer.request_headers, body=answer.body, peer=peer,
-                   started_at=started)
+        hop = await client.get(url, headers, clock.now())
+        hop.peer = host if is_ip_literal(host) else self._guard.peers.get(host)
+        return hop
 
 
 async def _within(seconds: float, work: Coroutine[Any, Any, None]) -> None:

@@ -15,14 +15,14 @@ import asyncio
 import os
 import ssl
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import aiohttp
 
 from claimcheck.core.errors import BodyTooLarge, ConnectionFailed, FetchError, Timeout, UnsupportedURL
 from claimcheck.net.guard import GuardedResolver
-from claimcheck.net.records import FetchOptions
+from claimcheck.net.records import FetchOptions, Hop
 
 if TYPE_CHECKING:  # imported by HttpxSession when a transport is given: a run never pays for it (~0.09 s)
     import httpx
@@ -30,21 +30,10 @@ if TYPE_CHECKING:  # imported by HttpxSession when a transport is given: a run n
 CHUNK = 64 * 1024
 
 
-@dataclass(slots=True)
-class Answer:
-    """One response as it crossed the wire: its head, the request's head as sent, the body raw."""
-
-    status: int
-    reason: str
-    http_version: str
-    headers: list[tuple[str, str]]
-    request_headers: list[tuple[str, str]]
-    body: bytes
-
-
 class Session(Protocol):
-    async def get(self, url: str, headers: dict[str, str]) -> Answer:
-        """A GET with these headers besides the session's; redirects are not followed (the caller vets each)."""
+    async def get(self, url: str, headers: dict[str, str], started: datetime) -> Hop:
+        """A GET with these headers besides the session's, as it crossed the wire (the address connected to is
+        the caller's to say); redirects are not followed (the caller vets each)."""
 
     async def __aenter__(self) -> Session: ...
 
@@ -117,15 +106,16 @@ class AiohttpSession:
         self.timeout = aiohttp.ClientTimeout(total=None, sock_connect=options.connect_timeout,
                                              sock_read=options.total_timeout, connect=options.total_timeout)
 
-    async def get(self, url: str, headers: dict[str, str]) -> Answer:
+    async def get(self, url: str, headers: dict[str, str], started: datetime) -> Hop:
         sent = {**self.headers, **headers} if headers else self.headers
         async with self.session.get(url, headers=sent, allow_redirects=False, timeout=self.timeout) as response:
             body = await _capped(response.content.iter_chunked(CHUNK), response.headers.get("Content-Length"),
                                  self.options.max_body, url)
             version = response.version
-            return Answer(response.status, response.reason or "",
-                          f"HTTP/{version.major}.{version.minor}" if version else "HTTP/1.1",
-                          _latin1(response.raw_headers), list(response.request_info.headers.items()), body)
+            return Hop(url, response.status, response.reason or "",
+                       f"HTTP/{version.major}.{version.minor}" if version else "HTTP/1.1",
+                       _latin1(response.raw_headers), list(response.request_info.headers.items()), body, None,
+                       started)
 
     async def __aenter__(self) -> AiohttpSession:
         return self
@@ -147,17 +137,17 @@ class HttpxSession:
         self.timeout = httpx.Timeout(options.total_timeout, connect=options.connect_timeout).as_dict()
         self.cookies = httpx.Cookies()
 
-    async def get(self, url: str, headers: dict[str, str]) -> Answer:
+    async def get(self, url: str, headers: dict[str, str], started: datetime) -> Hop:
         import httpx
 
         try:
-            return await self._get(url, headers)
+            return await self._get(url, headers, started)
         except httpx.TransportError as exc:
             raise transport_failure(exc, url) from None
         except httpx.InvalidURL as exc:
             raise UnsupportedURL(str(exc), url) from None
 
-    async def _get(self, url: str, headers: dict[str, str]) -> Answer:
+    async def _get(self, url: str, headers: dict[str, str], started: datetime) -> Hop:
         import httpx
 
         request = httpx.Request("GET", url, headers={**self.headers, **headers}, extensions={"timeout": self.timeout})
@@ -177,8 +167,8 @@ class HttpxSession:
             body = await _capped(chunks, response.headers.get("content-length"), self.options.max_body, url)
         finally:
             await response.aclose()
-        return Answer(response.status_code, response.reason_phrase, response.http_version,
-                      _latin1(response.headers.raw), _latin1(request.headers.raw), body)
+        return Hop(url, response.status_code, response.reason_phrase, response.http_version,
+                   _latin1(response.headers.raw), _latin1(request.headers.raw), body, None, started)
 
     async def __aenter__(self) -> HttpxSession:
         await self.transport.__aenter__()

@@ -67,9 +67,12 @@ def _verdicts(document: dict[str, object]) -> dict[tuple[str, str], tuple[str, s
             for c in document["claims"] for s in c["sources"]}  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+# parallel "1": each shard writes its WARC records in a process of its own, as shards of 24 URLs or more do.
+@pytest.mark.parametrize("backend,parallel", [("sqlite", ""), ("postgresql", ""), ("postgresql", "1")])
 def test_a_run_fetched_in_shards_gives_the_verdicts_of_one_process(tmp_path: Path, sites: list[Site],
-                                                                   database: str | None) -> None:
+                                                                   database: str | None, parallel: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMCHECK_PARALLEL_FROM", parallel)
     claims = _claims(tmp_path, sites)
     urls = [sites[n % len(sites)].url(path) for n, (path, _) in enumerate(WORLD_PATHS.values())]
     assert len({shard_of(url, SHARDS) for url in urls}) > 1  # the work is really split

@@ -73,8 +73,9 @@ class _HostGate:
         if self.interval <= 0:
             return
         async with self.send_lock:
-            delay = self.last_sent + self.interval - time.monotonic()
-            if delay > 0:
+            # Looked at again after each sleep: the request before may have gone out (`sent`) meanwhile, later
+            # than when this one began to wait (its connection took a while to open).
+            while (delay := self.last_sent + self.interval - time.monotonic()) > 0:
                 await asyncio.sleep(delay)
             self.last_sent = time.monotonic()
             self.next_start = max(self.next_start, self.last_sent + self.interval)

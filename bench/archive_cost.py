@@ -16,7 +16,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from claimcheck.store.archive import WarcFile, payload_digest
+from claimcheck.store.archive import WarcFile, payload_digest, settle
 from claimcheck.net.fetch import Hop
 
 
@@ -35,7 +35,8 @@ def main() -> None:
         warc = WarcFile(Path(folder) / "bench.warc.gz")
         began = time.perf_counter()
         for hop in hops:
-            warc.write_hop(hop, {}, payload_digest(hop.body))
+            digest = payload_digest(hop.body)
+            warc.write_hop(hop, digest, settle(hop, {}, digest))
         elapsed = time.perf_counter() - began
         warc.close()
         size = warc.final_path.stat().st_size

@@ -21,6 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 from world import Site
 
 from claimcheck.core.errors import StoreError
+from claimcheck.core.signals import _alive
 from claimcheck.net.records import Hop
 from claimcheck.store.archive import KnownPayload, payload_digest, read_payload, recover_open_files
 from claimcheck.store.writer import BATCH_BYTES, BATCH_OPS, LocalWriter, ProcessWriter, RecordWriter
@@ -154,22 +155,14 @@ def test_a_writer_whose_run_dies_leaves_its_file_to_be_recovered(tmp_path: Path)
     run.send_signal(signal.SIGKILL)
     run.wait()
     deadline = time.monotonic() + 10
-    while _running(child) and time.monotonic() < deadline:
+    while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _running(child), "the writer outlived its run"
+    assert not _alive(child), "the writer outlived its run"
     assert not path.exists() and path.with_name(path.name + ".open").exists()
     [recovered] = recover_open_files(tmp_path)
     assert recovered == path
     found = kinds(path)
     assert found[0][0] == "warcinfo" and len(found) == 1 + 2 * 192  # three full batches were sent; 8 were not
-
-
-def _running(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_an_embedding_script_without_a_main_guard_runs_once(tmp_path: Path, world: Site) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ from claimcheck.store.archive import (
     recover_open_files,
     settle,
 )
-from claimcheck.store.writer import LocalWriter, Place, ProcessWriter, RecordWriter
+from claimcheck.store.writer import LocalWriter, ProcessWriter, RecordWriter
 from claimcheck.store.rows import ExtractionRow
 
 
@@ -83,24 +83,9 @@ def _warc_name(run_id: int, store: Store, shard: Shard | None = None) -> Path:
     return name
 
 
-# A row's record, by the ticket the writer gave it; where it landed is known once the file is closed.
+# A row's record, by the ticket the writer gave it; where it landed is known once the file is closed
+# (`RecordWriter.locate`).
 TICKET = "_ticket"
-
-
-class _Places:
-    """Where each ticket's record landed, once the run's WARC file is closed."""
-
-    def __init__(self, writer: RecordWriter) -> None:
-        self.name = writer.name
-        self.places: Sequence[Place] = ()
-
-    def locate(self, row: dict[str, Any]) -> dict[str, Any]:
-        """The row with its record's file, offset and length in place of its ticket."""
-        ticket = row.pop(TICKET, None)
-        if ticket is not None:
-            offset, length = self.places[ticket]
-            row.update(warc_file=self.name, warc_offset=offset, warc_length=length)
-        return row
 
 
 # Marks a capture row carries through the run, for classifying it without decoding its JSON columns again
@@ -118,9 +103,9 @@ class _RunPayloads:
 
     RECENT = 4096
 
-    def __init__(self, store: Store, places: _Places) -> None:
+    def __init__(self, store: Store, writer: RecordWriter) -> None:
         self.store = store
-        self.places = places
+        self.writer = writer
         self.recent: dict[str, KnownPayload] = {}
         self.awaiting: dict[str, dict[str, Any]] = {}  # digest -> the row of a new payload not archived yet
         self.new = store.spilled_rows("pending_payloads", key="digest")
@@ -167,11 +152,11 @@ class _RunPayloads:
         """The row of a payload new in this run (where its record is), for reading it back before indexing:
         once the run's file is closed."""
         row = self._row(digest)
-        return self.places.locate(dict(row)) if row is not None else None
+        return self.writer.locate(dict(row), TICKET) if row is not None else None
 
     def rows(self) -> Iterator[list[dict[str, Any]]]:
         for chunk in self.new.chunks():
-            yield [self.places.locate(row) for row in chunk]
+            yield [self.writer.locate(row, TICKET) for row in chunk]
 
     def discard(self) -> None:
         self.new.discard()
@@ -186,11 +171,10 @@ class _Recorder:
         """`offload`: new payloads' response records are built by the worker that extracts them."""
         self.store = store
         self.writer = writer
-        self.places = _Places(writer)
         self.validators = validators
         self.evidence = evidence
         self.offload = offload
-        self.payloads = _RunPayloads(store, self.places)
+        self.payloads = _RunPayloads(store, writer)
         # Complete capture rows, by URL: indexed in that order, whatever order the fetches finished in, so that
         # the same fetches get the same capture ids (and a run's outputs are the same on either database).
         self.pending = store.spilled_rows("pending_captures", key="url")
@@ -429,7 +413,7 @@ def capture_sources(claims: ClaimsFile, store: Store, settings: RunSettings, *, 
         try:
             run_fetch(list(by_url), settings.fetch, validators=validators, resolver=settings.resolver,
                       transport=settings.transport, on_done=on_done, keep_results=False)
-            recorder.places.places = writer.close()
+            writer.close()
             store_extractions(1)
         except BaseException as exc:
             interrupted = isinstance(exc, Interrupted)
@@ -477,7 +461,7 @@ def _index_captures(store: Store, settings: RunSettings, recorder: _Recorder, by
         for payloads in recorder.payloads.rows():
             store.captures.add_payloads(payloads)
         for spilled in pending.chunks(by_key=True):
-            chunk = [recorder.places.locate(row) for row in spilled]
+            chunk = [recorder.writer.locate(row, TICKET) for row in spilled]
             extractions = extractions_of(chunk)
             rows: list[dict[str, Any]] = []
             for row in chunk:

@@ -143,15 +143,14 @@ class WarcFile:
         self._writer.write_record(record)
         return self.write_member(gzip_member(buffer.getvalue()), record.rec_headers.get_header("WARC-Type"))
 
-    def write_hop(self, hop: Hop, known: PayloadIndex, digest: str) -> RecordRef:
-        """Write a hop's request and its response record, or a revisit when `known` holds its payload digest.
+    def write_hop(self, hop: Hop, digest: str, earlier: KnownPayload | None) -> RecordRef:
+        """Write a hop's request and its response record, or a revisit of `earlier` (what `settle` found).
 
         These two records are most of what a run writes (two per source, even when nothing changed), so they
         are serialised here rather than through warcio's record builder, which costs several times more; the
         tests read every record back with warcio and run `warcio check` on the files.
         """
         request_id = self.write_request(hop)
-        earlier = settle(hop, known, digest)
         if earlier is not None:
             return self.write_revisit(hop, digest, request_id, earlier)
         return self.write_response(hop, digest, request_id)

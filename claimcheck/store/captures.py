@@ -10,7 +10,7 @@ from claimcheck.core import clock
 from claimcheck.core.errors import NotFound
 from claimcheck.core.outcomes import OK, ROT, TRANSIENT
 from claimcheck.store.rows import CaptureRow
-from claimcheck.store.tables import IN_CHUNK, Tables, batched, chunks
+from claimcheck.store.tables import IN_CHUNK, Tables, batched
 
 
 class Captures:
@@ -85,12 +85,11 @@ class Captures:
         columns (a source's whole history one query at a time was half of judging 10,000 failing sources)."""
         found: dict[str, list[tuple[str, str, str, str | None]]] = {}
         counted = ", ".join(f"'{outcome.value}'" for outcome in (OK, ROT, TRANSIENT))
-        for chunk in chunks(list(source_keys)):
-            for key, url, fetched_at, outcome, reason in self.tables.rows(
-                    "select source_key, url, fetched_at, outcome, reason from captures "
-                    f"where outcome in ({counted}) and source_key in ({', '.join('?' * len(chunk))}) "
-                    "order by source_key, fetched_at, id", chunk):
-                found.setdefault(key, []).append((url, fetched_at, outcome, reason))
+        for key, url, fetched_at, outcome, reason in self.tables.rows_in(
+                "select source_key, url, fetched_at, outcome, reason from captures "
+                f"where outcome in ({counted}) and source_key in ({{}}) order by source_key, fetched_at, id",
+                source_keys):
+            found.setdefault(key, []).append((url, fetched_at, outcome, reason))
         return found
 
     def soft404s_by_probe(self) -> set[tuple[str, str]]:

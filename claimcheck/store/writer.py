@@ -43,6 +43,15 @@ class RecordWriter(ABC):
         self.path = path
         self.name = path.name
         self.tickets = 0
+        self.places: Sequence[Place] = ()  # by ticket, once the file is closed
+
+    def locate(self, row: dict[str, Any], key: str) -> dict[str, Any]:
+        """The row with its record's file, offset and length in place of the ticket under `key`."""
+        ticket = row.pop(key, None)
+        if ticket is not None:
+            offset, length = self.places[ticket]
+            row.update(warc_file=self.name, warc_offset=offset, warc_length=length)
+        return row
 
     def _ticket(self) -> int:
         self.tickets += 1
@@ -66,7 +75,8 @@ class RecordWriter(ABC):
 
     @abstractmethod
     def close(self) -> Sequence[Place]:
-        """Finish the file (fsynced, given its final name); the place of each ticket's record, by ticket."""
+        """Finish the file (fsynced, given its final name); the place of each ticket's record, by ticket (kept
+        as `places`)."""
 
     @abstractmethod
     def close_after_failure(self) -> None:
@@ -77,11 +87,7 @@ def _write(warc: WarcFile, op: tuple[Any, ...]) -> RecordRef | None:
     """Carry out one operation on the file: the same code whichever process runs it."""
     kind = op[0]
     if kind == "hop":
-        _, hop, digest, earlier = op
-        request_id = warc.write_request(hop)
-        if earlier is not None:
-            return warc.write_revisit(hop, digest, request_id, earlier)
-        return warc.write_response(hop, digest, request_id)
+        return warc.write_hop(op[1], op[2], op[3])
     if kind == "request":
         warc.write_request(op[1], op[2])
         return None
@@ -124,7 +130,8 @@ class LocalWriter(RecordWriter):
     def close(self) -> Sequence[Place]:
         self.warc.close()
         self.closed = True
-        return _places(self.offsets, self.lengths)
+        self.places = _places(self.offsets, self.lengths)
+        return self.places
 
     def close_after_failure(self) -> None:
         if not self.closed:  # a run that failed after its file was finished has nothing to publish
@@ -258,6 +265,7 @@ class ProcessWriter(RecordWriter):
         places = self._finish("close")
         if len(places) != self.tickets:
             raise StoreError(f"the process writing {self.name} placed {len(places)} records of {self.tickets}")
+        self.places = places
         return places
 
     def close_after_failure(self) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 from conftest import Runner, by_source
-from world import Route, Site
+from world import TLS_CA, Route, Site
 
 from claimcheck.core.errors import BodyTooLarge
 from claimcheck.net.fetch import FetchOptions, FetchResult, decode_content, run_fetch
@@ -239,3 +239,39 @@ def test_a_cookie_set_on_a_redirect_is_sent_to_its_target(site: Site) -> None:
     landing = [headers for path, headers in site.requests if path == "/landing"]
     assert landing and landing[0].get("cookie") == "consent=yes"
     assert "cookie" not in dict(site.requests)["/start"]
+
+
+@pytest.fixture
+def tls_site() -> Iterator[Site]:
+    server = Site(tls=True)
+    yield server
+    server.close()
+
+
+def test_https_is_verified_against_the_certificates_httpx_would_trust(tls_site: Site,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real TLS server on 127.0.0.1: its certificate is accepted when SSL_CERT_FILE names the CA that signed
+    it, as httpx would, and refused (in words, not as the network being down) when nothing trusts it."""
+    tls_site.page("/a", "<h1>secure</h1>")
+    url = tls_site.url("/a")
+    assert url.startswith("https://127.0.0.1:")
+    refused = run_fetch([url], FetchOptions(allow_private=True))[url]
+    assert refused.status is None and refused.error_kind == "connect"
+    assert "TLS certificate of 127.0.0.1 was refused" in str(refused.error)
+    assert tls_site.requests == []  # nothing was sent over a connection that was not trusted
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS_CA))
+    trusted = run_fetch([url], FetchOptions(allow_private=True))[url]
+    assert trusted.error is None and trusted.status == 200 and trusted.final is not None
+    assert trusted.final.body == b"<h1>secure</h1>"
+
+
+def test_a_redirect_from_http_to_https_is_verified_on_its_hop(site: Site, tls_site: Site,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    tls_site.page("/moved", "<h1>here now</h1>")
+    site.redirect("/old", tls_site.url("/moved"))
+    url = site.url("/old")
+    refused = run_fetch([url], FetchOptions(allow_private=True))[url]
+    assert [hop.status for hop in refused.hops] == [301] and "TLS certificate" in str(refused.error)
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS_CA))
+    followed = run_fetch([url], FetchOptions(allow_private=True))[url]
+    assert [hop.status for hop in followed.hops] == [301, 200] and followed.final_url == tls_site.url("/moved")

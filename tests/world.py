@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,6 +20,10 @@ from typing import Any
 import yaml
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
+# A test CA and a certificate it signed for 127.0.0.1, valid until 2126 (made with openssl; the CA's key was
+# thrown away): `Site(tls=True)` serves https with it, and SSL_CERT_FILE=TLS_CA makes a client trust it.
+TLS = Path(__file__).parent / "fixtures" / "tls"
+TLS_CA = TLS / "ca.pem"
 
 NOT_FOUND_PAGE = b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
 
@@ -35,7 +40,7 @@ class Route:
 
 
 class Site:
-    def __init__(self) -> None:
+    def __init__(self, *, tls: bool = False) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.arrivals: list[float] = []  # time.monotonic() of each request, as `requests`
@@ -78,12 +83,17 @@ class Site:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.scheme = "https" if tls else "http"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(TLS / "server.pem", TLS / "server.key")
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     @property
     def origin(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}"
 
     def url(self, path: str) -> str:
         return self.origin + path

@@ -104,6 +104,7 @@ class Fetcher:
         self._guard = GuardedResolver(resolver, allow_private=options.allow_private, route=route)
         self._gates: dict[str, _HostGate] = {}
         self._extra_headers: dict[str, dict[str, str]] = {}
+        self._now = clock.reader()
 
     @staticmethod
     def _host(url: str) -> str:
@@ -200,7 +201,7 @@ class Fetcher:
 
     async def fetch_one(self, client: Session, url: str,
                         validators: dict[str, Validators] | None = None) -> FetchResult:
-        started = clock.now()
+        started = self._now()
         result = FetchResult(url=url, started_at=started)
         began = time.monotonic()
         try:
@@ -243,7 +244,7 @@ class Fetcher:
             headers["If-None-Match"] = validators.etag
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
-        hop = await client.get(url, headers, clock.now())
+        hop = await client.get(url, headers, self._now())
         hop.peer = host if is_ip_literal(host) else self._guard.peers.get(host)
         return hop
 

@@ -84,7 +84,8 @@ class AiohttpSession:
                  on_sent: Callable[[str], None] | None = None) -> None:
         self.options = options
         connector = aiohttp.TCPConnector(limit=options.max_concurrency, limit_per_host=0, resolver=guard,
-                                         ssl=ssl_context(), keepalive_timeout=5.0)
+                                         keepalive_timeout=5.0)
+        self._ssl: ssl.SSLContext | None = None  # made for the first https request (loading the CAs takes 0.1 s)
         traces = []
         if on_sent is not None:
             # When a request's headers are really written: what per-host politeness is measured from.
@@ -108,14 +109,22 @@ class AiohttpSession:
 
     async def get(self, url: str, headers: dict[str, str], started: datetime) -> Hop:
         sent = {**self.headers, **headers} if headers else self.headers
-        async with self.session.get(url, headers=sent, allow_redirects=False, timeout=self.timeout) as response:
+        async with self.session.get(url, headers=sent, allow_redirects=False, timeout=self.timeout,
+                                    ssl=self._context() if url[:6].lower() == "https:" else True) as response:
             body = await _capped(response.content.iter_chunked(CHUNK), response.headers.get("Content-Length"),
                                  self.options.max_body, url)
             version = response.version
             return Hop(url, response.status, response.reason or "",
                        f"HTTP/{version.major}.{version.minor}" if version else "HTTP/1.1",
-                       _latin1(response.raw_headers), list(response.request_info.headers.items()), body, None,
+                       _latin1(response.raw_headers),
+                       # Plain strings: aiohttp's case-insensitive keys cost ten times as much to hand to the writer.
+                       [(str(name), value) for name, value in response.request_info.headers.items()], body, None,
                        started)
+
+    def _context(self) -> ssl.SSLContext:
+        if self._ssl is None:
+            self._ssl = ssl_context()
+        return self._ssl
 
     async def __aenter__(self) -> AiohttpSession:
         return self

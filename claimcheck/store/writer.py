@@ -229,12 +229,11 @@ class ProcessWriter(RecordWriter):
         return _places(answer[1], answer[2])
 
     def hop(self, hop: Hop, digest: str, earlier: KnownPayload | None) -> int:
-        # A copy: the batch is sent later, and the run empties each hop's body once it is handed over.
-        self._add(("hop", _copy(hop, hop.body), digest, earlier), len(hop.body))
+        self._add(("hop", _fields(hop, hop.body), digest, earlier), len(hop.body))
         return self._ticket()
 
     def request(self, hop: Hop, request_id: str) -> None:
-        self._add(("request", _copy(hop, b""), request_id))  # its body goes with `member`, as a whole record
+        self._add(("request", _fields(hop, b""), request_id))  # its body goes with `member`, as a whole record
 
     def member(self, member: bytes) -> int:
         self._add(("member", member), len(member))
@@ -281,9 +280,11 @@ class ProcessWriter(RecordWriter):
             self._join()
 
 
-def _copy(hop: Hop, body: bytes) -> Hop:
-    return Hop(hop.url, hop.status, hop.reason, hop.http_version, hop.headers, hop.request_headers, body, hop.peer,
-               hop.started_at)
+def _fields(hop: Hop, body: bytes) -> tuple[Any, ...]:
+    """A hop as the writer process rebuilds it (`Hop(*fields)`): a tuple pickles in a fraction of a dataclass's
+    time, and it is a copy, so the run can empty the hop's body once it is handed over."""
+    return (hop.url, hop.status, hop.reason, hop.http_version, hop.headers, hop.request_headers, body, hop.peer,
+            hop.started_at)
 
 
 def _serve(path: str, run_pid: int, inbox: Connection, outbox: Connection) -> None:
@@ -318,6 +319,8 @@ def _serve(path: str, run_pid: int, inbox: Connection, outbox: Connection) -> No
                 return
             if failure is not None or warc is None:
                 continue  # said once; the run stops at its next send
+            if op[0] in ("hop", "request"):
+                op = (op[0], Hop(*op[1]), *op[2:])  # sent as its fields (`_fields`)
             try:
                 ref = _write(warc, op)
             except (OSError, StoreError) as exc:

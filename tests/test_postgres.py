@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import Runner
 from test_review import change_intel
+from test_store import FROM_HISTORY
 from world import Site, write_claims
 
 from claimcheck.store import Store, schema, schema_pg
@@ -94,6 +95,8 @@ def test_a_store_copied_into_postgresql_keeps_everything(tmp_path: Path, world: 
     for table in ("captures", "findings", "baselines", "evidence", "audit", "latest_source_captures"):
         assert pg.sql(f"select count(*) from {table}")[0][0] == lite.sql(f"select count(*) from {table}")[0][0] \
             + (1 if table == "audit" else 0)
+    for table in FROM_HISTORY:  # derived on the destination from its captures: as the source kept them
+        assert sorted(pg.sql(f"select * from {table}")) == sorted(lite.sql(f"select * from {table}")), table
     # A second copy into the same database is refused; nothing is written.
     again = lite("store", "copy", str(lite.store), database)
     assert again.exit_code == 2 and "not empty" in again.stderr
@@ -131,3 +134,24 @@ def test_a_bad_database_url_is_one_clear_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("claimcheck: cannot connect to the store postgresql://nobody:***@127.0.0.1:1/none")
     assert "secret" not in result.stderr
+
+
+def test_the_current_state_tables_equal_the_history_on_postgresql(tmp_path: Path, world: Site, pg_server) -> None:  # type: ignore[no-untyped-def]
+    """As on SQLite (tests/test_store.py): after a changed page, a 404, an offline run and a network-down run,
+    each newest-capture table holds exactly what the whole history says."""
+    from conftest import WORLD_PATHS
+
+    pg = Runner(write_claims(tmp_path, world), tmp_path / "pg", pg_server.database())
+    pg("check")
+    path, _ = WORLD_PATHS["intel-2023-packaging"]
+    world.page(path, "<html><body><h1>Rewritten</h1><p>Different text entirely.</p></body></html>")
+    pg("check", now="2026-11-26T12:00:00Z")
+    world.status(path, 404)
+    pg("check", now="2026-11-27T12:00:00Z")
+    pg("check", "--offline", now="2026-11-28T12:00:00Z")
+    world.close()
+    assert pg("check", now="2026-11-29T12:00:00Z").exit_code == 3
+    assert pg.sql("select count(*) from captures where outcome = 'network'")[0][0] > 0
+    for table, query in FROM_HISTORY.items():
+        kept = sorted(pg.sql(f"select * from {table}"))
+        assert kept and kept == sorted(pg.sql(query)), table

@@ -12,21 +12,28 @@ _WHITE_SPACE = re.compile(r"\s")
 
 def valid_http_url(url: str) -> str | None:
     """None if `url` is an absolute http(s) URL with a host, else why not."""
+    return vetted_http_url(url)[0]
+
+
+def vetted_http_url(url: str) -> tuple[str | None, str]:
+    """(why `url` cannot be checked or None, its host name): `valid_http_url` and the host from one split, as
+    the fetch loop wants both for every hop."""
     try:
         parts = urlsplit(url)
     except ValueError as exc:
-        return f"not a URL ({exc})"
+        return f"not a URL ({exc})", ""
     if parts.scheme not in ("http", "https"):
-        return f"only http and https URLs can be checked, not {parts.scheme or 'a relative URL'!r}"
-    if not parts.hostname:
-        return "the URL has no host"
+        return f"only http and https URLs can be checked, not {parts.scheme or 'a relative URL'!r}", ""
+    host = parts.hostname
+    if not host:
+        return "the URL has no host", ""
     if _WHITE_SPACE.search(url):
-        return "the URL contains white space"
+        return "the URL contains white space", host
     try:
         _ = parts.port  # raises for a port that is not a number
     except ValueError:
-        return "the URL's port is not a number from 0 to 65535"
-    return None
+        return "the URL's port is not a number from 0 to 65535", host
+    return None, host
 
 
 _LOCALE_SEGMENT = re.compile(r"^(?:[a-z]{2}(?:[-_][a-z]{2,4})?|intl|global|home|index(?:\.\w+)?)$", re.IGNORECASE)

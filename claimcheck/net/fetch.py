@@ -15,13 +15,13 @@ from collections import deque
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import aiohttp
 
 from claimcheck.core import clock
 from claimcheck.core.errors import FetchError, Timeout, TooManyRedirects, UnsupportedURL
-from claimcheck.core.urls import host_key, valid_http_url
+from claimcheck.core.urls import host_key, vetted_http_url
 from claimcheck.net.guard import GuardedResolver, Resolver, is_ip_literal, system_resolver, vet_literal
 from claimcheck.net.session import AiohttpSession, HttpxSession, Session, client_failure
 from claimcheck.net.records import (
@@ -104,7 +104,6 @@ class Fetcher:
         self._guard = GuardedResolver(resolver, allow_private=options.allow_private, route=route)
         self._gates: dict[str, _HostGate] = {}
         self._extra_headers: dict[str, dict[str, str]] = {}
-        self._now = clock.reader()
 
     @staticmethod
     def _host(url: str) -> str:
@@ -201,7 +200,7 @@ class Fetcher:
 
     async def fetch_one(self, client: Session, url: str,
                         validators: dict[str, Validators] | None = None) -> FetchResult:
-        started = self._now()
+        started = clock.now()
         result = FetchResult(url=url, started_at=started)
         began = time.monotonic()
         try:
@@ -221,12 +220,11 @@ class Fetcher:
         seen: set[str] = set()
         current = url
         while True:
-            why = valid_http_url(current)
+            why, host = vetted_http_url(current)
             if why:
                 raise UnsupportedURL(f"{current}: {why}", current)
             if current in seen:
                 raise TooManyRedirects(f"redirect loop back to {current}", current)
-            host = urlsplit(current).hostname or ""
             vet_literal(host, self.options.allow_private)
             seen.add(current)
             hop = await self._request(client, current, host, validators.get(current))
@@ -244,7 +242,7 @@ class Fetcher:
             headers["If-None-Match"] = validators.etag
         if validators and validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
-        hop = await client.get(url, headers, self._now())
+        hop = await client.get(url, headers, clock.now())
         hop.peer = host if is_ip_literal(host) else self._guard.peers.get(host)
         return hop
 

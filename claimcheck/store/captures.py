@@ -10,6 +10,7 @@ from claimcheck.core import clock
 from claimcheck.core.errors import NotFound
 from claimcheck.core.outcomes import OK, ROT, TRANSIENT
 from claimcheck.store.rows import CaptureRow
+from claimcheck.store.schema import LATEST_UPKEEP
 from claimcheck.store.tables import IN_CHUNK, Tables, batched
 
 
@@ -52,7 +53,21 @@ class Captures:
         with self.tables.atomic():
             ids = self.tables.new_ids("captures", len(rows))
             self.tables.insert_many("captures", ({**row, "id": i} for row, i in zip(rows, ids, strict=True)))
+            if ids:
+                self.keep_latest(min(ids), max(ids))
         return ids
+
+    def keep_latest(self, first: int | None = None, last: int | None = None) -> None:
+        """Fold the captures with ids from `first` to `last` (default: all) into the newest-capture tables.
+        Every insertion of captures calls it (`add`; `store copy` once for all): captures are never updated or
+        deleted, so the tables then equal what the history says. Captures of other PostgreSQL shards within the
+        range are folded in too, which changes nothing: a newer capture always wins."""
+        if first is None or last is None:
+            where, params = "TRUE", []
+        else:
+            where, params = "id BETWEEN ? AND ?", [first, last]
+        for statement in LATEST_UPKEEP:
+            self.tables.execute(statement.format(where=where), params)
 
     def urls_of_run(self, run_id: int) -> set[str]:
         """The URLs a run has indexed captures of (a sharded run's finished shards)."""

@@ -233,6 +233,14 @@ def m014_captures_not_by_label(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_captures_source_id_fetched_at")
 
 
+@migrations()
+def m015_latest_kept_per_batch(db: sqlite_utils.Database) -> None:
+    """The newest-capture tables are brought up to date once per batch of captures (`Captures.add`,
+    `LATEST_UPKEEP`), not by a trigger row by row: the trigger was two thirds of inserting a re-check's captures
+    (10,000 rows: 0.45 s with it, 0.19 s plus 0.08 s for the batch's three statements)."""
+    db.execute("DROP TRIGGER IF EXISTS captures_keep_latest")
+
+
 def _claim_key(text: str | None) -> str | None:
     return prose(text) if text is not None else None
 
@@ -279,3 +287,26 @@ LATEST_BY_KEY_UPSERTS = f"""
         WHERE {_NEW_USABLE_BY_KEY}
         ON CONFLICT (source_key, url) DO UPDATE SET capture_id = excluded.capture_id
         WHERE excluded.capture_id > latest_source_captures.capture_id;{_LATEST_BY_URL_UPSERTS}"""
+
+
+# The newest captures of a batch folded into the current-state tables (m015), on both backends: `{where}` picks
+# the batch (an id range), or every capture to rebuild them. A key's newest capture in the batch wins unless the
+# table holds a newer one; in key order, so that PostgreSQL shards indexing at once wait on each other, never
+# deadlock.
+LATEST_UPKEEP = (
+    f"""INSERT INTO latest_source_captures (source_key, url, capture_id)
+        SELECT source_key, url, max(id) FROM captures WHERE {{where}} AND {_USABLE_BY_KEY}
+        GROUP BY source_key, url ORDER BY source_key, url
+        ON CONFLICT (source_key, url) DO UPDATE SET capture_id = excluded.capture_id
+        WHERE excluded.capture_id > latest_source_captures.capture_id""",
+    f"""INSERT INTO latest_validators (final_url, capture_id)
+        SELECT final_url, max(id) FROM captures WHERE {{where}} AND {_HAS_VALIDATORS}
+        GROUP BY final_url ORDER BY final_url
+        ON CONFLICT (final_url) DO UPDATE SET capture_id = excluded.capture_id
+        WHERE excluded.capture_id > latest_validators.capture_id""",
+    f"""INSERT INTO latest_payload_captures (payload_digest, final_url, capture_id)
+        SELECT payload_digest, final_url, max(id) FROM captures WHERE {{where}} AND {_HAS_PAYLOAD}
+        GROUP BY payload_digest, final_url ORDER BY payload_digest, final_url
+        ON CONFLICT (payload_digest, final_url) DO UPDATE SET capture_id = excluded.capture_id
+        WHERE excluded.capture_id > latest_payload_captures.capture_id""",
+)

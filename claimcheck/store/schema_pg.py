@@ -147,3 +147,8 @@ _migration(
                          f"finished_at {T}, fetched {I}, network {T}, PRIMARY KEY (run_id, shard)"),
 )
 _migration("m014_captures_not_by_label", "DROP INDEX IF EXISTS idx_captures_source_id_fetched_at")
+_migration(
+    "m015_latest_kept_per_batch",
+    "DROP TRIGGER IF EXISTS captures_keep_latest ON captures",
+    "DROP FUNCTION IF EXISTS captures_keep_latest()",
+)

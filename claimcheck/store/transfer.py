@@ -14,8 +14,9 @@ from pathlib import Path
 from claimcheck.core.errors import StoreError
 from claimcheck.store import Store, pack_text
 
-# Parents before children (captures name runs; baselines name captures). The latest_* tables are kept by the
-# destination's own trigger as captures go in, in id order, exactly as they were kept in the source.
+# Parents before children (captures name runs; baselines name captures). The latest_* tables are derived: the
+# destination computes them from its captures once they are all in (`Captures.keep_latest`), and they must come
+# out as the source kept them.
 TABLES = ("runs", "run_articles", "run_shards", "sources", "payloads", "captures", "extractions", "texts",
           "evidence_matches", "findings", "baselines", "evidence", "snoozes", "mementos", "audit")
 DERIVED = ("latest_source_captures", "latest_validators", "latest_payload_captures")
@@ -66,6 +67,7 @@ def copy_store(source: Store, destination: Store, *, by: str,
             outcome.rows[table] = count
             if progress:
                 progress(table, count)
+        destination.captures.keep_latest()
         reset = getattr(destination.tables, "reset_ids", None)
         if reset is not None:
             reset()

@@ -103,3 +103,38 @@ def test_the_summary_counts_every_finding(checked: Runner) -> None:
         data = build_report(store, run_id)
         assert list(data.summary) == [v.value for v in Verdict]
         assert sum(data.summary.values()) == len(store.findings.of_run(run_id))
+
+
+@pytest.mark.parametrize("value", [
+    None, True, False, 0, -5, 10**30, 0.1, 1e-05, 1e20, -0.0, float("inf"), float("-inf"), float("nan"), "",
+    "é\u2028\"\\\n\t\x00 𝄞", [], {}, [[]], {"a": {}}, {"k": [1, {"x": None}], "": [0.5, "s"]}, (1, 2),
+])
+def test_the_json_report_is_laid_out_as_json_dumps_would(value: object) -> None:
+    """`--format json` is written by claimcheck's own indenting (the standard library's is pure Python and
+    was half of a large report's time): byte for byte what `json.dumps(indent=2, ensure_ascii=False)` gives."""
+    from claimcheck.report.jsonfmt import indented
+    assert indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    assert indented([value], "\n    ") == json.dumps([value], indent=2, ensure_ascii=False).replace("\n", "\n    ")
+
+
+def test_the_json_layout_matches_json_dumps_on_random_documents() -> None:
+    import random
+
+    from claimcheck.report.jsonfmt import indented
+    rng = random.Random(7)
+
+    def value(depth: int = 0) -> object:
+        roll = rng.random()
+        if depth > 3 or roll < 0.4:
+            return rng.choice([None, True, False, rng.randint(-10**9, 10**9), rng.random() * 10 ** rng.randint(-9, 9),
+                               "".join(chr(rng.randint(0, 0x2FFF)) for _ in range(rng.randint(0, 8)))])
+        if roll < 0.7:
+            return [value(depth + 1) for _ in range(rng.randint(0, 4))]
+        return {"".join(chr(rng.randint(32, 0x2FFF)) for _ in range(rng.randint(0, 5))): value(depth + 1)
+                for _ in range(rng.randint(0, 4))}
+
+    for _ in range(3000):
+        document = value()
+        assert indented(document) == json.dumps(document, indent=2, ensure_ascii=False)
+    with pytest.raises(TypeError):
+        indented({"a": object()})

@@ -298,7 +298,7 @@ def set_initial_baselines(claims: ClaimsFile, store: Store) -> None:
     urls = {source.key: source.url for source in claims.sources.values() if source.url}
     for chunk in chunks(list(urls.items()), JUDGE_CHUNK):
         keys = [key for key, _ in chunk]
-        baselines = store.reviews.latest_baselines_of(keys)
+        baselines = store.reviews.with_baselines(keys)
         latest_rows = store.captures.latest_usable(key for key in keys if key not in baselines)
         candidates = [(key, latest_rows.get((key, url or ""))) for key, url in chunk if key not in baselines]
         ok = [(key, row, digest) for key, row in candidates

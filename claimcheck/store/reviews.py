@@ -30,6 +30,11 @@ class Reviews:
             "on b.id = m.id join captures c on c.id = b.capture_id", source_keys)
         return {row["source_key"]: row for row in rows}
 
+    def with_baselines(self, source_keys: Iterable[str]) -> set[str]:
+        """Those of the source keys that have a baseline (from the index alone, no rows read)."""
+        return {key for (key,) in self.tables.rows_in(
+            "select distinct source_key from baselines where source_key in ({})", source_keys)}
+
     def set_baseline(self, source_key: str, capture_id: int, *, by: str, note: str, kind: str,
                      label: str | None = None) -> None:
         with self.tables.atomic():

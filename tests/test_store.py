@@ -61,7 +61,7 @@ def test_an_older_store_is_brought_up_to_date_by_the_migration(run: Runner, worl
                      "ALTER TABLE evidence DROP COLUMN source_key; ALTER TABLE evidence DROP COLUMN claim_key;"
                      "ALTER TABLE findings DROP COLUMN source_key;"
                      "DELETE FROM _sqlite_migrations WHERE name IN ('m005_latest_captures', "
-                     "'m010_history_by_resource', 'm015_latest_kept_per_batch');")
+                     "'m010_history_by_resource', 'm015_cheaper_indexing');")
     db.commit()
     db.close()
     with Store(run.store):

@@ -148,7 +148,9 @@ _migration(
 )
 _migration("m014_captures_not_by_label", "DROP INDEX IF EXISTS idx_captures_source_id_fetched_at")
 _migration(
-    "m015_latest_kept_per_batch",
+    "m015_cheaper_indexing",
     "DROP TRIGGER IF EXISTS captures_keep_latest ON captures",
     "DROP FUNCTION IF EXISTS captures_keep_latest()",
+    "DROP INDEX IF EXISTS idx_findings_source_id",
+    "DROP INDEX IF EXISTS idx_baselines_source_id",
 )

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from datetime import datetime, timezone
-from functools import partial
 
 from claimcheck.core.errors import ClaimcheckError
 
@@ -31,15 +29,6 @@ def now() -> datetime:
                 f"{NOW_VARIABLE}={pinned!r} is not an ISO 8601 date-time (e.g. 2026-01-31T12:00:00Z)"
             ) from None
     return datetime.now(timezone.utc)
-
-
-def reader() -> Callable[[], datetime]:
-    """`now`, with `CLAIMCHECK_NOW` read once: a fetch loop stamps each of thousands of requests, and reading
-    the environment each time was a tenth of its own cost (a pinned clock is fixed for the run anyway)."""
-    if os.environ.get(NOW_VARIABLE):
-        pinned = now()
-        return lambda: pinned
-    return partial(datetime.now, timezone.utc)
 
 
 def isoformat(value: datetime) -> str:

@@ -85,7 +85,7 @@ class AiohttpSession:
         self.options = options
         connector = aiohttp.TCPConnector(limit=options.max_concurrency, limit_per_host=0, resolver=guard,
                                          keepalive_timeout=5.0)
-        self._ssl: ssl.SSLContext | None = None  # made for the first https request (loading the CAs takes 0.1 s)
+        self._ssl: ssl.SSLContext | None = None  # made for the first https request: http-only runs never load the CAs
         traces = []
         if on_sent is not None:
             # When a request's headers are really written: what per-host politeness is measured from.

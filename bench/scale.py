@@ -7,9 +7,10 @@ N shard processes on one PostgreSQL server, first check and re-check, politeness
 The newsroom is bench/newsroom.py's (every URL cited once, the rest Zipf-like), served by bench/server.py
 (one port per host). PostgreSQL is Debian's, started for the run by tests/pgserver.py (as a non-root user
 where run as root). For each set-up and pass: wall time against the politeness bound (the busiest host's
-requests x the interval), requests per URL, the shortest time between two requests' arrivals at one host
-(the per-host interval, held across shards when shards never share a host), each process's wall time and
-peak memory (wait4), the index's size, and whether the verdicts of the two set-ups are identical.
+requests x the interval), requests per URL, the shortest time between two requests to one host (the
+per-host interval, held across shards when shards never share a host) both as the bench server saw them
+arrive and as the claimcheck processes sent them (bench/traced.py), each process's wall time and peak memory
+(wait4), the index's size, and whether the verdicts of the two set-ups are identical.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 from newsroom import generate, server_stats  # noqa: E402
 from run import size_of, start_server, timed  # noqa: E402
+from traced import client_gaps  # noqa: E402
 
 import pgserver  # noqa: E402
 
@@ -41,11 +43,20 @@ def _verdicts(report: Path) -> dict[str, str]:
     return {f"{c['id']}|{s['source']}": s["verdict"] for c in document["claims"] for s in c["sources"]}
 
 
-def _pass(label: str, ports: list[int], interval: float, run: Any) -> dict[str, Any]:
+def _claimcheck(work: Path) -> list[str]:
+    """claimcheck, with each request's send time logged to work/sends (bench/traced.py)."""
+    return [PYTHON, str(HERE / "traced.py"), str(work / "sends")]
+
+
+def _pass(label: str, ports: list[int], interval: float, run: Any, work: Path) -> dict[str, Any]:
     server_stats(ports[0], reset=True)
+    shutil.rmtree(work / "sends", ignore_errors=True)
+    (work / "sends").mkdir()
     result = run()
     stats = server_stats(ports[0])
     result["requests"] = stats
+    # Measured where the requests leave (the gate's own clock), not only where the bench server's handler ran.
+    result["client"] = client_gaps(work / "sends", interval)
     result["politeness_bound_s"] = round(stats["max_per_host"] * interval, 2)
     print(f"  {label}: {json.dumps(result)}", flush=True)
     return result
@@ -53,13 +64,13 @@ def _pass(label: str, ports: list[int], interval: float, run: Any) -> dict[str, 
 
 def single(work: Path, args: argparse.Namespace, ports: list[int], env: dict[str, str]) -> dict[str, Any]:
     store = work / "sqlite"
-    cc = [PYTHON, "-m", "claimcheck", "--claims", str(work / "articles"), "--store", str(store)]
+    cc = [*_claimcheck(work), "--claims", str(work / "articles"), "--store", str(store)]
     results: dict[str, Any] = {}
     for name in ("first", "recheck"):
         report = work / f"sqlite-{name}.json"
         command = [*cc, "check", *args.flags, "--format", "json", "--output", str(report)]
         results[name] = _pass(f"sqlite {name}", ports, args.interval,
-                              lambda command=command: {"check": timed(command, env)})
+                              lambda command=command: {"check": timed(command, env)}, work)
         results[name]["verdicts"] = _verdicts(report)
         results[name]["index_bytes"] = (store / "claimcheck.db").stat().st_size
         results[name]["warc_bytes"] = size_of(store / "warc")
@@ -70,7 +81,7 @@ def sharded(work: Path, args: argparse.Namespace, ports: list[int], env: dict[st
             server: pgserver.Server) -> dict[str, Any]:
     database = server.database("scale")
     archive = work / "pg-archive"
-    cc = [PYTHON, "-m", "claimcheck", "--claims", str(work / "articles"), "--store", database,
+    cc = [*_claimcheck(work), "--claims", str(work / "articles"), "--store", database,
           "--archive", str(archive)]
     fetch_flags = list(args.flags)
     results: dict[str, Any] = {}
@@ -98,7 +109,7 @@ def sharded(work: Path, args: argparse.Namespace, ports: list[int], env: dict[st
             return {"open": opened, "shards": shards, "shards_wall": round(fetched_wall, 3), "judge": judged,
                     "wall": round(opened["wall"] + fetched_wall + judged["wall"], 3)}
 
-        results[name] = _pass(f"postgresql {name}", ports, args.interval, one_pass)
+        results[name] = _pass(f"postgresql {name}", ports, args.interval, one_pass, work)
         results[name]["verdicts"] = _verdicts(report)
         import psycopg
         with psycopg.connect(database) as conn:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import Runner
 from test_review import change_intel
-from test_store import FROM_HISTORY
+from test_store import FROM_HISTORY, every_kind_of_run
 from world import Site, write_claims
 
 from claimcheck.store import Store, schema, schema_pg
@@ -137,21 +137,6 @@ def test_a_bad_database_url_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_the_current_state_tables_equal_the_history_on_postgresql(tmp_path: Path, world: Site, pg_server) -> None:  # type: ignore[no-untyped-def]
-    """As on SQLite (tests/test_store.py): after a changed page, a 404, an offline run and a network-down run,
-    each newest-capture table holds exactly what the whole history says."""
-    from conftest import WORLD_PATHS
-
-    pg = Runner(write_claims(tmp_path, world), tmp_path / "pg", pg_server.database())
-    pg("check")
-    path, _ = WORLD_PATHS["intel-2023-packaging"]
-    world.page(path, "<html><body><h1>Rewritten</h1><p>Different text entirely.</p></body></html>")
-    pg("check", now="2026-11-26T12:00:00Z")
-    world.status(path, 404)
-    pg("check", now="2026-11-27T12:00:00Z")
-    pg("check", "--offline", now="2026-11-28T12:00:00Z")
-    world.close()
-    assert pg("check", now="2026-11-29T12:00:00Z").exit_code == 3
-    assert pg.sql("select count(*) from captures where outcome = 'network'")[0][0] > 0
-    for table, query in FROM_HISTORY.items():
-        kept = sorted(pg.sql(f"select * from {table}"))
-        assert kept and kept == sorted(pg.sql(query)), table
+    """As on SQLite: after a changed page, a 404, an offline run and a network-down run, each newest-capture
+    table holds exactly what the whole history says."""
+    every_kind_of_run(Runner(write_claims(tmp_path, world), tmp_path / "pg", pg_server.database()), world)

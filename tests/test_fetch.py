@@ -275,3 +275,26 @@ def test_a_redirect_from_http_to_https_is_verified_on_its_hop(site: Site, tls_si
     monkeypatch.setenv("SSL_CERT_FILE", str(TLS_CA))
     followed = run_fetch([url], FetchOptions(allow_private=True))[url]
     assert [hop.status for hop in followed.hops] == [301, 200] and followed.final_url == tls_site.url("/moved")
+
+
+def test_the_ca_bundle_is_loaded_once_and_only_for_https(site: Site, tls_site: Site,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimcheck.net import session
+
+    loaded: list[int] = []
+    real = session.ssl_context
+
+    def counted() -> object:
+        loaded.append(1)
+        return real()
+
+    monkeypatch.setattr(session, "ssl_context", counted)
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS_CA))
+    site.page("/a", "<p>a</p>")
+    site.page("/b", "<p>b</p>")
+    plain = run_fetch([site.url("/a"), site.url("/b")], FetchOptions(allow_private=True))
+    assert [r.status for r in plain.values()] == [200, 200] and loaded == []
+    tls_site.page("/c", "<p>c</p>")
+    tls_site.page("/d", "<p>d</p>")
+    secure = run_fetch([tls_site.url("/c"), tls_site.url("/d"), site.url("/a")], FetchOptions(allow_private=True))
+    assert [r.status for r in secure.values()] == [200, 200, 200] and loaded == [1]

@@ -324,3 +324,45 @@ The checker, [lychee](https://github.com/lycheeverse/lychee), is fast.
 def test_page_furniture_links_are_never_cited_works(url: str, furniture: bool) -> None:
     from claimcheck.core.chrome import chrome_link
     assert chrome_link(url) is furniture
+
+
+@pytest.mark.parametrize(("sentence", "urls", "invitation"), [
+    ("Follow her on Twitter @AmyKup or on Facebook.",
+     ["https://twitter.com/amykup", "https://www.facebook.com/amy.kuperinsky"], True),
+    ("Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+     ["https://www.instagram.com/bbcnewsbeat/", "https://www.youtube.com/channel/UCe1Ef-K5jpnRsmVY5hCBhOw"], True),
+    ("Subscribe to 9to5Mac on YouTube for more Apple news:",
+     ["https://www.youtube.com/c/9to5mac?sub_confirmation=1"], True),
+    ("Like us on Facebook.", ["https://facebook.com/spacecom"], True),
+    # A statement, not an invitation: it stays a claim, its links cited works.
+    ("Follow-up studies on Twitter found the same.", ["https://twitter.com/study"], False),
+    ("Like Facebook, Google bought a startup.", ["https://facebook.com/acquisitions"], False),
+    ("The mayor said on Twitter that the road reopens Monday.", ["https://twitter.com/mayor"], False),
+    # An invitation that also links a work, or a post rather than an account: read as written.
+    ("Follow the report's authors on Twitter.", ["https://twitter.com/a", "https://example.org/report"], False),
+    ("Follow the thread on Twitter.", ["https://twitter.com/user/status/1190124368241795073"], False),
+    ("Follow her on Twitter.", [], False),
+])
+def test_an_invitation_to_follow_accounts_is_not_a_claim(sentence: str, urls: list[str], invitation: bool) -> None:
+    from claimcheck.core.chrome import invitation_to_follow
+    assert invitation_to_follow(sentence, urls) is invitation
+
+
+def test_a_follow_line_gives_no_claim_and_no_source(tmp_path: Path) -> None:
+    """An author's "Follow her on Twitter" line and a site's "Subscribe on YouTube" sit inside the article's
+    body with no class that says so: their links are accounts, not works the article cites."""
+    page = ('<html><head><title>Rail line reopens</title></head><body><article><h1>Rail line reopens</h1>'
+            '<p>The line reopened on Monday, <a href="https://transit.example/notice">the operator said</a>.</p>'
+            '<p>Ridership fell by half during the closure, <a href="https://twitter.com/cityrail/status/123">the '
+            'city posted</a>.</p>'
+            '<p>Jane Roe covers transport. Follow her on Twitter <a href="https://twitter.com/janeroe">@janeroe'
+            '</a> or on <a href="https://www.facebook.com/jane.roe">Facebook</a>.</p>'
+            '<p>Subscribe to <a href="https://www.youtube.com/c/citynews?sub_confirmation=1">City News on '
+            'YouTube</a> for more.</p></article></body></html>')
+    code, doc, _ = init(tmp_path, "news.html", page)
+    assert code == 0
+    assert _cited_urls(doc) == {
+        "The line reopened on Monday, the operator said.": ["https://transit.example/notice"],
+        "Ridership fell by half during the closure, the city posted.": ["https://twitter.com/cityrail/status/123"]}
+    assert sorted(_by_url(doc)) == ["https://transit.example/notice", "https://twitter.com/cityrail/status/123"]
+    assert lint(tmp_path / "claims.yaml") == 0

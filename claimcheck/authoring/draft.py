@@ -21,6 +21,7 @@ import yaml
 from claimcheck.claims.article import ParsedArticle, Reference, Sentence
 from claimcheck.claims.article_readers import read_article
 from claimcheck.claims.sourcekinds import why_invalid
+from claimcheck.core.chrome import invitation_to_follow
 from claimcheck.core.dates import parse_cited_date
 from claimcheck.reading.match import terms
 
@@ -168,7 +169,11 @@ def draft_claims(article: ParsedArticle, sources: dict[str, DraftSource]) -> lis
     previous: tuple[Sentence, tuple[str, ...]] | None = None
     for sentence in sentences:
         if marked:
-            cites = tuple(dict.fromkeys(sources[key].id for key in sentence.cites if key in sources))
+            cited = [sources[key] for key in sentence.cites if key in sources]
+            if invitation_to_follow(sentence.text, [source.url for source in cited if source.url]):
+                previous = (sentence, ())
+                continue  # "Follow her on Twitter": the page's furniture, not a claim, and its links no works
+            cites = tuple(dict.fromkeys(source.id for source in cited))
         else:
             cites = tuple(s.id for s in _named_sources(sentence.text, listed))
             if not cites and previous and previous[0].paragraph == sentence.paragraph \

@@ -1,7 +1,8 @@
 """What marks an HTML element as a page's chrome (menus, footers, tag lists, newsletter and "more stories"
 boxes) rather than its text: the rules the reading stage prunes a source page by and `init` prunes an
 article by, kept in one place so both read a page alike. Pure: they look at a tag name and its attributes,
-whatever parsed them (lxml for sources, BeautifulSoup for articles)."""
+whatever parsed them (lxml for sources, BeautifulSoup for articles); and the links and sentences that are
+furniture on any site (share buttons, subscription offers, "Follow us on Twitter")."""
 
 from __future__ import annotations
 
@@ -86,6 +87,32 @@ _ACCOUNT_PATH = re.compile(
 
 def chrome_link(url: str) -> bool:
     """Whether a link is page furniture, never a cited work: a share button, a subscription or newsletter
-    sign-up. (A social profile is not: articles name people by their profiles, and the gold of
-    bench/eval_init.py's tune half counts those links as cited.)"""
+    sign-up. (A social profile is not by itself: articles name people by their profiles, and the gold of
+    bench/eval_init.py's tune half counts those links as cited; a sentence that only invites the reader to
+    follow accounts is furniture: `invitation_to_follow`.)"""
     return bool(_SHARE.match(url) or _ACCOUNT_HOST.match(url) or _ACCOUNT_PATH.match(url))
+
+
+# A person's or a site's account on a social network: its profile or channel, not one post of it.
+_SOCIAL_ACCOUNT = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:twitter\.com|x\.com|facebook\.com|instagram\.com|youtube\.com|linkedin\.com|"
+    r"tiktok\.com|threads\.net|pinterest\.\w+|t\.me|bsky\.app|snapchat\.com|flipboard\.com)(?:[/?#]|$)",
+    re.IGNORECASE)
+_ONE_POST = re.compile(r"/(?:status|statuses|posts?|p|reel|reels|watch|videos?|shorts|pin|events?|photos?|"
+                       r"story\.php|permalink\.php)(?:[/?#.]|$)|[?&](?:v|story_fbid)=", re.IGNORECASE)
+# "Follow her on Twitter", "Subscribe to 9to5Mac on YouTube", "Like us on Facebook": an invitation, not a
+# statement ("Follow-up studies ..." is not one; "Like Facebook, Google ..." compares, and names no account).
+_INVITATION = re.compile(r"^\W*(?:please\s+)?(?:follow(?![-\w])|subscribe\b|like\s+us\b|join\s+us\b|"
+                         r"connect\s+with\b|find\s+us\b|keep\s+up\s+with\b)", re.IGNORECASE)
+
+
+def social_account(url: str) -> bool:
+    """Whether a link is an account on a social network (a profile, a channel), not one of its posts."""
+    return bool(_SOCIAL_ACCOUNT.match(url)) and not _ONE_POST.search(url)
+
+
+def invitation_to_follow(sentence: str, urls: list[str]) -> bool:
+    """Whether a sentence only invites the reader to follow accounts ("Follow her on Twitter @AmyKup or on
+    Facebook."): page furniture on any site, whose links are accounts, not cited works. A sentence that
+    links anything else, or states something first, is not one."""
+    return bool(urls) and bool(_INVITATION.match(sentence)) and all(social_account(url) for url in urls)

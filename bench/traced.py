@@ -28,7 +28,7 @@ def client_gaps(log_dir: Path, interval: float) -> dict[str, object]:
         for at, host in json.loads(log.read_text()):
             by_host.setdefault(host, []).append(at)
             senders.setdefault(host, set()).add(log.name)
-    gaps = [b - a for times in by_host.values() for a, b in zip(sorted(times), sorted(times)[1:], strict=False)]
+    gaps = [b - a for times in map(sorted, by_host.values()) for a, b in zip(times, times[1:], strict=False)]
     return {"sends": sum(len(times) for times in by_host.values()),
             "min_gap_s": round(min(gaps), 4) if gaps else None,
             "gaps_under_interval": sum(gap < interval for gap in gaps),

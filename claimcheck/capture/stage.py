@@ -48,6 +48,7 @@ from claimcheck.store.archive import (
     payload_digest,
     record_id,
     recover_open_files,
+    remember,
     settle,
 )
 from claimcheck.store.writer import LocalWriter, ProcessWriter, RecordWriter
@@ -200,8 +201,7 @@ class _Recorder:
                 request_id = record_id()
                 self.writer.request(hop, request_id)
                 response = ResponseRecord.of(hop, digest, request_id)
-                # Known from now on: a later hop repeating it is written as a revisit.
-                self.payloads[digest] = KnownPayload(hop.url, response.date)
+                remember(hop, self.payloads, digest)
                 # Offloaded, the record is gzipped by the worker that extracts the same body, off the fetch loop.
                 ticket = None if self.offload else self.writer.member(response.member(hop.body))
                 record_type = "response"

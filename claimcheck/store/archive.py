@@ -240,8 +240,14 @@ def settle(hop: Hop, known: PayloadIndex, digest: str) -> KnownPayload | None:
         return None  # empty bodies (304s, bare redirects) are never deduplicated
     earlier = known.get(digest)
     if earlier is None:
-        known[digest] = KnownPayload(hop.url, _warc_date(hop.started_at))
+        remember(hop, known, digest)
     return earlier
+
+
+def remember(hop: Hop, known: PayloadIndex, digest: str) -> None:
+    """A hop's payload is known from now on, as its response record names it: a later hop repeating it is
+    written as a revisit of this one."""
+    known[digest] = KnownPayload(hop.url, _warc_date(hop.started_at))
 
 
 def _http_block(first_line: str, headers: list[tuple[str, str]]) -> bytes:

@@ -258,7 +258,9 @@ def test_links_within_the_site_pictures_and_badges_are_not_cited_works(tmp_path:
     page = """<html><head><link rel="canonical" href="https://news.example/2026/plant"></head><body><article>
 <h1>Plant opens</h1><p>The plant will employ 2,000 people, <a href="https://news.example/2025/plans">as we
 reported</a>, according to <a href="https://chips.example/release">the company</a>.
-<a href="https://chips.example/photo"><img src="p.jpg" alt=""></a></p></article></body></html>"""
+<a href="https://chips.example/photo"><img src="p.jpg" alt=""></a></p>
+<p>Its first wafers ship in May, <a href="https://www.news.example/2026/wafers">our earlier story</a> said.</p>
+</article></body></html>"""
     code, doc, _ = init(tmp_path, "plant.html", page)
     assert code == 0
     assert list(_by_url(doc)) == ["https://chips.example/release"]
@@ -303,6 +305,22 @@ The checker, [lychee](https://github.com/lycheeverse/lychee), is fast.
     # Cells are read one by one: code never cites, and a cell naming a tool is not a claim.
     assert _cited_urls(doc) == {"The checker, lychee, is fast.": ["https://github.com/lycheeverse/lychee"]}
     assert lint(tmp_path / "claims.yaml") == 0
+
+
+@pytest.mark.parametrize(("host", "other", "same"), [
+    ("news.example", "www.news.example", True),
+    ("WWW.Wired.com", "wired.com.", True),
+    ("127.0.0.1", "127.0.0.1", True),
+    ("blog.mozilla.org", "bugzilla.mozilla.org", False),  # a blog cites bugs: another host is another site
+    ("www.bbc.com", "www.bbc.co.uk", False),  # an edition under another suffix cites like another site
+    ("alice.blogspot.com", "bob.blogspot.com", False),
+    ("www.com", "com", False),  # "www." is taken off a name, never off a bare suffix
+    ("127.0.0.1", "127.0.0.2", False),
+])
+def test_a_site_is_its_host_with_or_without_www(host: str, other: str, same: bool) -> None:
+    from claimcheck.core.urls import same_site
+    assert same_site(host, other) is same
+    assert same_site(other, host) is same
 
 
 @pytest.mark.parametrize(("url", "furniture"), [

@@ -26,6 +26,7 @@ from claimcheck.claims.article import (
 from claimcheck.core.chrome import chrome_link, is_chrome, label_tokens
 from claimcheck.core.errors import ClaimcheckError
 from claimcheck.core.text import prose
+from claimcheck.core.urls import same_site
 
 # -- Markdown ------------------------------------------------------------------------------------------------
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -432,9 +433,10 @@ def _wiki_url(soup: BeautifulSoup) -> str | None:
 class _Links:
     """An HTML article's links as references: links to other sites are works; a protocol-relative link
     (//doi.org/...) takes the article's scheme; a link within the article's own site (/wiki/Author, or the
-    same written in full when the saved page names its URL) is navigation, kept as words, except an ISBN
-    lookup, which names a book. A link with no words (a picture, a badge) cites nothing, nor does the page's
-    furniture whatever its site (`core.chrome.chrome_link`: share buttons, subscription offers)."""
+    same written in full when the saved page names its URL, with "www." or without: `core.urls.same_site`)
+    is navigation, kept as words, except an ISBN lookup, which names a book. A link with no words (a picture,
+    a badge) cites nothing, nor does the page's furniture whatever its site (`core.chrome.chrome_link`: share
+    buttons, subscription offers)."""
 
     def __init__(self, base: str | None) -> None:
         self.base = base
@@ -457,7 +459,7 @@ class _Links:
             return None
         if chrome_link(href):
             return None  # share buttons and subscription offers: the page's furniture
-        return None if self.host and host == self.host else href
+        return None if self.host and same_site(host, self.host) else href
 
     def inline(self, element: Tag, skip: frozenset[str] = frozenset()) -> str:
         """An element's words with its links as markers; `skip`: inner elements left out."""

@@ -91,3 +91,16 @@ def shard_of(url: str, shards: int) -> int:
     are fetched by one process and its politeness holds (Heritrix's HashCrawlMapper, Nutch's partitioner)."""
     digest = hashlib.blake2b(host_key(url).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") % shards
+
+
+def same_site(host: str, other: str) -> bool:
+    """Whether two hosts are one site: equal but for a leading "www." (a page of www.wired.com links its
+    gallery on wired.com). Another host of the same domain is another site (a blog on blog.mozilla.org cites
+    bugs on bugzilla.mozilla.org), and so is a publisher's edition under another suffix: bbc.com stories cite
+    bbc.co.uk's as sources (bench/eval_init.py, both golds; tried and dropped, see docs/authoring.md)."""
+    return _without_www(host) == _without_www(other)
+
+
+def _without_www(host: str) -> str:
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") and host.count(".") > 1 else host

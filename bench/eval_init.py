@@ -23,6 +23,8 @@ Corpora (fetch them, never commit them):
   with --div-paragraphs, also links in a <div> a site writes as a paragraph (CNN's), else never counted.
   With golang/proposal's design documents (`design/*.md`, those with 7 links or more) it was kept aside and
   run once, after the rules were chosen.
+Smoke (`--smoke FOLDER`, no gold): `init` and `lint` on every file below a folder, e.g. adbar/htmldate's
+`tests/` (1,014 pages of many sites and encodings): passes, refusals (exit 2) and crashes.
 Cited sentences: for each link in a body paragraph or list entry, its words; for each footnote marker, the six
 words before it. A sentence counts as recalled when a drafted claim holds those words.
 Split: pages and RFCs sorted by name; even positions are "tune" (rules were chosen looking at them), odd ones
@@ -367,6 +369,29 @@ def _articles(pages: Path | None, markdown_folder: Path | None, benchmark: Path 
     return found
 
 
+def smoke(folder: Path) -> None:
+    """`init` and `lint` on every file below a folder, with no gold: how many draft and pass `lint`, how many
+    are refused (exit 2, with the message), and how many crash."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    counts = {"passed": 0, "refused": 0, "lint failed": 0, "crashed": 0}
+    with tempfile.TemporaryDirectory(prefix="claimcheck-smoke-") as tmp:
+        for number, path in enumerate(files):
+            suffix = path.suffix.lower() if path.suffix.lower() in (".md", ".markdown", ".txt", ".htm") else ".html"
+            article = Path(tmp) / f"a{number}{suffix}"
+            article.write_bytes(path.read_bytes())
+            out = Path(tmp) / f"a{number}.yaml"
+            code, output = _init(article, out)
+            if code == 0:
+                lint_code, lint_output = _lint(out)
+                counts["passed" if lint_code == 0 else "lint failed"] += 1
+                if lint_code:
+                    print(f"lint failed: {path}: {lint_output.strip()[:200]}")
+            else:
+                counts["refused" if code == 2 else "crashed"] += 1
+                print(f"{'refused' if code == 2 else 'crashed'}: {path}: {output.strip()[:200]}")
+    print(f"files: {len(files)}; " + "; ".join(f"{name}: {n}" for name, n in counts.items()))
+
+
 def _rate(a: int, b: int) -> str:
     return f"{a / b:.3f} ({a}/{b})" if b else "n/a"
 
@@ -383,7 +408,13 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=0, help="show the first N misses of each kind of article")
     parser.add_argument("--div-paragraphs", action="store_true",
                         help="scrapinghub's pages: also count links in a <div> written as a paragraph (CNN's)")
+    parser.add_argument("--smoke", type=Path, metavar="FOLDER",
+                        help="no gold: run init and lint on every file below FOLDER (any site's pages; "
+                             "htmldate's tests/), count passes, refusals and crashes")
     args = parser.parse_args()
+    if args.smoke:
+        smoke(args.smoke)
+        return
     articles = _articles(args.pages, args.markdown, args.benchmark, args.min_links)
     truth = json.loads((args.benchmark / "ground-truth.json").read_text()) if args.benchmark else {}
     by_kind: dict[str, Scores] = {}

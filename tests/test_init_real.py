@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from test_authoring import init, lint
 
 WIKI_HEAD = ('<html><head><title>T - Wikipedia</title>'
@@ -231,6 +232,8 @@ def test_a_news_pages_chrome_is_not_the_article(tmp_path: Path) -> None:
     ("notes.md", b"\x00\x01binary\x00", "not a text file"),
     ("image.html", b"\x89PNG\r\n\x1a\n\x00\x00", "not a text file"),
     ("latin.txt", "caf\u00e9 cr\u00e8me".encode("latin-1"), "not UTF-8"),
+    # A Markdown file declares no encoding: guessing one could change the words a claim quotes.
+    ("latin.md", "# Caf\u00e9\n\nIt opened in 1990.".encode("latin-1"), "not UTF-8"),
 ])
 def test_an_article_that_is_not_text_is_a_clear_exit_2(tmp_path: Path, name: str, content: bytes,
                                                         says: str) -> None:
@@ -243,6 +246,60 @@ def test_an_article_that_is_not_text_is_a_clear_exit_2(tmp_path: Path, name: str
     assert result.exit_code == 2
     assert says in result.output and name in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+_PAGE = ("<html><head>{meta}<title>Caf\u00e9</title></head><body><article><h1>Caf\u00e9 cr\u00e8me</h1>"
+         "<p>The caf\u00e9 \u201cCr\u00e8me\u201d served 1,200 guests \u2014 a record, "
+         '<a href="https://news.example/a">the paper said</a>.</p></article></body></html>')
+# A claim's text is the sentence in plain typography: straight quotes, a hyphen for the dash.
+_CLAIM = 'The caf\u00e9 "Cr\u00e8me" served 1,200 guests - a record, the paper said.'
+
+
+@pytest.mark.parametrize(("meta", "encoding"), [
+    ('<meta charset="windows-1252">', "cp1252"),
+    # Declared ISO-8859-1, written in windows-1252 (its curly quotes and dash): read as browsers read it.
+    ('<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">', "cp1252"),
+    ("", "cp1252"),  # nothing declared: the web's default for Western pages
+    ('<meta charset="utf-8">', "utf-8-sig"),  # a byte-order mark is not text
+    ('<meta charset="koi8-r">', "koi8_r"),  # no curly quotes in KOI8-R: see below
+])
+def test_a_web_page_saved_in_its_own_encoding_is_read_in_it(tmp_path: Path, meta: str, encoding: str) -> None:
+    from click.testing import CliRunner
+
+    from claimcheck.cli.main import cli
+    page, claim = _PAGE.format(meta=meta), _CLAIM
+    if encoding == "koi8_r":
+        page = page.replace("Caf\u00e9 cr\u00e8me", "\u041a\u0430\u0444\u0435").replace("\u201c", '"') \
+            .replace("\u201d", '"').replace("\u2014", "-").replace("\u00e9", "e").replace("\u00e8", "e")
+        claim = 'The cafe "Creme" served 1,200 guests - a record, the paper said.'
+    article = tmp_path / "page.html"
+    article.write_bytes(page.encode(encoding))
+    out = tmp_path / "claims.yaml"
+    result = CliRunner().invoke(cli, ["init", str(article), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert [c["text"] for c in doc["claims"]] == [claim]
+    assert doc["article"]["title"] == ("\u041a\u0430\u0444\u0435" if encoding == "koi8_r" else "Caf\u00e9 cr\u00e8me")
+    # lint reads the article the same way: the drafted claim quotes it word for word.
+    assert lint(out) == 0
+
+
+def test_a_byte_order_mark_is_not_part_of_a_markdown_title(tmp_path: Path) -> None:
+    article = tmp_path / "notes.md"
+    article.write_bytes(b"\xef\xbb\xbf# Plant opens\n\nThe plant employs 2,000 people, "
+                        b"[the company said](https://chips.example/r).\n")
+    code, doc, _ = init_bytes(tmp_path, article)
+    assert code == 0 and doc["article"]["title"] == "Plant opens"
+    assert lint(tmp_path / "claims.yaml") == 0
+
+
+def init_bytes(tmp_path: Path, article: Path) -> tuple[int, dict, str]:
+    from click.testing import CliRunner
+
+    from claimcheck.cli.main import cli
+    out = tmp_path / "claims.yaml"
+    result = CliRunner().invoke(cli, ["init", str(article), "--output", str(out)])
+    return result.exit_code, (yaml.safe_load(out.read_text(encoding="utf-8")) if out.exists() else {}), result.output
 
 
 def test_an_empty_heading_does_not_make_an_empty_title(tmp_path: Path) -> None:

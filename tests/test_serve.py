@@ -267,6 +267,32 @@ def test_a_claim_is_shown_in_its_articles_paragraph(client: TestClient) -> None:
     assert "<mark>Intel describes EMIB and Foveros as packaging technologies" in page
 
 
+@pytest.mark.parametrize("name", ["article.html", "article.md"])
+def test_a_claim_of_a_web_page_or_markdown_article_is_shown_in_its_paragraph(tmp_path: Path, name: str) -> None:
+    # The claims file's loader keeps the article as read (markup gone): the page reads that, never parses it
+    # again (an HTML article showed no paragraph at all), and a page in windows-1252 is read as declared.
+    from types import SimpleNamespace
+
+    from claimcheck.claims.load import load_claims
+    from claimcheck.web.pages import _in_context
+    article = tmp_path / name
+    if name.endswith(".html"):
+        article.write_bytes('<html><head><meta charset="windows-1252"></head><body><article><h1>Plant</h1><p>It '
+                            'opened in May. The caf\u00e9 employs 2,000 people, <a href="https://chips.example/r">'
+                            'the company said</a>. More after.</p></article></body></html>'.encode("cp1252"))
+    else:
+        article.write_text("# Plant\n\nIt opened in May. The caf\u00e9 employs 2,000 people, [the company "
+                           "said](https://chips.example/r). More after.\n")
+    claim = "The caf\u00e9 employs 2,000 people, the company said."
+    (tmp_path / "claims.yaml").write_text(
+        f"article:\n  title: Plant\n  path: {name}\nsources:\n  r:\n    publisher: Chips\n    title: Release\n    url: https://chips.example/r\n"
+        f"claims:\n  - id: c\n    text: \"{claim}\"\n    cites:\n      - source: r\n", encoding="utf-8")
+    claims = load_claims(tmp_path / "claims.yaml")
+    assert _in_context(SimpleNamespace(claims=claims), claim) == ("It opened in May. ", claim, " More after.")
+    unread = SimpleNamespace(claims=SimpleNamespace(article=claims.article, articles=(), article_text=None))
+    assert _in_context(unread, claim) == ("It opened in May. ", claim, " More after.")
+
+
 def test_any_two_captures_compare(client: TestClient, checked: Runner) -> None:
     with Store(checked.store) as store:
         ids = [c["id"] for c in store.captures.of_source(_key_of(store)) if c["payload_digest"]]

@@ -12,6 +12,7 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 
 from claimcheck.claims.article import (
+    article_text,
     MARKED,
     REFERENCE_HEADINGS,
     URL,
@@ -537,10 +538,12 @@ def read_article(path: str | Path) -> ParsedArticle:
     if b"\0" in raw[:4096]:
         raise ClaimcheckError(f"{path}: not a text file (Markdown, HTML or text)")
     try:
-        text = raw.decode("utf-8")
+        text = article_text(path, raw)
     except UnicodeDecodeError as exc:
         raise ClaimcheckError(f"{path}: not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
     return parse_article(path, text)
+
+
 
 
 # Article formats that are not text: reading them as text would draft an empty claims file.

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from claimcheck.claims import cache as claims_cache
+from claimcheck.claims.article import article_text
 from claimcheck.claims.model import Article, Cite, Claim, ClaimsFile, Source
 from claimcheck.claims.sourcekinds import why_invalid
 from claimcheck.claims.yaml_reader import ItemComposer, NodeReader, compose, kind_of, read_text, yaml_problems
@@ -140,7 +141,7 @@ _MARKED_UP = (".md", ".markdown", ".html", ".htm")
 
 def _article_text(path: Path) -> str:
     """The article as its reader sees it: Markdown and HTML without their markup, so that claims quote prose."""
-    text = path.read_text(encoding="utf-8")
+    text = article_text(path, path.read_bytes())
     if path.suffix.lower() not in _MARKED_UP:
         return text
     # Imported here: reading markup imports bs4, a tenth of a second of start-up.

@@ -11,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from claimcheck.claims.article import article_text
 from claimcheck.claims.article_readers import readable_text
 from claimcheck.core.errors import ClaimcheckError, NotFound
 from claimcheck.core.verdicts import LEVELS, SEVERITY, Level, Verdict
@@ -132,11 +133,15 @@ def _in_context(app: App, text: str) -> tuple[str, str, str] | None:
     path = app.claims.article.path
     if path is None or app.claims.articles:
         return None
-    try:
-        raw = app.claims.article_text if app.claims.article_text is not None else path.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    for paragraph in readable_text(path, raw).split("\n"):
+    # The claims file's loader keeps the article as a reader sees it (markup read already): reading that as
+    # HTML again would find no paragraph at all.
+    readable = app.claims.article_text
+    if readable is None:
+        try:
+            readable = readable_text(path, article_text(path, path.read_bytes()))
+        except (OSError, UnicodeDecodeError):
+            return None
+    for paragraph in readable.split("\n"):
         at = paragraph.find(text)
         if at >= 0:
             return clean(paragraph[:at]), clean(text), clean(paragraph[at + len(text):])

@@ -21,6 +21,7 @@ Corpora (fetch them, never commit them):
   other sites in a statement whose words are in the page's ground-truth article body, written by people
   (rapidfuzz partial ratio 90 or more: a first run asked for an exact match, which rejected real paragraphs);
   with --div-paragraphs, also links in a <div> a site writes as a paragraph (CNN's), else never counted.
+  kubernetes/enhancements' KEPs (`keps/**/*.md`, copied into one folder) are a third Markdown set.
   With golang/proposal's design documents (`design/*.md`, those with 7 links or more) it was kept aside and
   run once, after the rules were chosen.
 Smoke (`--smoke FOLDER`, no gold): `init` and `lint` on every file below a folder, e.g. adbar/htmldate's

@@ -302,6 +302,36 @@ def init_bytes(tmp_path: Path, article: Path) -> tuple[int, dict, str]:
     return result.exit_code, (yaml.safe_load(out.read_text(encoding="utf-8")) if out.exists() else {}), result.output
 
 
+def test_comments_are_the_authors_notes_not_the_article(tmp_path: Path) -> None:
+    markdown = """# Plant
+
+<!--
+Guidance for authors: follow the [style guide].
+
+[style guide]: https://guide.example/style
+-->
+
+The plant employs 2,000 people, [the company said](https://chips.example/r). <!-- check https://x.example/y -->
+Use `<!-- more -->` to split posts, [the docs](https://docs.example/d) say.
+
+<!-- a comment left open hides the rest, as a renderer does: [hidden](https://hidden.example/h)
+"""
+    code, doc, _ = init(tmp_path, "plant.md", markdown)
+    assert code == 0
+    assert _cited_urls(doc) == {
+        "The plant employs 2,000 people, the company said.": ["https://chips.example/r"],
+        "Use <!-- more --> to split posts, the docs say.": ["https://docs.example/d"]}
+    assert lint(tmp_path / "claims.yaml") == 0
+    page = ('<html><body><article><h1>Plant</h1><p>The plant <!-- TODO: verify with https://x.example/y --> '
+            'employs 2,000 people, <a href="https://chips.example/r">the company said</a>.</p>'
+            '<!-- <p>A draft paragraph, <a href="https://draft.example/d">cited</a>.</p> --></article></body></html>')
+    (tmp_path / "html").mkdir()
+    code, doc, _ = init(tmp_path / "html", "plant.html", page)
+    assert code == 0
+    assert _cited_urls(doc) == {"The plant employs 2,000 people, the company said.": ["https://chips.example/r"]}
+    assert lint(tmp_path / "html" / "claims.yaml") == 0
+
+
 def test_an_empty_heading_does_not_make_an_empty_title(tmp_path: Path) -> None:
     page = """<html><head><title>Plant opens | The Daily</title></head><body><h1><img src="logo.png"></h1>
 <article><p>The plant will employ 2,000 people, the company <a href="https://chips.example/r">said</a>.</p>

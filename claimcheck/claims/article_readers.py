@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import yaml
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, Declaration, ProcessingInstruction, Tag
 
 from claimcheck.claims.article import (
     article_text,
@@ -70,7 +70,7 @@ def _front_matter(text: str) -> tuple[str | None, str]:
 
 def _markdown(path: Path, text: str) -> ParsedArticle:
     front_title, text = _front_matter(text)
-    lines = _without_code(text.splitlines())
+    lines = _without_comments(_without_code(text.splitlines()))
     definitions: dict[str, tuple[str, str | None]] = {}
     footnotes: dict[str, str] = {}
     body: list[str] = []
@@ -225,6 +225,27 @@ def _without_code(lines: list[str]) -> list[str]:
     return out
 
 
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+def _without_comments(lines: list[str]) -> list[str]:
+    """HTML comments taken out, as a renderer hides them: the KEP template's guidance, drafts' notes, and the
+    links and "[x]: y" definitions inside them (a comment left open hides the rest, as in CommonMark). A
+    comment spanning lines leaves them blank, so paragraphs around it stay apart; one inside a code span
+    (`<!-- more -->`) is words. Code blocks are blanked before."""
+    text = "\n".join(lines)
+    if "<!--" not in text:
+        return lines
+
+    def hide(m: re.Match[str]) -> str:
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if text.count("`", line_start, m.start()) % 2:
+            return m.group(0)
+        return "\n" * m.group(0).count("\n")
+
+    return _COMMENT.sub(hide, text).split("\n")
+
+
 def _label(label: str) -> str:
     """A reference label as Markdown matches it: case and white space folded (a code span's backticks stay
     part of it: [`git-node`][] finds [`git-node`]: ..., and emphasis is never taken off a marker's key)."""
@@ -330,6 +351,8 @@ def _html(path: Path, text: str) -> ParsedArticle:
     base = _base(soup)
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
+    for hidden in soup.find_all(string=lambda text: isinstance(text, (Comment, Declaration, ProcessingInstruction))):
+        hidden.extract()  # "<!-- TODO: verify -->" is the author's note, never the article's words
     for tag in soup.select(".mw-cite-backlink, .mw-editsection, .noprint.Inline-Template"):
         tag.decompose()
     # The body is found first, and chrome pruned inside it: the body itself stays, whatever its wrapper's

@@ -21,9 +21,10 @@ Corpora (fetch them, never commit them):
   other sites in a statement whose words are in the page's ground-truth article body, written by people
   (rapidfuzz partial ratio 90 or more: a first run asked for an exact match, which rejected real paragraphs);
   with --div-paragraphs, also links in a <div> a site writes as a paragraph (CNN's), else never counted.
-  kubernetes/enhancements' KEPs (`keps/**/*.md`, copied into one folder) are a third Markdown set.
   With golang/proposal's design documents (`design/*.md`, those with 7 links or more) it was kept aside and
   run once, after the rules were chosen.
+- Markdown, a third set: kubernetes/enhancements' KEPs (`keps/**/*.md`, copied into one folder; those with 7
+  links or more), run once as fetched, then read to find what it showed (HTML comments).
 Smoke (`--smoke FOLDER`, no gold): `init` and `lint` on every file below a folder, e.g. adbar/htmldate's
 `tests/` (1,014 pages of many sites and encodings): passes, refusals (exit 2) and crashes.
 Cited sentences: for each link in a body paragraph or list entry, its words; for each footnote marker, the six

@@ -332,6 +332,61 @@ Use `<!-- more -->` to split posts, [the docs](https://docs.example/d) say.
     assert lint(tmp_path / "html" / "claims.yaml") == 0
 
 
+def test_code_in_list_entries_and_notes_cites_nothing_but_a_csl_json_note_is_a_reference(tmp_path: Path) -> None:
+    article = """# Engines
+
+The engine was first described in 1842.[^menabrea] The plant employs 2,000 people.[^code]
+
+1.  Install the tool, as [its manual](https://docs.example/manual) explains in its first chapter:
+
+    ```sh
+    curl https://code.example/install.sh
+    ```
+
+[^menabrea]:
+    ```csl-json
+    {
+      "type": "article",
+      "author": [{"family": "Menabrea", "given": "L.F."}],
+      "title": "Sketch of the Analytical Engine Invented by Charles Babbage.",
+      "container-title": "Scientific Memoirs",
+      "issued": {"date-parts": [[1842, 10]]},
+      "DOI": "10.1145/2809523.2809528"
+    }
+    ```
+
+[^code]:
+    ```json
+    {"URL": "https://example.org/not-a-citation"}
+    ```
+"""
+    code, doc, _ = init(tmp_path, "engines.md", article)
+    assert code == 0
+    assert _cited_urls(doc) == {
+        "The engine was first described in 1842.": ["https://doi.org/10.1145/2809523.2809528"],
+        "Install the tool, as its manual explains in its first chapter:": ["https://docs.example/manual"]}
+    menabrea = _by_url(doc)["https://doi.org/10.1145/2809523.2809528"]
+    assert menabrea["title"] == "Sketch of the Analytical Engine Invented by Charles Babbage"
+    assert menabrea["cited_date"] == "1842-10"
+    assert lint(tmp_path / "claims.yaml") == 0
+
+
+@pytest.mark.parametrize(("csl", "line"), [
+    ('{"title": "T", "URL": "https://a.example/t", "issued": {"date-parts": [[2020, 1, 2]]},'
+     ' "author": [{"family": "Doe", "given": "J."}], "publisher": "ACM"}',
+     'Doe, J. (2020-01-02). "T". ACM. https://a.example/t'),
+    ('[{"title": "Only a title."}]', '"Only a title".'),
+    ('{"DOI": "10.1/x", "author": [{"literal": "W3C"}, {"family": "B"}, {"family": "C"}, {"family": "D"}]}',
+     "W3C; B; C et al. https://doi.org/10.1/x"),
+    ('{"type": "article"}', None),  # neither a title nor a link
+    ("[1, 2]", None),
+    ("{not json", None),
+])
+def test_a_csl_json_item_as_a_citation_line(csl: str, line: str | None) -> None:
+    from claimcheck.claims.article_readers import csl_citation
+    assert csl_citation(csl) == line
+
+
 def test_an_empty_heading_does_not_make_an_empty_title(tmp_path: Path) -> None:
     page = """<html><head><title>Plant opens | The Daily</title></head><body><h1><img src="logo.png"></h1>
 <article><p>The plant will employ 2,000 people, the company <a href="https://chips.example/r">said</a>.</p>

@@ -3,6 +3,7 @@ references of `article.ParsedArticle`; `read_article` chooses one by the file's 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -130,6 +131,8 @@ def _markdown(path: Path, text: str) -> ParsedArticle:
 
     also: dict[str, tuple[str, ...]] = {}
     for label, note_text in footnotes.items():
+        if not note_text.strip():
+            continue  # a note with no words (all of it code): its markers cite nothing
         key = f"fn:{label}"
         references[key], further = entry_reference(key, inline(note_text), references)
         if further:
@@ -195,34 +198,84 @@ def _without_emphasis(segment: str, linkify: Callable[[str], str]) -> str:
 
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_NESTED_FENCE = re.compile(r"^\s+(`{3,}|~{3,})")
 
 
 def _without_code(lines: list[str]) -> list[str]:
-    """Lines of fenced and indented code blanked: an example's links and "[x]: y" lines cite nothing."""
+    """Lines of fenced and indented code blanked: an example's links and "[x]: y" lines cite nothing. But a
+    footnote written as CSL-JSON (```csl-json, the citation format EIP-1 asks for) is the note's reference:
+    it becomes one line of citation, "Author (date). "Title". Container. URL"."""
     out: list[str] = []
     fence: str | None = None
-    previous_blank, in_item = True, False
+    fence_indent = 0
+    previous_blank, in_item, in_note = True, False, False
+    csl: list[str] | None = None
     for line in lines:
         if fence is not None:
-            if re.match(rf"^\s{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", line):
+            if re.match(rf"^\s{{0,{fence_indent + 3}}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", line):
                 fence = None
+                if csl is not None and (citation := csl_citation("\n".join(csl))):
+                    out[-len(csl) - 1] = "    " + citation  # on the fence's first line, in the note
+                csl = None
+            elif csl is not None:
+                csl.append(line)
             out.append("")
             continue
-        if m := _FENCE.match(line):
-            fence = m.group(1)
+        # A fence inside a list entry or a footnote is indented as its text is ("[^1]:" then "    ```json").
+        if (m := _FENCE.match(line)) or (in_item and (m := _NESTED_FENCE.match(line))):
+            fence, fence_indent = m.group(1), len(line) - len(line.lstrip())
+            csl = [] if in_note and line.strip()[len(fence):].strip().lower() == "csl-json" else None
             out.append("")
             continue
         indented = line.startswith(("    ", "\t")) and bool(line.strip())
         if indented and previous_blank and not in_item and not _MD_ITEM.match(line):
             out.append("")  # an indented code block; after a list entry the same indent goes on with it
             continue
-        if _MD_ITEM.match(line):
-            in_item = True
+        if _MD_ITEM.match(line) or _MD_FOOTNOTE_DEF.match(line):
+            in_item, in_note = True, bool(_MD_FOOTNOTE_DEF.match(line))
         elif line.strip() and not line.startswith((" ", "\t")) and previous_blank:
-            in_item = False
+            in_item = in_note = False
         previous_blank = not line.strip()
         out.append(line)
     return out
+
+
+def csl_citation(text: str) -> str | None:
+    """A CSL-JSON item (Zotero's and pandoc's citation data) as one citation line; None if it is not one."""
+    try:
+        item = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(item, list) and len(item) == 1:
+        item = item[0]
+    if not isinstance(item, dict):
+        return None
+
+    def words(name: str) -> str:
+        value = item.get(name)
+        return " ".join(str(value).split()).rstrip(".") if isinstance(value, (str, int)) else ""
+
+    authors = [a for a in item.get("author") or [] if isinstance(a, dict)]
+    names = [", ".join(str(a[k]) for k in ("family", "given") if a.get(k)) or str(a.get("literal") or "")
+             for a in authors[:3]]
+    author = "; ".join(n for n in names if n) + (" et al." if len(authors) > 3 else "")
+    date = ""
+    for field_name in ("issued", "original-date"):
+        parts = (item.get(field_name) or {}).get("date-parts") if isinstance(item.get(field_name), dict) else None
+        if parts and isinstance(parts[0], list) and parts[0] and all(isinstance(p, int) for p in parts[0]):
+            date = "-".join(f"{p:02d}" if n else str(p) for n, p in enumerate(parts[0][:3]))
+            break
+    url = words("URL") or (f"https://doi.org/{words('DOI')}" if words("DOI") else "")
+    if not (words("title") or url):
+        return None
+    if author and date:
+        head = f"{author} ({date})."
+    else:  # "et al." and "J." end with a full stop of their own
+        head = (author or date) + ("" if (author or date).endswith(".") or not (author or date) else ".")
+    parts_out = [head, f'"{words("title")}".' if words("title") else "",
+                 f"{words('container-title') or words('publisher')}." if words("container-title") or
+                 words("publisher") else "", url]
+    return " ".join(p for p in parts_out if p)
 
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)

@@ -387,6 +387,38 @@ def test_a_csl_json_item_as_a_citation_line(csl: str, line: str | None) -> None:
     assert csl_citation(csl) == line
 
 
+def test_named_labels_cite_the_entries_so_named(tmp_path: Path) -> None:
+    # Standards and papers cite by name: "[RFC7049]" in the text, "[RFC7049] Bormann, ..." in the list.
+    article = """# GeoJSON over CBOR
+
+Encoders use the smallest encoding of each integer, as CBOR requires [RFC7049]. Key words are those of
+[RFC 2119]. The format [sic] was first drafted in 2014 [Knu84].
+
+## References
+
+- **[RFC 2119]**: Bradner, S., "Key words for use in RFCs to Indicate Requirement Levels", BCP 14, March 1997.
+  https://www.rfc-editor.org/rfc/rfc2119
+- **[RFC7049]** Bormann, C., "Concise Binary Object Representation (CBOR)", October 2013.
+  https://www.rfc-editor.org/rfc/rfc7049
+"""
+    code, doc, _ = init(tmp_path, "cbor.md", article)
+    assert code == 0
+    assert _cited_urls(doc) == {
+        "Encoders use the smallest encoding of each integer, as CBOR requires [RFC7049].":
+            ["https://www.rfc-editor.org/rfc/rfc7049"],
+        "Key words are those of [RFC 2119].": ["https://www.rfc-editor.org/rfc/rfc2119"]}
+    assert _by_url(doc)["https://www.rfc-editor.org/rfc/rfc7049"]["title"] == \
+        "Concise Binary Object Representation (CBOR)"
+    assert lint(tmp_path / "claims.yaml") == 0
+    text = ("Notes on sorting\n\nQuicksort runs in n log n time on average [Hoa62].\n\nReferences\n\n"
+            "[Hoa62] Hoare, C. A. R., \"Quicksort\", The Computer Journal, 1962. https://doi.org/10.1093/comjnl/5.1.10\n")
+    (tmp_path / "txt").mkdir()
+    code, doc, _ = init(tmp_path / "txt", "sorting.txt", text)
+    assert code == 0
+    assert _cited_urls(doc) == {"Quicksort runs in n log n time on average [Hoa62].":
+                                ["https://doi.org/10.1093/comjnl/5.1.10"]}
+
+
 def test_an_empty_heading_does_not_make_an_empty_title(tmp_path: Path) -> None:
     page = """<html><head><title>Plant opens | The Daily</title></head><body><h1><img src="logo.png"></h1>
 <article><p>The plant will employ 2,000 people, the company <a href="https://chips.example/r">said</a>.</p>

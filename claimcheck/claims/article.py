@@ -116,9 +116,15 @@ class ParsedArticle:
 _NUMBER_MARKER = re.compile(r"\[(\d+(?:\s*[,\u2013-]\s*\d+)*)\]")
 
 
+# A named label, as standards and papers cite: "[RFC2119]", "[RFC 2119]", "[NIST-SP800-38D]", "[Knu84]" (never
+# a link: "[x](url)", "[x][y]", a definition "[x]: url").
+_NAME_MARKER = re.compile(r"\[([A-Za-z][\w.+/-]*(?: \d[\w.-]*)?)\](?![(\[:])")
+
+
 def _numbers_cited(text: str) -> list[str]:
-    """The reference numbers of "[2]", "[1, 3]" and "[2-4]" markers."""
-    found: list[str] = []
+    """The reference numbers of "[2]", "[1, 3]" and "[2-4]" markers, and the names of "[RFC2119]" ones (cited
+    only where the Sources list has an entry so named: "[sic]" is no citation)."""
+    found: list[str] = _NAME_MARKER.findall(text)
     for group in _NUMBER_MARKER.findall(text):
         for part in re.split(r"\s*,\s*", group):
             ends = re.split(r"\s*[\u2013-]\s*", part)
@@ -158,7 +164,8 @@ def marker(key: str) -> str:
     return f"{_MARKER}{key}{_MARKER}"
 
 
-_ENTRY_LABEL = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)[.)])\s*")
+_ENTRY_LABEL = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)[.)]|(?:\*\*|__)?\[([A-Za-z][\w.+/-]*(?: \d[\w.-]*)?)\]"
+                          r"(?:\*\*|__)?(?:\s*:)?(?=\s))\s*")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 # Back-links before a note's text: "^", "↑", "↩", and Wikipedia's "^ a b" for a note cited three times.
 _BACKLINKS = re.compile(r"^\s*[\^\u2191\u21a9](?:\s+[a-z]{1,2}(?=\s))*\s*")
@@ -275,9 +282,9 @@ def parse_reference_entry(key: str, text: str, url: str | None = None, link_text
 
 
 def entry_number(text: str) -> str | None:
-    """The number an entry is labelled with ("[2] ...", "2. ..."), if any."""
+    """The number or name an entry is labelled with ("[2] ...", "2. ...", "[RFC2119] ..."), if any."""
     match = _ENTRY_LABEL.match(MARKED.sub("", text))
-    return (match.group(1) or match.group(2)) if match else None
+    return (match.group(1) or match.group(2) or match.group(3)) if match else None
 
 
 def _parses(text: str) -> bool:

@@ -417,6 +417,18 @@ Encoders use the smallest encoding of each integer, as CBOR requires [RFC7049]. 
     assert code == 0
     assert _cited_urls(doc) == {"Quicksort runs in n log n time on average [Hoa62].":
                                 ["https://doi.org/10.1093/comjnl/5.1.10"]}
+    # A web page alike; an entry's link whose words are its address gives no title: the quoted one is it.
+    page = ('<html><body><article><h1>CBOR</h1><p>Encoders use the smallest encoding, as CBOR requires '
+            '[RFC7049].</p><h2>References</h2><ul><li>[RFC7049] Bormann, C., "Concise Binary Object '
+            'Representation (CBOR)", October 2013. <a href="https://www.rfc-editor.org/rfc/rfc7049">'
+            'https://www.rfc-editor.org/rfc/rfc7049</a></li></ul></article></body></html>')
+    (tmp_path / "html").mkdir()
+    code, doc, _ = init(tmp_path / "html", "cbor.html", page)
+    assert code == 0
+    assert _cited_urls(doc) == {"Encoders use the smallest encoding, as CBOR requires [RFC7049].":
+                                ["https://www.rfc-editor.org/rfc/rfc7049"]}
+    assert _by_url(doc)["https://www.rfc-editor.org/rfc/rfc7049"]["title"] == \
+        "Concise Binary Object Representation (CBOR)"
 
 
 def test_an_empty_heading_does_not_make_an_empty_title(tmp_path: Path) -> None:

@@ -349,7 +349,9 @@ def entry_links(references: dict[str, Reference], text: str) -> EntryLinks:
             continue
         (identified if is_identifier_link(ref.url) else titled).append(ref)
     if titled:
-        return EntryLinks(titled[0].url, titled[0].title,
+        # A link whose words are its own address ("<a href=URL>URL</a>") has no title to give.
+        words = titled[0].title if titled[0].title and not URL.fullmatch(titled[0].title.strip()) else None
+        return EntryLinks(titled[0].url, words,
                           tuple(dict.fromkeys(r.key for r in titled[1:] if r.url != titled[0].url)))
     if identified:
         return EntryLinks(identified[0].url)

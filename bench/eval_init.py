@@ -207,6 +207,34 @@ def gold_markdown(path: Path) -> Gold:
     return gold
 
 
+def gold_rst(path: Path) -> Gold:
+    """A reStructuredText document rendered by docutils itself (a PEP by its PEP reader): every link with
+    words in a statement, as for Markdown, or in a footnote; each footnote marker's six words before it."""
+    from claimcheck.claims.article_readers import rst_to_html
+
+    doc = lxml_html.fromstring(rst_to_html(path.read_text(encoding="utf-8"), path.stem))
+    gold = Gold(path.name, "rst")
+    seen: set[str] = set()
+    for a in doc.iter("a"):
+        href = a.get("href")
+        in_note = any("footnote" in (x.get("class") or "") or "citation" in (x.get("class") or "")
+                      for x in a.iterancestors())
+        in_header = any("rfc2822" in (x.get("class") or "") for x in a.iterancestors())
+        if not _external(href) or not a.text_content().strip() or in_header or not (in_note or _in_block(a)):
+            continue
+        url = canonical(href or "")
+        if url not in seen:
+            seen.add(url)
+            gold.works.append({url})
+        if not in_note:
+            gold.snippets.append(_words(a.text_content()))
+    for marker in doc.xpath('//a[@role="doc-noteref"]'):
+        if words := _before(marker):
+            gold.snippets.append(words)
+    gold.snippets = list(dict.fromkeys(s for s in gold.snippets if s))
+    return gold
+
+
 @dataclass
 class Scores:
     works: int = 0
@@ -354,7 +382,7 @@ def gold_benchmark(path: Path, truth: dict[str, str], divs: bool = False) -> Gol
 
 
 def _articles(pages: Path | None, markdown_folder: Path | None, benchmark: Path | None,
-              min_links: int) -> list[tuple[Path, str]]:
+              min_links: int, rst_folder: Path | None = None) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
     if pages:
         for folder in sorted(pages.iterdir()):
@@ -368,6 +396,11 @@ def _articles(pages: Path | None, markdown_folder: Path | None, benchmark: Path 
                 found.append((path, "markdown"))
     if benchmark:
         found += [(path, "benchmark") for path in sorted((benchmark / "html").glob("*.html.gz"))]
+    if rst_folder:
+        for path in sorted(rst_folder.glob("*.rst")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if len(re.findall(r"https?://", text)) >= (min_links or 7):
+                found.append((path, "rst"))
     return found
 
 
@@ -403,6 +436,8 @@ def main() -> None:
     parser.add_argument("--pages", type=Path, help="readability's test/test-pages folder")
     parser.add_argument("--markdown", type=Path, help="a folder of Markdown documents (rust-lang/rfcs text/)")
     parser.add_argument("--benchmark", type=Path, help="scrapinghub/article-extraction-benchmark's folder")
+    parser.add_argument("--rst", type=Path, help="a folder of reStructuredText documents (python/peps peps/); "
+                                                  "those with --min-links links or more (default 7)")
     parser.add_argument("--min-links", type=int, default=0,
                         help="Markdown: also take documents with this many links of any kind (default: only "
                              "those defining 7 reference links or footnotes)")
@@ -417,7 +452,7 @@ def main() -> None:
     if args.smoke:
         smoke(args.smoke)
         return
-    articles = _articles(args.pages, args.markdown, args.benchmark, args.min_links)
+    articles = _articles(args.pages, args.markdown, args.benchmark, args.min_links, args.rst)
     truth = json.loads((args.benchmark / "ground-truth.json").read_text()) if args.benchmark else {}
     by_kind: dict[str, Scores] = {}
     crashes = 0
@@ -435,6 +470,9 @@ def main() -> None:
                 gold = gold_benchmark(path, truth[path.name.split(".")[0]], args.div_paragraphs)
                 article = work / f"{gold.name}.html"
                 article.write_bytes(gzip.decompress(path.read_bytes()))
+            elif kind == "rst":
+                gold = gold_rst(path)
+                article = path
             else:
                 gold = gold_markdown(path)
                 article = path

@@ -431,6 +431,60 @@ Encoders use the smallest encoding of each integer, as CBOR requires [RFC7049]. 
         "Concise Binary Object Representation (CBOR)"
 
 
+RST = """PEP: 9999
+Title: Plants and their output
+Author: Ann Writer <a@example.org>
+Status: Draft
+Post-History: `01-Jan-2026 <https://discuss.example/t/1>`__
+
+Tags
+====
+
+The plant employs 2,000 people, `the company said <https://chips.example/r>`_. Output doubled in
+2025 [1]_ and the yield is 90 %% [#yield]_.
+
+Advanced topics
+===============
+
+Wafers ship in May, as `the schedule`_ says.
+
+.. _the schedule: https://chips.example/schedule
+
+.. include:: /etc/passwd
+
+.. raw:: html
+   :url: http://127.0.0.1:9/never
+
+.. [1] https://stats.example/output-2025
+.. [#yield] Yield report, https://chips.example/yield
+"""
+
+
+def test_a_restructuredtext_article_is_read_as_docutils_reads_it(tmp_path: Path) -> None:
+    # A PEP's header is its fields (its title the article's, its Post-History links no claims); sections whose
+    # ids are their headings' words ("tags", "advanced-topics") are the article's, never taken for chrome;
+    # footnotes docutils puts in an <aside> are the notes the body cites; no file or URL is ever read.
+    code, doc, _ = init(tmp_path, "pep-9999.rst", RST.replace("%%", "%"))
+    assert code == 0
+    assert doc["article"]["title"] == "Plants and their output"
+    assert _cited_urls(doc) == {
+        "The plant employs 2,000 people, the company said.": ["https://chips.example/r"],
+        "Output doubled in 2025 and the yield is 90 %.": ["https://stats.example/output-2025",
+                                                           "https://chips.example/yield"],
+        "Wafers ship in May, as the schedule says.": ["https://chips.example/schedule"]}
+    assert "root:" not in (tmp_path / "claims.yaml").read_text()
+    assert lint(tmp_path / "claims.yaml") == 0
+    # A header the PEP reader refuses ("A. Writer" reads as a list): the body is read without it.
+    (tmp_path / "odd").mkdir()
+    code, odd, _ = init(tmp_path / "odd", "pep-9999.rst", RST.replace("%%", "%").replace("Ann Writer", "A. Writer"))
+    assert code == 0 and odd["article"]["title"] == "Plants and their output"
+    assert _cited_urls(odd) == _cited_urls(doc)
+    (tmp_path / "plain").mkdir()
+    code, doc, _ = init(tmp_path / "plain", "notes.rst", "Intro\n=====\n\nThe plant employs 2,000 people, "
+                        "`the company said <https://chips.example/r>`_.\n\nMore\n====\n\nText.\n")
+    assert code == 0 and doc["article"]["title"] == "notes"  # no title of its own: the file's name
+
+
 def test_an_empty_heading_does_not_make_an_empty_title(tmp_path: Path) -> None:
     page = """<html><head><title>Plant opens | The Daily</title></head><body><h1><img src="logo.png"></h1>
 <article><p>The plant will employ 2,000 people, the company <a href="https://chips.example/r">said</a>.</p>

@@ -135,8 +135,13 @@ def _numbers_cited(text: str) -> list[str]:
     return found
 
 
+# A marker written after a space and before the sentence's stop ("the style guide [2]_." in reStructuredText,
+# "the guide [^2]." in Markdown): the space goes with it, or the claim would read "the style guide ."
+_SPACED_MARKERS = re.compile(f"\\s+((?:{_MARKER}[^{_MARKER}]*{_MARKER})+)(?=[.,;:!?])")
+
+
 def _plain(text: str) -> str:
-    return prose(MARKED.sub("", text))
+    return prose(MARKED.sub("", _SPACED_MARKERS.sub(r"\1", text)))
 
 
 def _reads_as_sentence(text: str, unlinked: int = 0) -> bool:

@@ -1,8 +1,10 @@
-"""The readers of an article's formats: Markdown, HTML and plain text, each reduced to the blocks and
-references of `article.ParsedArticle`; `read_article` chooses one by the file's suffix."""
+"""The readers of an article's formats: Markdown, HTML, reStructuredText (docutils' HTML, read as a web
+page's) and plain text, each reduced to the blocks and references of `article.ParsedArticle`;
+`read_article` chooses one by the file's suffix."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
@@ -329,7 +331,21 @@ def _attribute(tag: Tag, name: str) -> str | None:
     return " ".join(value) if isinstance(value, list) else str(value)
 
 
+def _named_by_its_heading(tag: Tag) -> bool:
+    """Whether an element's id is its own heading's words ("advanced-topics" on a section headed "Advanced
+    topics", as docutils and many generators write sections): the article's section, whatever the id says."""
+    identifier = _attribute(tag, "id")
+    heading = tag.find(("h1", "h2", "h3", "h4", "h5", "h6")) if identifier else None
+    if not identifier or not isinstance(heading, Tag):
+        return False
+    slug = "-".join(re.findall(r"\w+", heading.get_text(" ").lower()))
+    return bool(slug) and re.sub(r"[\W_]+", "-", identifier.lower()).strip("-") == slug
+
+
 def _is_article_chrome(tag: Tag) -> bool:
+    if _named_by_its_heading(tag):
+        return False
+
     def inside_article() -> bool:
         return any(parent.name in ("article", "main") for parent in tag.parents)
 
@@ -412,9 +428,12 @@ def _html(path: Path, text: str) -> ParsedArticle:
     # classes say ("feature-footer-v2" on Wikipedia's <body>, "l-sidebar-fixed" on a story's).
     main = _main_of(soup)
     total = _paragraph_text(main)
+    # Notes the body cites are the article's, whatever holds them (docutils puts them in an <aside>).
+    noted = {href[1:] for a in main.find_all("a", href=True) if isinstance(a, Tag)
+             and (href := str(a["href"])).startswith("#") and len(href) > 1 and _is_marker(a)}
     for tag in list(main.find_all(True)):
         if isinstance(tag, Tag) and not tag.decomposed and _is_article_chrome(tag) \
-                and not _paragraph_text(tag) * 2 > total:
+                and not _paragraph_text(tag) * 2 > total and not _holds(tag, noted):
             tag.decompose()
     # The first heading that has words (a logo's <h1> has none), else the page's <title>, else the file's name.
     candidates = [*main.find_all("h1"), *soup.find_all("h1"), *soup.find_all("title")]
@@ -472,6 +491,11 @@ def _html(path: Path, text: str) -> ParsedArticle:
             also[key] = further
     numbered = read_reference_blocks(blocks, links.references)
     return ParsedArticle(path, title, blocks, links.references, numbered, also, authored=False)
+
+
+def _holds(tag: Tag, ids: set[str]) -> bool:
+    """Whether an element is, or holds, one of the elements with these ids."""
+    return bool(ids) and (tag.get("id") in ids or any(t.get("id") in ids for t in tag.find_all(id=True)))
 
 
 def _is_marker(a: Tag) -> bool:
@@ -626,17 +650,62 @@ def read_article(path: str | Path) -> ParsedArticle:
 _UNREADABLE = frozenset({".pdf", ".doc", ".docx", ".odt", ".rtf", ".epub", ".pages"})
 
 
+# Formats whose markup a reader does not see: claims quote their text without it.
+MARKED_UP = (".md", ".markdown", ".html", ".htm", ".rst", ".rest")
+
+
 def parse_article(path: Path, text: str) -> ParsedArticle:
     suffix = path.suffix.lower()
     if suffix in (".md", ".markdown"):
         return _markdown(path, text)
     if suffix in (".html", ".htm"):
         return _html(path, text)
+    if suffix in (".rst", ".rest"):
+        try:
+            return _html(path, rst_to_html(text, path.stem))
+        except Exception as exc:  # docutils raises many kinds of error on a document it cannot take
+            raise ClaimcheckError(f"{path}: docutils cannot read this reStructuredText: "
+                                  f"{' '.join(str(exc).split())[:200]}") from None
     return _text(path, text)
+
+
+# Never read a file or a URL an article names (".. include::", ".. raw:: :url:"), never stop on an error: an
+# unknown Sphinx role or directive is left as the words it was written with.
+_RST_SETTINGS = {"file_insertion_enabled": False, "raw_enabled": False, "report_level": 5, "halt_level": 5,
+                 "input_encoding": "unicode", "output_encoding": "unicode", "syntax_highlight": "none",
+                 "embed_stylesheet": False, "stylesheet_path": "", "_disable_config": True,
+                 "math_output": "HTML", "traceback": True}
+
+
+def rst_to_html(text: str, untitled: str) -> str:
+    """A reStructuredText article as docutils writes it in HTML, which the HTML reader then reads (a PEP's
+    "PEP: 8 / Title: ..." header as the PEP reader takes it: its fields, not a paragraph, its title the
+    article's). `untitled`: the title of a document that has none of its own (docutils would say "<string>")."""
+    import io  # docutils: imported here, only an .rst article needs it
+
+    from docutils.core import publish_string
+
+    pep = re.match(r"PEP:\s*\d+\s*\n", text.lstrip("\ufeff"))
+    title = re.search(r"^Title:\s*(.+)$", text.split("\n\n", 1)[0], re.MULTILINE) if pep else None
+    reader = "pep" if pep else "standalone"
+    settings = {**_RST_SETTINGS, "warning_stream": io.StringIO()}
+    try:
+        page = str(publish_string(text, reader=reader, writer="html5", settings_overrides=settings))
+    except Exception:  # a header the PEP reader refuses ("field body may only contain a single paragraph")
+        if reader == "standalone":
+            raise
+        body = text.lstrip("\ufeff").split("\n\n", 1)[-1]  # the header left out: its title is known
+        page = str(publish_string(body, reader="standalone", writer="html5",
+                                  settings_overrides={**settings, "warning_stream": io.StringIO()}))
+    # A document docutils finds no title in is named after its source, "<string>": name it as said above.
+    named = html.escape(title.group(1).strip() if title else untitled)
+    page = page.replace("<title>&lt;string&gt;</title>", f"<title>{named}</title>", 1)
+    # A PEP's header fields (status, dates, the discussions' links) describe it; they state nothing.
+    return re.sub(r'<dl class="rfc2822\b.*?</dl>', "", page, count=1, flags=re.DOTALL)
 
 
 def readable_text(path: Path, text: str) -> str:
     """What a reader of the article sees, for checking that claims quote it verbatim."""
-    if path.suffix.lower() in (".md", ".markdown", ".html", ".htm"):
+    if path.suffix.lower() in MARKED_UP:
         return parse_article(path, text).readable()
     return text

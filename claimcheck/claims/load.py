@@ -136,7 +136,7 @@ def _stream_validate(path: Path, text: str, check_article: bool) -> ClaimsFile |
         composer.dispose()
 
 
-_MARKED_UP = (".md", ".markdown", ".html", ".htm")
+_MARKED_UP = (".md", ".markdown", ".html", ".htm", ".rst", ".rest")  # article_readers.MARKED_UP, without bs4
 
 
 def _article_text(path: Path) -> str:

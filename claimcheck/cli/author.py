@@ -22,7 +22,7 @@ from claimcheck.store.postgres import is_database_url
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.pass_context
 def init(ctx: click.Context, article: str, output: str | None, force: bool) -> None:
-    """Draft a claims file from ARTICLE (.md, .html/.htm or .txt): its cited works become sources, and
+    """Draft a claims file from ARTICLE (.md, .html/.htm, .rst or .txt): its cited works become sources, and
     every sentence that cites one (by a marker, a link, or by naming its publisher) a claim."""
     from claimcheck.authoring.draft import draft
 

@@ -187,40 +187,18 @@ def gold_markdown(path: Path) -> Gold:
     parser.linkify.set({"fuzzy_link": False})  # "crates.io" in prose is no link on GitHub either
     rendered = parser.render(path.read_text(encoding="utf-8"))
     doc = lxml_html.fromstring(f"<div>{rendered}</div>")
-    gold = Gold(path.name, "markdown")
+    return _rendered_gold(doc, Gold(path.name, "markdown"), ("footnote",), '//sup[contains(@class, "footnote-ref")]')
+
+
+def _rendered_gold(doc: lxml_html.HtmlElement, gold: Gold, note_classes: tuple[str, ...], markers: str) -> Gold:
+    """A rendered document's cited works: every link with words in a statement or a note (an ancestor with one
+    of `note_classes`); its snippets: the words of links outside notes, and the six words before each note
+    marker (`markers`, an XPath)."""
     seen: set[str] = set()
     for a in doc.iter("a"):
         href = a.get("href")
-        in_note = any("footnote" in (x.get("class") or "") for x in a.iterancestors())
+        in_note = any(name in (x.get("class") or "") for x in a.iterancestors() for name in note_classes)
         if not _external(href) or not a.text_content().strip() or not (in_note or _in_block(a)):
-            continue
-        url = canonical(href)
-        if url not in seen:
-            seen.add(url)
-            gold.works.append({url})
-        if not in_note:
-            gold.snippets.append(_words(a.text_content()))
-    for sup in doc.xpath('//sup[contains(@class, "footnote-ref")]'):
-        if words := _before(sup):
-            gold.snippets.append(words)
-    gold.snippets = list(dict.fromkeys(s for s in gold.snippets if s))
-    return gold
-
-
-def gold_rst(path: Path) -> Gold:
-    """A reStructuredText document rendered by docutils itself (a PEP by its PEP reader): every link with
-    words in a statement, as for Markdown, or in a footnote; each footnote marker's six words before it."""
-    from claimcheck.claims.article_readers import rst_to_html
-
-    doc = lxml_html.fromstring(rst_to_html(path.read_text(encoding="utf-8"), path.stem))
-    gold = Gold(path.name, "rst")
-    seen: set[str] = set()
-    for a in doc.iter("a"):
-        href = a.get("href")
-        in_note = any("footnote" in (x.get("class") or "") or "citation" in (x.get("class") or "")
-                      for x in a.iterancestors())
-        in_header = any("rfc2822" in (x.get("class") or "") for x in a.iterancestors())
-        if not _external(href) or not a.text_content().strip() or in_header or not (in_note or _in_block(a)):
             continue
         url = canonical(href or "")
         if url not in seen:
@@ -228,11 +206,20 @@ def gold_rst(path: Path) -> Gold:
             gold.works.append({url})
         if not in_note:
             gold.snippets.append(_words(a.text_content()))
-    for marker in doc.xpath('//a[@role="doc-noteref"]'):
+    for marker in doc.xpath(markers):
         if words := _before(marker):
             gold.snippets.append(words)
     gold.snippets = list(dict.fromkeys(s for s in gold.snippets if s))
     return gold
+
+
+def gold_rst(path: Path) -> Gold:
+    """A reStructuredText document rendered by docutils itself (a PEP by its PEP reader, its header left
+    out): every link with words in a statement, as for Markdown, or in a footnote or citation."""
+    from claimcheck.claims.article_readers import rst_to_html
+
+    doc = lxml_html.fromstring(rst_to_html(path.read_text(encoding="utf-8"), path.stem))
+    return _rendered_gold(doc, Gold(path.name, "rst"), ("footnote", "citation"), '//a[@role="doc-noteref"]')
 
 
 @dataclass

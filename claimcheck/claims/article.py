@@ -410,7 +410,6 @@ def article_text(path: Path, raw: bytes) -> str:
             raise
     from bs4.dammit import EncodingDetector  # here: only a page that is not UTF-8 needs bs4 to be read
 
-
     declared = EncodingDetector.find_declared_encoding(raw, is_html=True)
     try:
         encoding = codecs.lookup(declared).name if declared else "cp1252"

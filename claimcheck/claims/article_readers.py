@@ -644,8 +644,6 @@ def read_article(path: str | Path) -> ParsedArticle:
     return parse_article(path, text)
 
 
-
-
 # Article formats that are not text: reading them as text would draft an empty claims file.
 _UNREADABLE = frozenset({".pdf", ".doc", ".docx", ".odt", ".rtf", ".epub", ".pages"})
 
@@ -662,10 +660,11 @@ def parse_article(path: Path, text: str) -> ParsedArticle:
         return _html(path, text)
     if suffix in (".rst", ".rest"):
         try:
-            return _html(path, rst_to_html(text, path.stem))
+            page = rst_to_html(text, path.stem)
         except Exception as exc:  # docutils raises many kinds of error on a document it cannot take
             raise ClaimcheckError(f"{path}: docutils cannot read this reStructuredText: "
                                   f"{' '.join(str(exc).split())[:200]}") from None
+        return _html(path, page)
     return _text(path, text)
 
 

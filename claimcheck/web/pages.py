@@ -139,7 +139,7 @@ def _in_context(app: App, text: str) -> tuple[str, str, str] | None:
     if readable is None:
         try:
             readable = readable_text(path, article_text(path, path.read_bytes()))
-        except (OSError, UnicodeDecodeError):
+        except (OSError, UnicodeDecodeError, ClaimcheckError):
             return None
     for paragraph in readable.split("\n"):
         at = paragraph.find(text)

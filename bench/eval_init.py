@@ -398,7 +398,8 @@ def smoke(folder: Path) -> None:
     counts = {"passed": 0, "refused": 0, "lint failed": 0, "crashed": 0}
     with tempfile.TemporaryDirectory(prefix="claimcheck-smoke-") as tmp:
         for number, path in enumerate(files):
-            suffix = path.suffix.lower() if path.suffix.lower() in (".md", ".markdown", ".txt", ".htm") else ".html"
+            kept = (".md", ".markdown", ".txt", ".htm", ".rst", ".rest")  # anything else is read as a web page
+            suffix = path.suffix.lower() if path.suffix.lower() in kept else ".html"
             article = Path(tmp) / f"a{number}{suffix}"
             article.write_bytes(path.read_bytes())
             out = Path(tmp) / f"a{number}.yaml"

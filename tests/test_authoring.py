@@ -47,12 +47,13 @@ Packaging</a>, September 6, 2023.</li></ol>
 """
 
 
-def init(tmp_path: Path, name: str, text: str, *args: str) -> tuple[int, dict, str]:
+def init(tmp_path: Path, name: str, text: str | bytes, *args: str) -> tuple[int, dict, str]:
+    """`init` on an article written as `name` (bytes as they are: an encoding or a byte-order mark)."""
     article = tmp_path / name
-    article.write_text(text)
+    article.write_bytes(text) if isinstance(text, bytes) else article.write_text(text)
     out = tmp_path / "claims.yaml"
     result = CliRunner().invoke(cli, ["init", str(article), "--output", str(out), *args])
-    document = yaml.safe_load(out.read_text()) if out.exists() else {}
+    document = yaml.safe_load(out.read_text(encoding="utf-8")) if out.exists() else {}
     return result.exit_code, document, result.output
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from test_authoring import init, lint
 
 WIKI_HEAD = ('<html><head><title>T - Wikipedia</title>'
@@ -264,42 +263,24 @@ _CLAIM = 'The caf\u00e9 "Cr\u00e8me" served 1,200 guests - a record, the paper s
     ('<meta charset="koi8-r">', "koi8_r"),  # no curly quotes in KOI8-R: see below
 ])
 def test_a_web_page_saved_in_its_own_encoding_is_read_in_it(tmp_path: Path, meta: str, encoding: str) -> None:
-    from click.testing import CliRunner
-
-    from claimcheck.cli.main import cli
     page, claim = _PAGE.format(meta=meta), _CLAIM
     if encoding == "koi8_r":
         page = page.replace("Caf\u00e9 cr\u00e8me", "\u041a\u0430\u0444\u0435").replace("\u201c", '"') \
             .replace("\u201d", '"').replace("\u2014", "-").replace("\u00e9", "e").replace("\u00e8", "e")
         claim = 'The cafe "Creme" served 1,200 guests - a record, the paper said.'
-    article = tmp_path / "page.html"
-    article.write_bytes(page.encode(encoding))
-    out = tmp_path / "claims.yaml"
-    result = CliRunner().invoke(cli, ["init", str(article), "--output", str(out)])
-    assert result.exit_code == 0, result.output
-    doc = yaml.safe_load(out.read_text(encoding="utf-8"))
+    code, doc, output = init(tmp_path, "page.html", page.encode(encoding))
+    assert code == 0, output
     assert [c["text"] for c in doc["claims"]] == [claim]
     assert doc["article"]["title"] == ("\u041a\u0430\u0444\u0435" if encoding == "koi8_r" else "Caf\u00e9 cr\u00e8me")
     # lint reads the article the same way: the drafted claim quotes it word for word.
-    assert lint(out) == 0
-
-
-def test_a_byte_order_mark_is_not_part_of_a_markdown_title(tmp_path: Path) -> None:
-    article = tmp_path / "notes.md"
-    article.write_bytes(b"\xef\xbb\xbf# Plant opens\n\nThe plant employs 2,000 people, "
-                        b"[the company said](https://chips.example/r).\n")
-    code, doc, _ = init_bytes(tmp_path, article)
-    assert code == 0 and doc["article"]["title"] == "Plant opens"
     assert lint(tmp_path / "claims.yaml") == 0
 
 
-def init_bytes(tmp_path: Path, article: Path) -> tuple[int, dict, str]:
-    from click.testing import CliRunner
-
-    from claimcheck.cli.main import cli
-    out = tmp_path / "claims.yaml"
-    result = CliRunner().invoke(cli, ["init", str(article), "--output", str(out)])
-    return result.exit_code, (yaml.safe_load(out.read_text(encoding="utf-8")) if out.exists() else {}), result.output
+def test_a_byte_order_mark_is_not_part_of_a_markdown_title(tmp_path: Path) -> None:
+    code, doc, _ = init(tmp_path, "notes.md", b"\xef\xbb\xbf# Plant opens\n\nThe plant employs 2,000 people, "
+                        b"[the company said](https://chips.example/r).\n")
+    assert code == 0 and doc["article"]["title"] == "Plant opens"
+    assert lint(tmp_path / "claims.yaml") == 0
 
 
 def test_comments_are_the_authors_notes_not_the_article(tmp_path: Path) -> None:

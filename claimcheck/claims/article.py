@@ -82,7 +82,7 @@ class ParsedArticle:
                 continue
             for piece in split_sentences(block.text):
                 marked = [k for k in MARKED.findall(piece) if k in self.references]
-                numbered = [self.numbered[n] for n in _numbers_cited(MARKED.sub("", piece)) if n in self.numbered]
+                numbered = [self.numbered[n] for n in _markers_cited(MARKED.sub("", piece)) if n in self.numbered]
                 keys = tuple(dict.fromkeys(k for key in marked + numbered for k in (key, *self.also.get(key, ()))))
                 plain = _plain(piece)
                 previous = found[-1] if found and found[-1].paragraph == number else None
@@ -116,12 +116,13 @@ class ParsedArticle:
 _NUMBER_MARKER = re.compile(r"\[(\d+(?:\s*[,\u2013-]\s*\d+)*)\]")
 
 
-# A named label, as standards and papers cite: "[RFC2119]", "[RFC 2119]", "[NIST-SP800-38D]", "[Knu84]" (never
-# a link: "[x](url)", "[x][y]", a definition "[x]: url").
-_NAME_MARKER = re.compile(r"\[([A-Za-z][\w.+/-]*(?: \d[\w.-]*)?)\](?![(\[:])")
+# A named label, as standards and papers cite: "RFC2119", "RFC 2119", "NIST-SP800-38D", "Knu84"; in the text
+# in brackets, never a link ("[x](url)", "[x][y]", a definition "[x]: url").
+_LABEL_NAME = r"[A-Za-z][\w.+/-]*(?: \d[\w.-]*)?"
+_NAME_MARKER = re.compile(rf"\[({_LABEL_NAME})\](?![(\[:])")
 
 
-def _numbers_cited(text: str) -> list[str]:
+def _markers_cited(text: str) -> list[str]:
     """The reference numbers of "[2]", "[1, 3]" and "[2-4]" markers, and the names of "[RFC2119]" ones (cited
     only where the Sources list has an entry so named: "[sic]" is no citation)."""
     found: list[str] = _NAME_MARKER.findall(text)
@@ -169,8 +170,8 @@ def marker(key: str) -> str:
     return f"{_MARKER}{key}{_MARKER}"
 
 
-_ENTRY_LABEL = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)[.)]|(?:\*\*|__)?\[([A-Za-z][\w.+/-]*(?: \d[\w.-]*)?)\]"
-                          r"(?:\*\*|__)?(?:\s*:)?(?=\s))\s*")
+_ENTRY_LABEL = re.compile(rf"^\s*(?:\[(\d+)\]|(\d+)[.)]|(?:\*\*|__)?\[({_LABEL_NAME})\](?:\*\*|__)?"
+                          r"(?:\s*:)?(?=\s))\s*")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 # Back-links before a note's text: "^", "↑", "↩", and Wikipedia's "^ a b" for a note cited three times.
 _BACKLINKS = re.compile(r"^\s*[\^\u2191\u21a9](?:\s+[a-z]{1,2}(?=\s))*\s*")
@@ -391,9 +392,13 @@ def read_reference_blocks(blocks: list[Block], references: dict[str, Reference])
     return numbered
 
 
+# Formats whose markup a reader does not see: claims quote their text without it.
+MARKED_UP = (".md", ".markdown", ".html", ".htm", ".rst", ".rest")
+
+
 # Labels a page declares that the web reads as windows-1252 (WHATWG Encoding): pages declaring ISO-8859-1
 # write their curly quotes and dashes in its 0x80-0x9F range.
-_AS_WINDOWS_1252 = frozenset({"iso8859-1", "ascii", "cp1252"})
+_AS_WINDOWS_1252 = frozenset({"iso8859-1", "ascii"})
 
 
 def article_text(path: Path, raw: bytes) -> str:

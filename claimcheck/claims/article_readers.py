@@ -15,13 +15,14 @@ import yaml
 from bs4 import BeautifulSoup, Comment, Declaration, ProcessingInstruction, Tag
 
 from claimcheck.claims.article import (
-    article_text,
     MARKED,
+    MARKED_UP,
     REFERENCE_HEADINGS,
     URL,
     Block,
     ParsedArticle,
     Reference,
+    article_text,
     entry_reference,
     link_key,
     marker,
@@ -233,8 +234,9 @@ def _without_code(lines: list[str]) -> list[str]:
         if indented and previous_blank and not in_item and not _MD_ITEM.match(line):
             out.append("")  # an indented code block; after a list entry the same indent goes on with it
             continue
-        if _MD_ITEM.match(line) or _MD_FOOTNOTE_DEF.match(line):
-            in_item, in_note = True, bool(_MD_FOOTNOTE_DEF.match(line))
+        note_start = bool(_MD_FOOTNOTE_DEF.match(line))
+        if note_start or _MD_ITEM.match(line):
+            in_item, in_note = True, note_start
         elif line.strip() and not line.startswith((" ", "\t")) and previous_blank:
             in_item = in_note = False
         previous_blank = not line.strip()
@@ -429,8 +431,7 @@ def _html(path: Path, text: str) -> ParsedArticle:
     main = _main_of(soup)
     total = _paragraph_text(main)
     # Notes the body cites are the article's, whatever holds them (docutils puts them in an <aside>).
-    noted = {href[1:] for a in main.find_all("a", href=True) if isinstance(a, Tag)
-             and (href := str(a["href"])).startswith("#") and len(href) > 1 and _is_marker(a)}
+    noted = _note_ids(main)
     for tag in list(main.find_all(True)):
         if isinstance(tag, Tag) and not tag.decomposed and _is_article_chrome(tag) \
                 and not _paragraph_text(tag) * 2 > total and not _holds(tag, noted):
@@ -439,8 +440,7 @@ def _html(path: Path, text: str) -> ParsedArticle:
     candidates = [*main.find_all("h1"), *soup.find_all("h1"), *soup.find_all("title")]
     title = next((words for tag in candidates if (words := prose(tag.get_text(" ")))), path.stem)
     links = _Links(base or _wiki_url(soup))
-    ids_cited = {href[1:] for a in main.find_all("a", href=True) if isinstance(a, Tag)
-                 and (href := str(a["href"])).startswith("#") and len(href) > 1 and _is_marker(a)}
+    ids_cited = _note_ids(main)  # again: markers in the chrome just pruned cite nothing
     links.notes = ids_cited
     blocks: list[Block] = []
     section: str | None = None
@@ -491,6 +491,12 @@ def _html(path: Path, text: str) -> ParsedArticle:
             also[key] = further
     numbered = read_reference_blocks(blocks, links.references)
     return ParsedArticle(path, title, blocks, links.references, numbered, also, authored=False)
+
+
+def _note_ids(element: Tag) -> set[str]:
+    """The ids of the notes an element's citation markers point to ("#cite_note-1")."""
+    return {href[1:] for a in element.find_all("a", href=True) if isinstance(a, Tag)
+            and (href := str(a["href"])).startswith("#") and len(href) > 1 and _is_marker(a)}
 
 
 def _holds(tag: Tag, ids: set[str]) -> bool:
@@ -648,10 +654,6 @@ def read_article(path: str | Path) -> ParsedArticle:
 _UNREADABLE = frozenset({".pdf", ".doc", ".docx", ".odt", ".rtf", ".epub", ".pages"})
 
 
-# Formats whose markup a reader does not see: claims quote their text without it.
-MARKED_UP = (".md", ".markdown", ".html", ".htm", ".rst", ".rest")
-
-
 def parse_article(path: Path, text: str) -> ParsedArticle:
     suffix = path.suffix.lower()
     if suffix in (".md", ".markdown"):
@@ -694,8 +696,7 @@ def rst_to_html(text: str, untitled: str) -> str:
         if reader == "standalone":
             raise
         body = text.lstrip("\ufeff").split("\n\n", 1)[-1]  # the header left out: its title is known
-        page = str(publish_string(body, reader="standalone", writer="html5",
-                                  settings_overrides={**settings, "warning_stream": io.StringIO()}))
+        page = str(publish_string(body, reader="standalone", writer="html5", settings_overrides=settings))
     # A document docutils finds no title in is named after its source, "<string>": name it as said above.
     named = html.escape(title.group(1).strip() if title else untitled)
     page = page.replace("<title>&lt;string&gt;</title>", f"<title>{named}</title>", 1)

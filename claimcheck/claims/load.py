@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from claimcheck.claims import cache as claims_cache
-from claimcheck.claims.article import article_text
+from claimcheck.claims.article import MARKED_UP, article_text
 from claimcheck.claims.model import Article, Cite, Claim, ClaimsFile, Source
 from claimcheck.claims.sourcekinds import why_invalid
 from claimcheck.claims.yaml_reader import ItemComposer, NodeReader, compose, kind_of, read_text, yaml_problems
@@ -37,7 +37,7 @@ def load_claims(path: str | Path = "claims.yaml", *, check_article: bool = True,
     if cache_dir is not None and not Path(cache_dir).is_dir():
         cache_dir = None  # never create a store just to cache in it
     if cache_dir is not None and check_article:
-        cached = claims_cache.cached(path, Path(cache_dir), _article_text)
+        cached = claims_cache.cached(path, Path(cache_dir), article_as_read)
         if cached is not None:
             return cached
     claims = _load_and_validate(path, check_article)
@@ -136,13 +136,11 @@ def _stream_validate(path: Path, text: str, check_article: bool) -> ClaimsFile |
         composer.dispose()
 
 
-_MARKED_UP = (".md", ".markdown", ".html", ".htm", ".rst", ".rest")  # article_readers.MARKED_UP, without bs4
-
-
-def _article_text(path: Path) -> str:
-    """The article as its reader sees it: Markdown and HTML without their markup, so that claims quote prose."""
+def article_as_read(path: Path) -> str:
+    """The article as its reader sees it: Markdown, HTML and reStructuredText without their markup, so that
+    claims quote prose (`lint`, and the review app's paragraph around a claim)."""
     text = article_text(path, path.read_bytes())
-    if path.suffix.lower() not in _MARKED_UP:
+    if path.suffix.lower() not in MARKED_UP:
         return text
     # Imported here: reading markup imports bs4, a tenth of a second of start-up.
     from claimcheck.claims.article_readers import readable_text
@@ -168,7 +166,7 @@ def _article(reader: NodeReader, node: yaml.Node | None, path: Path,
         resolved = (path.parent / article_path)
         if check_article:
             try:
-                text = _article_text(resolved)
+                text = article_as_read(resolved)
             except (OSError, UnicodeDecodeError) as exc:
                 reader.problem(found["path"], "article.path", f"cannot read {resolved}: {exc}")
     return Article(title=title, path=resolved, url=url), text

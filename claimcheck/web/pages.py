@@ -11,8 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from claimcheck.claims.article import article_text
-from claimcheck.claims.article_readers import readable_text
+from claimcheck.claims.load import article_as_read
 from claimcheck.core.errors import ClaimcheckError, NotFound
 from claimcheck.core.verdicts import LEVELS, SEVERITY, Level, Verdict
 from claimcheck.reading.evidence import holds_evidence
@@ -138,7 +137,7 @@ def _in_context(app: App, text: str) -> tuple[str, str, str] | None:
     readable = app.claims.article_text
     if readable is None:
         try:
-            readable = readable_text(path, article_text(path, path.read_bytes()))
+            readable = article_as_read(path)
         except (OSError, UnicodeDecodeError, ClaimcheckError):
             return None
     for paragraph in readable.split("\n"):
